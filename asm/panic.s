@@ -1,0 +1,124 @@
+# panic.s - the one way the builtins end the process on a contract violation.
+#
+# Every checked function that finds a violation jumps here instead of writing
+# its own message, so that the message format and the exit codes are decided
+# once.  The message is assembled in a stack buffer and written with a single
+# write(2), so it cannot interleave with another thread's output mid-line.
+
+        .include "layout.inc"
+
+        .section .rodata
+reason_null:    .asciz "NULL pointer dereference"
+reason_bounds:  .asciz "out-of-bounds access"
+reason_stack:   .asciz "stack overflow"
+reason_other:   .asciz "fatal error"
+prefix:         .asciz "morph: "
+infix:          .asciz " in "
+suffix:         .asciz " (exit "
+
+        .text
+
+# Appends the NUL-terminated string at rsi to the buffer at rdi, copying at
+# most up to the limit in rdx (an address); returns the new end in rdi.
+# Clobbers: rax, rsi.
+        .type append_str, @function
+        .p2align 4
+append_str:
+1:      cmpq    %rdx, %rdi
+        jae     2f
+        movb    (%rsi), %al
+        testb   %al, %al
+        jz      2f
+        movb    %al, (%rdi)
+        incq    %rdi
+        incq    %rsi
+        jmp     1b
+2:      ret
+        .size append_str, . - append_str
+
+# void __mf_panic(int code, const char *where)
+#   Writes "morph: <reason> in <where> (exit <code>)\n" to stderr and exits the
+#   process with code.  where may be 0 (then " in ..." is left out) and is cut
+#   at 64 bytes, so a corrupt pointer to a long string cannot overflow the
+#   buffer.  code must be 0..999.
+#   Does not return.  Needs 192 bytes of stack.
+        .globl __mf_panic
+        .type __mf_panic, @function
+        .p2align 4
+__mf_panic:
+        subq    $200, %rsp              # 192-byte buffer, keeps 16-byte alignment
+        movl    %edi, %r8d              # r8 = code, survives append_str
+        movq    %rsi, %r9               # r9 = where
+        leaq    (%rsp), %rdi
+        leaq    184(%rsp), %rdx         # room for " (exit NNN)\n" after the limit
+
+        leaq    prefix(%rip), %rsi
+        call    append_str
+
+        leaq    reason_other(%rip), %rsi
+        cmpl    $MF_EXIT_NULL, %r8d
+        jne     1f
+        leaq    reason_null(%rip), %rsi
+1:      cmpl    $MF_EXIT_BOUNDS, %r8d
+        jne     2f
+        leaq    reason_bounds(%rip), %rsi
+2:      cmpl    $MF_EXIT_STACK, %r8d
+        jne     3f
+        leaq    reason_stack(%rip), %rsi
+3:      call    append_str
+
+        testq   %r9, %r9
+        jz      4f
+        leaq    infix(%rip), %rsi
+        call    append_str
+        movq    %rdi, %rcx              # cut where at 64 bytes
+        addq    $64, %rcx
+        cmpq    %rdx, %rcx
+        cmovaq  %rdx, %rcx
+        xchgq   %rcx, %rdx
+        movq    %r9, %rsi
+        call    append_str
+        movq    %rcx, %rdx
+4:      leaq    suffix(%rip), %rsi
+        call    append_str
+
+        # three decimal digits of the code, leading zeros dropped
+        movl    %r8d, %eax
+        xorl    %edx, %edx
+        movl    $100, %ecx
+        divl    %ecx                    # eax = hundreds, edx = rest
+        movl    %edx, %esi
+        testl   %eax, %eax
+        jz      5f
+        addb    $'0', %al
+        movb    %al, (%rdi)
+        incq    %rdi
+5:      movl    %esi, %eax
+        xorl    %edx, %edx
+        movl    $10, %ecx
+        divl    %ecx                    # eax = tens, edx = units
+        cmpl    $100, %r8d
+        jae     6f                      # a hundreds digit forces the tens digit
+        testl   %eax, %eax
+        jz      7f
+6:      addb    $'0', %al
+        movb    %al, (%rdi)
+        incq    %rdi
+7:      addb    $'0', %dl
+        movb    %dl, (%rdi)
+        movb    $')', 1(%rdi)
+        movb    $'\n', 2(%rdi)
+        addq    $3, %rdi
+
+        movq    %rdi, %rdx
+        subq    %rsp, %rdx              # length
+        movq    %rsp, %rsi
+        movl    %r8d, %ebx              # the code must survive a simulated OS's write
+        movl    $2, %edi                # stderr
+        call    __mf_os_write
+        movl    %ebx, %edi
+        call    __mf_os_exit
+        hlt
+        .size __mf_panic, . - __mf_panic
+
+        .section .note.GNU-stack, "", @progbits
