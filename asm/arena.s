@@ -21,7 +21,9 @@ name_arena_get_usage:    .asciz "arena_get_usage"
 name_arena_get_capacity: .asciz "arena_get_capacity"
 name_arena_destroy:      .asciz "arena_destroy"
 
-        .bss
+        # Mutable state lives in morph_state (see docs/spec.md, Conventions):
+        # the simulated OS snapshots and restores that section between runs.
+        .section morph_state, "aw", @nobits
         .p2align 3
 # The id of the most recently created arena (0 before the first).  Only a
 # successful arena_create bumps it, so ids are 1, 2, 3, ... with no gaps.
@@ -80,11 +82,13 @@ arena_create:
 arena_alloc:
         testq   %rdi, %rdi
         jz      .Lalloc_null
+        # Round8(n) mod 2^64 is 0 exactly when n = 0 or when the rounding
+        # overflows (n > 2^64 - 8: n + 7 wraps to 0..6, which rounds down to
+        # 0), so one test of the rounded value rejects both.
         movq    %rsi, %rax
-        addq    $ARENA_ALIGN - 1, %rax          # n + 7
-        jc      .Lalloc_none                    # n > 2^64 - 8: Round8(n) would be 2^64
-        andq    $-ARENA_ALIGN, %rax             # rax = Round8(n)
-        jz      .Lalloc_none                    # n = 0 (the only n with Round8(n) = 0 here)
+        addq    $ARENA_ALIGN - 1, %rax          # n + 7 mod 2^64
+        andq    $-ARENA_ALIGN, %rax             # rax = Round8(n) mod 2^64
+        jz      .Lalloc_none                    # n = 0, or Round8(n) = 2^64
         movq    ARENA_CURRENT(%rdi), %rcx
         movq    ARENA_END(%rdi), %rdx
         subq    %rcx, %rdx                      # room = end - current, no wrap: current <= end

@@ -13,7 +13,9 @@ reason_bounds:  .asciz "out-of-bounds access"
 reason_stack:   .asciz "stack overflow"
 reason_other:   .asciz "fatal error"
 prefix:         .asciz "morph: "
-infix:          .asciz " in "
+infix_in:       .asciz " in "
+infix_at:       .asciz " at "
+hex_digits:     .ascii "0123456789abcdef"
 suffix:         .asciz " (exit "
 
         .text
@@ -41,14 +43,54 @@ append_str:
 #   process with code.  where may be 0 (then " in ..." is left out) and is cut
 #   at 64 bytes, so a corrupt pointer to a long string cannot overflow the
 #   buffer.  code must be 0..999.
-#   Does not return.  Needs 192 bytes of stack.
+#   Does not return.  Needs 208 bytes of stack.
         .globl __mf_panic
         .type __mf_panic, @function
         .p2align 4
 __mf_panic:
+        leaq    infix_in(%rip), %rdx
+        jmp     panic_line
+        .size __mf_panic, . - __mf_panic
+
+# void __mf_panic_at(int code, uint64_t address)
+#   Writes "morph: <reason> at 0x<address in hex> (exit <code>)\n" to stderr
+#   and exits with code: the report of a real fault, where no function name is
+#   known but the faulting address is.  code must be 0..999.
+#   Does not return.  Needs 240 bytes of stack.
+        .globl __mf_panic_at
+        .type __mf_panic_at, @function
+        .p2align 4
+__mf_panic_at:
+        subq    $24, %rsp               # "0x" + 16 digits + NUL; keeps 16-byte alignment
+        leaq    hex_digits(%rip), %r9
+        leaq    23(%rsp), %r8           # digits are produced last first
+        movb    $0, (%r8)
+1:      decq    %r8
+        movl    %esi, %eax
+        andl    $15, %eax
+        movzbl  (%r9,%rax), %eax
+        movb    %al, (%r8)
+        shrq    $4, %rsi
+        jnz     1b                      # at least one digit, no leading zeros
+        movb    $'x', -1(%r8)
+        movb    $'0', -2(%r8)
+        leaq    -2(%r8), %rsi
+        leaq    infix_at(%rip), %rdx
+        call    panic_line
+        hlt
+        .size __mf_panic_at, . - __mf_panic_at
+
+# panic_line(int code, const char *detail, const char *infix)
+#   The common body: "morph: <reason><infix><detail> (exit <code>)\n" on
+#   stderr in one write, then exit.  detail 0 leaves out infix and detail.
+#   Does not return.  Needs 208 bytes of stack.
+        .type panic_line, @function
+        .p2align 4
+panic_line:
         subq    $200, %rsp              # 192-byte buffer, keeps 16-byte alignment
         movl    %edi, %r8d              # r8 = code, survives append_str
-        movq    %rsi, %r9               # r9 = where
+        movq    %rsi, %r9               # r9 = detail
+        movq    %rdx, %r10              # r10 = infix
         leaq    (%rsp), %rdi
         leaq    184(%rsp), %rdx         # room for " (exit NNN)\n" after the limit
 
@@ -69,9 +111,9 @@ __mf_panic:
 
         testq   %r9, %r9
         jz      4f
-        leaq    infix(%rip), %rsi
+        movq    %r10, %rsi
         call    append_str
-        movq    %rdi, %rcx              # cut where at 64 bytes
+        movq    %rdi, %rcx              # cut detail at 64 bytes
         addq    $64, %rcx
         cmpq    %rdx, %rcx
         cmovaq  %rdx, %rcx
@@ -119,6 +161,6 @@ __mf_panic:
         movl    %ebx, %edi
         call    __mf_os_exit
         hlt
-        .size __mf_panic, . - __mf_panic
+        .size panic_line, . - panic_line
 
         .section .note.GNU-stack, "", @progbits

@@ -183,5 +183,7 @@ std::int64_t daemon_start(void);
 
 // The shared failure path (asm/panic.s): message on stderr, then exit(code).
 [[noreturn]] void __mf_panic(int code, const char* where);
+// The same, naming a fault address: "morph: <reason> at 0x<hex> (exit N)".
+[[noreturn]] void __mf_panic_at(int code, std::uint64_t address);
 
 }  // extern "C"

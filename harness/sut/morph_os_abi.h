@@ -29,4 +29,7 @@ long __mf_os_mmap(std::uint64_t len);
 long __mf_os_munmap(void* addr, std::uint64_t len);
 long __mf_os_time(void);
 [[noreturn]] void __mf_os_exit(int code);
+// The signal trampoline (sa_restorer) of __mf_init's handlers: never called,
+// the kernel returns into it.  A simulated OS must still define the symbol.
+void __mf_os_sigreturn(void);
 }

@@ -1,0 +1,49 @@
+#include "page_memory.h"
+
+namespace mf::model {
+
+std::optional<std::uint8_t> PageMemory::read(std::uint64_t offset) const {
+  auto it = chunks_.find(offset / kChunkBytes);
+  if (it == chunks_.end()) return std::uint8_t{0};
+  std::uint64_t i = offset % kChunkBytes;
+  if (!it->second.known[i]) return std::nullopt;
+  return it->second.bytes[i];
+}
+
+PageMemory::Chunk& PageMemory::chunk_for(std::uint64_t offset) {
+  return chunks_[offset / kChunkBytes];  // a new chunk is all known zero
+}
+
+void PageMemory::write(std::uint64_t offset, std::uint8_t value) {
+  Chunk& chunk = chunk_for(offset);
+  chunk.bytes[offset % kChunkBytes] = value;
+  chunk.known[offset % kChunkBytes] = true;
+}
+
+void PageMemory::forget(std::uint64_t offset, std::uint64_t length) {
+  for (std::uint64_t i = 0; i < length; ++i) {
+    Chunk& chunk = chunk_for(offset + i);
+    chunk.bytes[(offset + i) % kChunkBytes] = 0;
+    chunk.known[(offset + i) % kChunkBytes] = false;
+  }
+}
+
+void PageMemory::zero(std::uint64_t offset, std::uint64_t length) {
+  std::uint64_t i = 0;
+  while (i < length) {
+    std::uint64_t at = offset + i;
+    if (at % kChunkBytes == 0 && length - i >= kChunkBytes) {
+      chunks_.erase(at / kChunkBytes);  // an absent chunk reads as known zero
+      i += kChunkBytes;
+    } else {
+      write(at, 0);
+      ++i;
+    }
+  }
+}
+
+void PageMemory::write_quad(std::uint64_t offset, std::uint64_t value) {
+  for (std::uint64_t i = 0; i < 8; ++i) write(offset + i, static_cast<std::uint8_t>(value >> (8 * i)));
+}
+
+}  // namespace mf::model

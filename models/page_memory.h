@@ -1,0 +1,37 @@
+// page_memory.h - the contents of one page, byte by byte, as far as the
+// model knows them.  A fresh mapping is all zero (mmap zero-fills); a byte
+// becomes unknown when the allocator stores something the model does not
+// predict there (a free-list link that is an absolute address, a header).
+// Only touched 4 KiB chunks are stored, so a 1 GiB large page costs nothing
+// until it is written.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+
+namespace mf::model {
+
+class PageMemory {
+ public:
+  std::optional<std::uint8_t> read(std::uint64_t offset) const;
+  void write(std::uint64_t offset, std::uint8_t value);
+  void forget(std::uint64_t offset, std::uint64_t length);  // bytes become unknown
+  void zero(std::uint64_t offset, std::uint64_t length);
+  // Stores value little-endian at offset..offset+7 (all eight bytes known).
+  void write_quad(std::uint64_t offset, std::uint64_t value);
+
+ private:
+  static constexpr std::uint64_t kChunkBytes = 4096;
+  struct Chunk {
+    std::array<std::uint8_t, kChunkBytes> bytes{};
+    std::array<bool, kChunkBytes> known;
+    Chunk() { known.fill(true); }
+  };
+  Chunk& chunk_for(std::uint64_t offset);
+
+  std::map<std::uint64_t, Chunk> chunks_;  // key: offset / kChunkBytes; absent = zero
+};
+
+}  // namespace mf::model

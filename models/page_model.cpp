@@ -1,0 +1,287 @@
+#include "page_model.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "checked_math.h"
+#include "morph_abi.h"
+#include "size_class.h"
+
+namespace mf::model {
+
+using namespace mf::layout;
+
+// ---- mem_alloc ----
+
+Outcome PageModel::mem_alloc(std::uint64_t n) {
+  std::optional<SizeClass> cls = size_class_of(n);
+  if (!cls) return Outcome::null_ptr();  // 0 or oversize: no system call
+  if (!cls->small) return alloc_large(n);
+  return alloc_small(n, cls->index, cls->block_size);
+}
+
+std::optional<PageHandle> PageModel::map_page(std::uint64_t size) {
+  std::optional<std::uint64_t> base = os_.mmap(size);
+  if (!base) return std::nullopt;
+  PageRecord page;
+  page.handle = pages_.size();
+  page.base = *base;
+  page.timestamp = static_cast<std::uint64_t>(os_.time());
+  page.size = size;
+  pages_.push_back(std::move(page));
+  list_.insert(list_.begin(), pages_.back().handle);
+  return pages_.back().handle;
+}
+
+Outcome PageModel::alloc_large(std::uint64_t n) {
+  std::optional<PageHandle> mapped = map_page(large_page_size(n));
+  if (!mapped) return Outcome::null_ptr();
+  PageRecord& page = pages_[*mapped];
+  page.large = true;
+  page.block_size = *round_up(n, MEM_ALIGN);
+  page.live_count = 1;
+  page.class_index = PAGE_CLASS_LARGE;
+
+  BlockRecord block;
+  block.handle = blocks_.size();
+  block.page = page.handle;
+  block.offset = LARGE_USER_OFFSET;
+  block.request = n;
+  blocks_.push_back(block);
+  page.large_block = block.handle;
+
+  Outcome out = Outcome::ptr(Addr::page(page.handle, LARGE_USER_OFFSET));
+  out.new_page = page.handle;
+  out.new_block = block.handle;
+  return out;
+}
+
+bool PageModel::has_free_block(const PageRecord& slab) const {
+  return !slab.free_list.empty() || slab.bump + slab.block_size <= SLAB_SIZE;
+}
+
+Outcome PageModel::alloc_small(std::uint64_t n, std::uint64_t class_index,
+                               std::uint64_t block_size) {
+  std::optional<PageHandle> chosen;
+  std::optional<PageHandle> current = current_[class_index];
+  if (current && has_free_block(pages_[*current])) {
+    chosen = current;
+  } else {
+    for (PageHandle h : list_) {
+      const PageRecord& page = pages_[h];
+      if (!page.large && page.class_index == class_index && has_free_block(page)) {
+        chosen = h;
+        break;
+      }
+    }
+  }
+
+  Outcome out;
+  if (!chosen) {
+    chosen = map_page(SLAB_SIZE);
+    if (!chosen) return Outcome::null_ptr();  // nothing changed
+    PageRecord& slab = pages_[*chosen];
+    slab.block_size = block_size;
+    slab.class_index = class_index;
+    slab.recip = slab_recip(block_size);
+    slab.bump = SLAB_BLOCKS_OFFSET;
+    std::uint64_t count = slab_block_count(block_size);
+    slab.slots.assign(count, SlotState::NeverUsed);
+    slab.slot_block.assign(count, 0);
+    out.new_page = *chosen;
+  }
+  current_[class_index] = chosen;
+
+  PageRecord& slab = pages_[*chosen];
+  std::uint64_t offset = 0;
+  if (!slab.free_list.empty()) {
+    offset = slab.free_list.back();  // LIFO: the last freed block first
+    slab.free_list.pop_back();
+  } else {
+    offset = slab.bump;
+    slab.bump += block_size;
+  }
+  std::uint64_t slot = (offset - SLAB_BLOCKS_OFFSET) / block_size;
+  slab.slots[slot] = SlotState::Live;
+  ++slab.live_count;
+
+  BlockRecord block;
+  block.handle = blocks_.size();
+  block.page = slab.handle;
+  block.offset = offset;
+  block.request = n;
+  blocks_.push_back(block);
+  slab.slot_block[slot] = block.handle;
+
+  Outcome result = Outcome::ptr(Addr::page(slab.handle, offset));
+  result.new_page = out.new_page;
+  result.new_block = block.handle;
+  return result;
+}
+
+// ---- mem_free ----
+
+std::optional<BlockHandle> PageModel::live_block_at(PageHandle h, std::uint64_t offset) const {
+  if (h >= pages_.size()) return std::nullopt;
+  const PageRecord& page = pages_[h];
+  if (!page.live) return std::nullopt;
+  if (page.large) {
+    if (offset == LARGE_USER_OFFSET) return page.large_block;
+    return std::nullopt;
+  }
+  if (offset < SLAB_BLOCKS_OFFSET) return std::nullopt;  // header or bitmap
+  if ((offset - SLAB_BLOCKS_OFFSET) % page.block_size != 0) return std::nullopt;  // interior
+  std::uint64_t slot = (offset - SLAB_BLOCKS_OFFSET) / page.block_size;
+  if (slot >= page.slots.size() || page.slots[slot] != SlotState::Live) return std::nullopt;
+  return page.slot_block[slot];
+}
+
+std::optional<BlockHandle> PageModel::live_block_of_class(Addr p, std::uint64_t n) const {
+  // A Raw address lies in no live page (canonical form), so it is no block.
+  if (p.base != Base::Page) return std::nullopt;
+  std::optional<BlockHandle> b = live_block_at(p.handle, p.offset);
+  if (!b || !same_size_class(blocks_[*b].request, n)) return std::nullopt;
+  return b;
+}
+
+Outcome PageModel::mem_free(Addr p, std::uint64_t n) {
+  if (p.is_null()) return Outcome::exit(MF_EXIT_NULL, "mem_free of NULL");
+  std::optional<BlockHandle> b = live_block_of_class(p, n);
+  if (!b) {
+    return Outcome::exit(MF_EXIT_BOUNDS, "mem_free(" + to_string(p) + ", " + std::to_string(n) +
+                                             ") is not a live block of that size class");
+  }
+  BlockRecord& block = blocks_[*b];
+  PageRecord& page = pages_[block.page];
+  Outcome out;
+  out.freed_block = block.handle;
+  block.live = false;
+
+  if (page.large) {
+    unlink_and_unmap(page.handle, out);
+    return out;
+  }
+  // The block's first 8 bytes now hold the old free head: an absolute
+  // address the model does not predict, or 0 when the list was empty.
+  if (page.free_list.empty()) {
+    page.memory.write_quad(block.offset, 0);
+  } else {
+    page.memory.forget(block.offset, 8);
+  }
+  page.free_list.push_back(block.offset);
+  page.slots[(block.offset - SLAB_BLOCKS_OFFSET) / page.block_size] = SlotState::Free;
+  --page.live_count;
+  if (page.live_count == 0 && current_[page.class_index] != page.handle) {
+    unlink_and_unmap(page.handle, out);
+  }
+  return out;
+}
+
+void PageModel::unlink_and_unmap(PageHandle h, Outcome& outcome) {
+  PageRecord& page = pages_[h];
+  list_.erase(std::find(list_.begin(), list_.end(), h));
+  page.live = false;
+  // A refused munmap leaks the memory; the page is unlinked all the same.
+  if (!os_.munmap(page.size)) page.leaked = true;
+  outcome.released_pages.push_back(h);
+}
+
+bool PageModel::readable(Addr a, std::uint64_t n) const {
+  if (a.base != Base::Page || a.handle >= pages_.size()) return false;
+  const PageRecord& page = pages_[a.handle];
+  return page.live && a.offset <= page.size && n <= page.size - a.offset;
+}
+
+// ---- views ----
+
+Outcome PageModel::page_list_head() const {
+  if (list_.empty()) return Outcome::null_ptr();
+  return Outcome::ptr(Addr::page(list_.front()));
+}
+
+Outcome PageModel::page_count() const { return Outcome::value(list_.size()); }
+
+std::optional<PageHandle> PageModel::current_slab(std::uint64_t class_index) const {
+  return current_.at(class_index);
+}
+
+PageView PageModel::view(PageHandle h) const {
+  const PageRecord& page = pages_.at(h);
+  auto at = std::find(list_.begin(), list_.end(), h);
+  if (at == list_.end()) throw std::invalid_argument("view of a page that is not live");
+  PageView v;
+  v.handle = h;
+  v.next = std::next(at) == list_.end() ? Addr::null() : Addr::page(*std::next(at));
+  v.prev = at == list_.begin() ? Addr::null() : Addr::page(*std::prev(at));
+  v.timestamp = page.timestamp;
+  v.page_size = page.size;
+  v.magic = PAGE_MAGIC_VALUE;
+  v.reserved = 0;
+  v.block_size = page.block_size;
+  v.live = page.live_count;
+  v.class_index = page.class_index;
+  v.recip = page.recip;
+  if (page.large) {
+    v.free_head = Addr::null();
+    v.bump = Addr::null();
+    return v;
+  }
+  v.free_head = page.free_list.empty() ? Addr::null() : Addr::page(h, page.free_list.back());
+  v.bump = Addr::page(h, page.bump);
+  v.bitmap.assign(PAGE_BITMAP_BYTES, 0);
+  for (std::uint64_t k = 0; k < page.slots.size(); ++k) {
+    if (page.slots[k] == SlotState::Free) v.bitmap[k / 8] |= static_cast<std::uint8_t>(1u << (k % 8));
+  }
+  return v;
+}
+
+std::vector<PageView> PageModel::live_pages() const {
+  std::vector<PageView> views;
+  for (PageHandle h : list_) views.push_back(view(h));
+  return views;
+}
+
+// ---- addresses ----
+
+Addr PageModel::canonical(Addr a) const {
+  switch (a.base) {
+    case Base::Raw:
+      if (a.offset == 0) return a;
+      for (PageHandle h : list_) {
+        const PageRecord& page = pages_[h];
+        if (a.offset >= page.base && a.offset - page.base < page.size) {
+          return Addr::page(h, a.offset - page.base);
+        }
+      }
+      return a;
+    case Base::Page:
+      if (a.handle >= pages_.size()) throw std::invalid_argument("no such page: " + to_string(a));
+      return a;
+    case Base::Block: {
+      const BlockRecord& block = blocks_.at(a.handle);
+      return Addr::page(block.page, block.offset + a.offset);
+    }
+    default:
+      throw std::invalid_argument("PageModel cannot resolve " + to_string(a));
+  }
+}
+
+std::uint64_t PageModel::absolute(Addr c) const {
+  if (c.base == Base::Raw) return c.offset;
+  if (c.base != Base::Page) throw std::invalid_argument("absolute() needs a canonical address");
+  return pages_.at(c.handle).base + c.offset;
+}
+
+void PageModel::bind_page_base(PageHandle h, std::uint64_t base) {
+  PageRecord& page = pages_.at(h);
+  page.base = base;
+  page.base_bound = true;
+}
+
+void PageModel::set_block_owner(BlockHandle b, BlockOwner owner, std::uint64_t owner_handle) {
+  BlockRecord& block = blocks_.at(b);
+  block.owner = owner;
+  block.owner_handle = owner_handle;
+}
+
+}  // namespace mf::model

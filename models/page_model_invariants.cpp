@@ -1,0 +1,136 @@
+// The page allocator's structural invariants, one sentence per violation.
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include "morph_abi.h"
+#include "page_model.h"
+#include "size_class.h"
+
+namespace mf::model {
+
+using namespace mf::layout;
+
+namespace {
+
+std::string page_name(PageHandle h) { return "page " + std::to_string(h); }
+
+void check_slab(const PageRecord& page, std::vector<std::string>& bad) {
+  const std::string name = page_name(page.handle);
+  if (page.size != SLAB_SIZE) bad.push_back(name + ": a slab's size is not SLAB_SIZE");
+  if (page.class_index >= NUM_CLASSES) {
+    bad.push_back(name + ": class index out of range");
+    return;
+  }
+  if (page.block_size != class_block_size(page.class_index))
+    bad.push_back(name + ": block size does not match its class");
+  if (page.recip != slab_recip(page.block_size)) bad.push_back(name + ": recip is not ceil(2^32 / block size)");
+  if (page.slots.size() != slab_block_count(page.block_size))
+    bad.push_back(name + ": slot count is not (SLAB_SIZE - SLAB_BLOCKS_OFFSET) / block size");
+  if (page.bump < SLAB_BLOCKS_OFFSET || page.bump > SLAB_SIZE ||
+      (page.bump - SLAB_BLOCKS_OFFSET) % page.block_size != 0)
+    bad.push_back(name + ": bump is not a block boundary within the slab");
+  const std::uint64_t used = (page.bump - SLAB_BLOCKS_OFFSET) / page.block_size;
+  std::uint64_t live = 0;
+  std::uint64_t free = 0;
+  for (std::uint64_t k = 0; k < page.slots.size(); ++k) {
+    bool below_bump = k < used;
+    if ((page.slots[k] == SlotState::NeverUsed) == below_bump)
+      bad.push_back(name + ": slot " + std::to_string(k) + " is never-used iff it is at or above bump, violated");
+    if (page.slots[k] == SlotState::Live) ++live;
+    if (page.slots[k] == SlotState::Free) ++free;
+  }
+  if (live != page.live_count) bad.push_back(name + ": live count differs from the number of live blocks");
+  if (free != page.free_list.size()) bad.push_back(name + ": free list length differs from the number of free blocks");
+  std::set<std::uint64_t> seen;
+  for (std::uint64_t offset : page.free_list) {
+    if (!seen.insert(offset).second) bad.push_back(name + ": a block is on the free list twice");
+    if (offset < SLAB_BLOCKS_OFFSET || (offset - SLAB_BLOCKS_OFFSET) % page.block_size != 0 ||
+        (offset - SLAB_BLOCKS_OFFSET) / page.block_size >= page.slots.size() ||
+        page.slots[(offset - SLAB_BLOCKS_OFFSET) / page.block_size] != SlotState::Free)
+      bad.push_back(name + ": a free-list entry is not a free block");
+  }
+}
+
+void check_large(const PageRecord& page, std::vector<std::string>& bad) {
+  const std::string name = page_name(page.handle);
+  if (page.class_index != PAGE_CLASS_LARGE) bad.push_back(name + ": a large page's class is not PAGE_CLASS_LARGE");
+  if (page.live_count != 1) bad.push_back(name + ": a large page's live count is not 1");
+  if (page.block_size % MEM_ALIGN != 0 || page.block_size <= SMALL_MAX)
+    bad.push_back(name + ": a large page's block size is not a large Round16");
+  if (page.size != large_page_size(page.block_size))
+    bad.push_back(name + ": a large page's size is not Round4096(0x60 + block size)");
+  if (!page.free_list.empty() || page.bump != 0 || page.recip != 0)
+    bad.push_back(name + ": a large page has slab fields");
+}
+
+}  // namespace
+
+std::vector<std::string> PageModel::check_invariants() const {
+  std::vector<std::string> bad;
+
+  std::set<PageHandle> listed;
+  for (PageHandle h : list_) {
+    if (h >= pages_.size()) {
+      bad.push_back("the list holds an unknown page");
+      continue;
+    }
+    if (!listed.insert(h).second) bad.push_back(page_name(h) + " is on the list twice");
+    if (!pages_[h].live) bad.push_back(page_name(h) + " is on the list but not live");
+  }
+  // New pages go to the head, so the list runs from the newest handle down.
+  if (!std::is_sorted(list_.rbegin(), list_.rend())) bad.push_back("the list is not newest-first");
+
+  std::uint64_t still_mapped = 0;
+  for (const PageRecord& page : pages_) {
+    if (page.live && !listed.count(page.handle)) bad.push_back(page_name(page.handle) + " is live but not listed");
+    if (page.live && page.leaked) bad.push_back(page_name(page.handle) + " is both live and leaked");
+    if (page.live || page.leaked) still_mapped += page.size;
+    if (!page.live) continue;
+    if (page.large) {
+      check_large(page, bad);
+    } else {
+      check_slab(page, bad);
+      bool is_current = current_[page.class_index] == page.handle;
+      if (page.live_count == 0 && !is_current)
+        bad.push_back(page_name(page.handle) + ": an empty slab that is not current is still live");
+    }
+  }
+  // Model::check_invariants adds the exact balance (pages + alternate stack).
+  if (still_mapped > os_.mapped_bytes()) bad.push_back("the OS has fewer bytes mapped than the live and leaked pages");
+
+  for (std::uint64_t c = 0; c < current_.size(); ++c) {
+    if (!current_[c]) continue;
+    const PageRecord& page = pages_[*current_[c]];
+    if (!page.live || page.large || page.class_index != c)
+      bad.push_back("the current slab of class " + std::to_string(c) + " is not a live slab of that class");
+  }
+
+  // Every live block sits in a live slot of its page, and no two live blocks
+  // share a slot (slots of one page never overlap).
+  std::set<std::pair<PageHandle, std::uint64_t>> live_positions;
+  std::uint64_t live_blocks = 0;
+  for (const BlockRecord& block : blocks_) {
+    if (!block.live) continue;
+    ++live_blocks;
+    if (!live_positions.insert({block.page, block.offset}).second)
+      bad.push_back("two live blocks at " + to_string(Addr::page(block.page, block.offset)));
+    if (live_block_at(block.page, block.offset) != block.handle)
+      bad.push_back("block " + std::to_string(block.handle) + " is live but its page does not hold it");
+    if (block.offset % MEM_ALIGN != 0) bad.push_back("block " + std::to_string(block.handle) + " is not 16-byte aligned");
+  }
+  std::uint64_t counted = 0;
+  for (PageHandle h : list_) counted += pages_[h].live_count;
+  if (counted != live_blocks) bad.push_back("the pages' live counts do not add up to the live blocks");
+
+  // Live mappings never overlap in the address space (after binding too).
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
+  for (PageHandle h : list_) ranges.push_back({pages_[h].base, pages_[h].size});
+  std::sort(ranges.begin(), ranges.end());
+  for (std::size_t i = 1; i < ranges.size(); ++i) {
+    if (ranges[i - 1].first + ranges[i - 1].second > ranges[i].first) bad.push_back("two live pages overlap in memory");
+  }
+  return bad;
+}
+
+}  // namespace mf::model
