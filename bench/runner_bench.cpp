@@ -1,0 +1,280 @@
+// runner_bench.cpp - the differential runner's throughput in simulated mode,
+// next to the SUT's own cost for the same trace.
+//
+// For each target one fixed trace of about 64 ops, every op inside the
+// contract (no exit, nothing skipped):
+//   <trace>/runner  run_trace in simulated mode: a fresh Session (fresh SUT
+//                   globals and simulated address space), the model, the
+//                   comparisons and integrity checks after every op, and the
+//                   end-of-run checks;
+//   <trace>/bare    the same calls straight into the assembly, on the same
+//                   simulated OS, with nothing checked and the SUT's state
+//                   carried over from one iteration to the next.
+// The "ops/s" counter is trace ops per second of CPU time; runner / bare is
+// what the checking costs.  runner_empty_trace/runner is the fixed cost of a
+// run (Session set-up and tear-down) with no op at all.
+//
+// The target for arena and pool traces is >= 1,000,000 ops/s on one core
+// (the runner serves fuzzers, which want executions per second).  Like every
+// benchmark it is reported, never asserted.
+
+#include <benchmark/benchmark.h>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bench_common.h"
+#include "morph_abi.h"
+#include "op.h"
+#include "os_binding.h"
+#include "runner.h"
+
+namespace {
+
+using mf::ops::make_op;
+using mf::ops::OpCode;
+using mf::ops::PtrExpr;
+using mf::ops::Target;
+using mf::ops::Trace;
+namespace ops = mf::ops;
+
+// A pointer operand: handle i of a kind, at its data start or not, plus offset.
+ops::Arg at(ops::HandleKind kind, std::uint32_t i, bool start, std::uint64_t offset) {
+  return ops::ptr(PtrExpr::handle(kind, i, start, offset));
+}
+
+// arena_create, then three rounds of 18 allocations of 8..64 bytes, a usage
+// query and a reset, then capacity, one more allocation and the destroy.
+Trace arena_trace() {
+  Trace t{Target::arena, {}};
+  const auto sizes = mf::bench::request_sizes<54>(8, 64);
+  t.ops.push_back(make_op(OpCode::arena_create, {ops::num(4096)}));
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 18; ++i) {
+      t.ops.push_back(make_op(OpCode::arena_alloc, {ops::arena_ref(0), ops::num(sizes[round * 18 + i])}));
+    }
+    t.ops.push_back(make_op(OpCode::arena_usage, {ops::arena_ref(0)}));
+    t.ops.push_back(make_op(OpCode::arena_reset, {ops::arena_ref(0)}));
+  }
+  t.ops.push_back(make_op(OpCode::arena_capacity, {ops::arena_ref(0)}));
+  t.ops.push_back(make_op(OpCode::arena_alloc, {ops::arena_ref(0), ops::num(24)}));
+  t.ops.push_back(make_op(OpCode::arena_destroy, {ops::arena_ref(0)}));
+  return t;
+}
+
+// A pool of 16 objects of 32 bytes: fill it, free everything, fill it again
+// from the free list (LIFO), free 14, destroy.
+Trace pool_trace() {
+  constexpr std::uint64_t kSize = 32;
+  Trace t{Target::pool, {}};
+  t.ops.push_back(make_op(OpCode::pool_create, {ops::num(kSize), ops::num(16)}));
+  auto alloc = [&] { t.ops.push_back(make_op(OpCode::pool_alloc, {ops::pool_ref(0)})); };
+  auto free_slot = [&](std::uint64_t k) {
+    t.ops.push_back(make_op(OpCode::pool_free, {ops::pool_ref(0), at(ops::HandleKind::pool, 0, true, k * kSize)}));
+  };
+  for (int i = 0; i < 16; ++i) alloc();
+  for (std::uint64_t k = 0; k < 16; ++k) free_slot(k);
+  for (int i = 0; i < 16; ++i) alloc();
+  for (std::uint64_t k = 0; k < 14; ++k) free_slot(k);
+  t.ops.push_back(make_op(OpCode::pool_destroy, {ops::pool_ref(0)}));
+  return t;
+}
+
+// 32 blocks of 1..2048 bytes (many size classes, so several slabs), freed in
+// reverse order.
+Trace alloc_trace() {
+  Trace t{Target::alloc, {}};
+  const auto sizes = mf::bench::request_sizes<32>(1, 2048);
+  for (std::uint64_t size : sizes) t.ops.push_back(make_op(OpCode::mem_alloc, {ops::num(size)}));
+  for (std::uint32_t i = 32; i-- > 0;) {
+    t.ops.push_back(make_op(OpCode::mem_free, {ops::block_ref(i), ops::num(sizes[i])}));
+  }
+  return t;
+}
+
+// Four 64-byte blocks; 13 rounds of poke/load (quad and byte) and memcpy
+// (between blocks, and overlapping inside one); the frees.
+Trace builtins_trace() {
+  Trace t{Target::builtins, {}};
+  for (int i = 0; i < 4; ++i) t.ops.push_back(make_op(OpCode::mem_alloc, {ops::num(64)}));
+  for (std::uint32_t round = 0; round < 13; ++round) {
+    const std::uint32_t b = round % 4;
+    const std::uint64_t off = 8 * (round % 7);
+    t.ops.push_back(make_op(OpCode::poke_i64, {ops::block_ref(b, off), ops::num(0x0123456789ABCDEFull * (round + 1))}));
+    t.ops.push_back(make_op(OpCode::load_i64, {ops::block_ref(b, off)}));
+    t.ops.push_back(make_op(OpCode::poke_byte, {ops::block_ref(b, off + 3), ops::num(round)}));
+    t.ops.push_back(make_op(OpCode::load_byte, {ops::block_ref(b, off + 1)}));
+    if (round % 2 == 0) {
+      t.ops.push_back(make_op(OpCode::memcpy, {ops::block_ref((b + 1) % 4), ops::block_ref(b), ops::num(64)}));
+    } else {
+      t.ops.push_back(make_op(OpCode::memcpy, {ops::block_ref(b, 8), ops::block_ref(b), ops::num(40)}));
+    }
+  }
+  for (std::uint32_t i = 0; i < 4; ++i) t.ops.push_back(make_op(OpCode::mem_free, {ops::block_ref(i), ops::num(64)}));
+  return t;
+}
+
+// ---- the bare run: the trace's calls, straight into the SUT ----
+
+class BareRun {
+ public:
+  explicit BareRun(Target target) : checked_(ops::uses_checked_alloc_entry(target)) {}
+
+  void run(const Trace& trace) {
+    for (auto& h : handles_) h.clear();
+    for (const ops::Op& op : trace.ops) benchmark::DoNotOptimize(call(op));
+  }
+
+ private:
+  std::uint64_t resolve(const PtrExpr& p) const {
+    if (p.base == PtrExpr::Base::null) return 0;
+    if (p.base == PtrExpr::Base::abs) return p.offset;
+    std::uint64_t base = handles_[static_cast<std::size_t>(p.kind())][p.index];
+    if (p.start) base += p.kind() == ops::HandleKind::arena ? mf::layout::ARENA_HDR_SIZE : mf::layout::POOL_HDR_SIZE;
+    return base + p.offset;
+  }
+  template <typename T>
+  T* ptr_arg(const ops::Op& op, std::size_t i) const {
+    return reinterpret_cast<T*>(resolve(op.args[i].ptr));
+  }
+  std::uint64_t keep(ops::HandleKind kind, const void* created) {
+    handles_[static_cast<std::size_t>(kind)].push_back(reinterpret_cast<std::uint64_t>(created));
+    return reinterpret_cast<std::uint64_t>(created);
+  }
+
+  std::uint64_t call(const ops::Op& op) {
+    const std::uint64_t n0 = op.args[0].number;
+    const std::uint64_t n1 = op.args[1].number;
+    switch (op.code) {
+      case OpCode::arena_create:
+        return keep(ops::HandleKind::arena, arena_create(n0));
+      case OpCode::arena_alloc:
+        return reinterpret_cast<std::uint64_t>(arena_alloc(ptr_arg<MfArenaHeader>(op, 0), n1));
+      case OpCode::arena_reset:
+        arena_reset(ptr_arg<MfArenaHeader>(op, 0));
+        return 0;
+      case OpCode::arena_usage:
+        return arena_get_usage(ptr_arg<MfArenaHeader>(op, 0));
+      case OpCode::arena_capacity:
+        return arena_get_capacity(ptr_arg<MfArenaHeader>(op, 0));
+      case OpCode::arena_destroy:
+        arena_destroy(ptr_arg<MfArenaHeader>(op, 0));
+        return 0;
+      case OpCode::pool_create:
+        return keep(ops::HandleKind::pool, pool_create(n0, n1));
+      case OpCode::pool_alloc:
+        return reinterpret_cast<std::uint64_t>(pool_alloc(ptr_arg<MfPoolHeader>(op, 0)));
+      case OpCode::pool_free:
+        pool_free(ptr_arg<MfPoolHeader>(op, 0), ptr_arg<void>(op, 1));
+        return 0;
+      case OpCode::pool_destroy:
+        pool_destroy(ptr_arg<MfPoolHeader>(op, 0));
+        return 0;
+      case OpCode::mem_alloc:
+        return keep(ops::HandleKind::block, checked_ ? __mf_mem_alloc(n0) : mem_alloc(n0));
+      case OpCode::mem_free:
+        if (checked_) {
+          __mf_mem_free(ptr_arg<void>(op, 0), n1);
+        } else {
+          mem_free(ptr_arg<void>(op, 0), n1);
+        }
+        return 0;
+      case OpCode::load_i64:
+        return static_cast<std::uint64_t>(__mf_load_i64(ptr_arg<const void>(op, 0)));
+      case OpCode::poke_i64:
+        __mf_poke_i64(ptr_arg<void>(op, 0), static_cast<std::int64_t>(n1));
+        return 0;
+      case OpCode::load_byte:
+        return __mf_load_byte(ptr_arg<const void>(op, 0));
+      case OpCode::poke_byte:
+        __mf_poke_byte(ptr_arg<void>(op, 0), n1);
+        return 0;
+      case OpCode::memcpy:
+        return reinterpret_cast<std::uint64_t>(
+            __mf_memcpy(ptr_arg<void>(op, 0), ptr_arg<const void>(op, 1), op.args[2].number));
+      case OpCode::os_fail:
+      case OpCode::clock_set:
+      case OpCode::clock_advance:
+        return 0;  // the bench traces hold none
+    }
+    return 0;
+  }
+
+  bool checked_;
+  std::array<std::vector<std::uint64_t>, ops::kHandleKinds> handles_;
+};
+
+// ---- the benchmarks ----
+
+void report_ops(benchmark::State& state, std::size_t ops_per_run) {
+  const double ops = static_cast<double>(state.iterations()) * static_cast<double>(ops_per_run);
+  state.counters["ops/s"] = benchmark::Counter(ops, benchmark::Counter::kIsRate);
+  mf::bench::report_ops_per_iteration(state, static_cast<double>(ops_per_run));
+}
+
+// The trace must agree, run every op and end without an exit, or the numbers
+// would time something else.
+std::string trace_problem(const Trace& trace) {
+  const mf::runner::RunResult r = mf::runner::run_trace(trace);
+  if (r.verdict == mf::runner::Verdict::diverged) return "the trace diverges: " + mf::runner::to_text(*r.divergence);
+  if (r.verdict == mf::runner::Verdict::invalid) return "the trace cannot run: " + r.invalid_reason;
+  if (r.exit_code || r.ops_skipped != 0 || r.ops_run != trace.ops.size()) return "the trace does not run every op";
+  return "";
+}
+
+void through_runner(benchmark::State& state, const Trace& trace) {
+  if (const std::string problem = trace_problem(trace); !problem.empty()) {
+    state.SkipWithError(problem.c_str());
+    return;
+  }
+  mf::runner::RunOptions options;  // simulated, the defaults of the fuzzers and mfh
+  for (auto _ : state) {
+    mf::runner::RunResult r = mf::runner::run_trace(trace, options);
+    benchmark::DoNotOptimize(r.ops_run);
+  }
+  report_ops(state, trace.ops.size());
+}
+
+void bare(benchmark::State& state, const Trace& trace) {
+  if (const std::string problem = trace_problem(trace); !problem.empty()) {
+    state.SkipWithError(problem.c_str());
+    return;
+  }
+  // The SUT's system calls go to the simulated OS, as in the runner's runs.
+  mf::simos::OsEnvironment* os = mf::simos::os_environment(mf::simos::OsMode::simulated);
+  mf::simos::select_os_mode(mf::simos::OsMode::simulated);
+  os->begin_run(mf::simos::kDefaultMemoryLimit);
+  BareRun run(trace.target);
+  for (auto _ : state) run.run(trace);
+  os->end_run();
+  report_ops(state, trace.ops.size());
+}
+
+const bool registered = [] {
+  struct Named {
+    const char* name;
+    Trace trace;
+  };
+  static const Named traces[] = {
+      {"runner_arena_trace", arena_trace()},
+      {"runner_pool_trace", pool_trace()},
+      {"runner_alloc_trace", alloc_trace()},
+      {"runner_builtins_trace", builtins_trace()},
+  };
+  for (const Named& t : traces) {
+    const std::string size = "_" + std::to_string(t.trace.ops.size()) + "ops";
+    benchmark::RegisterBenchmark((t.name + size + "/runner").c_str(), through_runner, t.trace);
+    benchmark::RegisterBenchmark((t.name + size + "/bare").c_str(), bare, t.trace);
+  }
+  static const Trace empty{Target::arena, {}};
+  benchmark::RegisterBenchmark("runner_empty_trace/runner", [](benchmark::State& state) {
+    for (auto _ : state) benchmark::DoNotOptimize(mf::runner::run_trace(empty).ops_run);
+  });
+  return true;
+}();
+
+}  // namespace
+
+BENCHMARK_MAIN();

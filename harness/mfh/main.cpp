@@ -1,0 +1,44 @@
+// mfh - the Morph harness's command-line tool.
+
+#include <cstdio>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "commands.h"
+
+namespace {
+
+struct Command {
+  std::string_view name;
+  std::string_view summary;
+  int (*run)(std::span<const std::string_view> args);
+};
+
+constexpr Command kCommands[] = {
+    {"replay", "run traces (text or binary) on the SUT and the model and report the first divergence",
+     &mf::mfh::replay_command},
+};
+
+int usage(std::FILE* out) {
+  std::fputs("usage: mfh <command> [arguments]   (mfh <command> --help for details)\ncommands:\n", out);
+  for (const Command& c : kCommands) {
+    std::fprintf(out, "  %-10.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
+                 static_cast<int>(c.summary.size()), c.summary.data());
+  }
+  return out == stdout ? 0 : 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage(stderr);
+  const std::string_view name = argv[1];
+  if (name == "help" || name == "--help" || name == "-h") return usage(stdout);
+  std::vector<std::string_view> args(argv + 2, argv + argc);
+  for (const Command& c : kCommands) {
+    if (c.name == name) return c.run(args);
+  }
+  std::fprintf(stderr, "mfh: unknown command '%s'\n", argv[1]);
+  return usage(stderr);
+}

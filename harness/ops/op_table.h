@@ -1,0 +1,166 @@
+// op_table.h - the vocabulary of the harness: every operation a trace can
+// hold, described once.  The text reader and writer, the binary decoder and
+// encoder, the runner's dispatch, the RapidCheck generators and the fuzz
+// entry points all read this table; none of them lists ops of its own.
+//
+// An op is either a call of the system under test (an allocator function or
+// a checked builtin) or a control op that changes the environment (the
+// simulated OS's fault injection and clock).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace mf::ops {
+
+// What a trace exercises.  Each target allows a subset of the ops; `mixed`
+// allows all of them.
+enum class Target : std::uint8_t { arena, pool, alloc, builtins, mixed };
+inline constexpr std::array<Target, 5> kAllTargets = {Target::arena, Target::pool, Target::alloc,
+                                                      Target::builtins, Target::mixed};
+std::string_view target_name(Target target);
+std::optional<Target> target_from_name(std::string_view name);
+
+// The kinds of operand.  Several kinds share a text syntax (see SyntaxClass);
+// they differ in how the binary decoder draws them, so that random bytes
+// mostly produce meaningful calls (a free of a live block with its size).
+enum class ArgKind : std::uint8_t {
+  size,        // a byte count or element count (number)
+  value,       // a value stored by a poke (number)
+  count,       // N of os_fail: the N-th call from now fails, N >= 1 (number)
+  time,        // seconds for the clock ops (number)
+  os_call,     // mmap | munmap
+  arena,       // null | a<i>
+  pool,        // null | p<i>
+  ptr,         // any pointer expression
+  obj,         // pointer expression; the decoder prefers slots of the op's pool
+  block,       // pointer expression; the decoder prefers live m<i> handles
+  block_size,  // size; the decoder prefers the size of the op's block operand
+};
+
+enum class SyntaxClass : std::uint8_t { number, os_call, arena_handle, pool_handle, pointer };
+SyntaxClass syntax_of(ArgKind kind);
+
+// What an op returns, which decides the expectation syntax and how the runner
+// compares the SUT with the model.
+enum class ResultKind : std::uint8_t {
+  none,       // void function or control op: expectation `ok` or `exit N`
+  number,     // usage, capacity: compared as numbers, written in decimal
+  bits,       // loaded memory: compared under the model's known-byte mask, written in hex
+  pointer,    // an address, written relative to a handle (or 0)
+  new_arena,  // creates a<i> (i = how many arena_create ops came before), or 0
+  new_pool,   // creates p<i>, or 0
+  new_block,  // creates m<i>, or 0
+};
+
+// Which ops may appear in which targets, as a bit set over Target.
+using TargetMask = std::uint8_t;
+constexpr TargetMask mask_of(Target target) { return static_cast<TargetMask>(1u << static_cast<unsigned>(target)); }
+
+// X(name, targets, result, control, panic_names, arg kinds...)
+//   targets:     the targets besides `mixed` (which has every op)
+//   control:     true for ops handled by the environment, not the SUT
+//   panic_names: the function names the SUT's exit message may give for this
+//                op, '|'-separated (a destroy exits through mem_free's check)
+#define MF_TGT(t) mask_of(Target::t)
+#define MF_OP_LIST(X)                                                                                             \
+  X(arena_create, MF_TGT(arena), new_arena, false, "arena_create", ArgKind::size)                                 \
+  X(arena_alloc, MF_TGT(arena), pointer, false, "arena_alloc", ArgKind::arena, ArgKind::size)                     \
+  X(arena_reset, MF_TGT(arena), none, false, "arena_reset", ArgKind::arena)                                       \
+  X(arena_usage, MF_TGT(arena), number, false, "arena_get_usage", ArgKind::arena)                                 \
+  X(arena_capacity, MF_TGT(arena), number, false, "arena_get_capacity", ArgKind::arena)                           \
+  X(arena_destroy, MF_TGT(arena), none, false, "arena_destroy|mem_free", ArgKind::arena)                          \
+  X(pool_create, MF_TGT(pool), new_pool, false, "pool_create", ArgKind::size, ArgKind::size)                      \
+  X(pool_alloc, MF_TGT(pool), pointer, false, "pool_alloc", ArgKind::pool)                                        \
+  X(pool_free, MF_TGT(pool), none, false, "pool_free", ArgKind::pool, ArgKind::obj)                               \
+  X(pool_destroy, MF_TGT(pool), none, false, "pool_destroy|mem_free", ArgKind::pool)                              \
+  X(mem_alloc, MF_TGT(alloc) | MF_TGT(builtins), new_block, false, "mem_alloc", ArgKind::size)                    \
+  X(mem_free, MF_TGT(alloc) | MF_TGT(builtins), none, false, "mem_free", ArgKind::block, ArgKind::block_size)     \
+  X(load_i64, MF_TGT(builtins), bits, false, "__mf_load_i64", ArgKind::ptr)                                       \
+  X(poke_i64, MF_TGT(builtins), none, false, "__mf_poke_i64", ArgKind::ptr, ArgKind::value)                       \
+  X(load_byte, MF_TGT(builtins), bits, false, "__mf_load_byte", ArgKind::ptr)                                     \
+  X(poke_byte, MF_TGT(builtins), none, false, "__mf_poke_byte", ArgKind::ptr, ArgKind::value)                     \
+  X(memcpy, MF_TGT(builtins), pointer, false, "__mf_memcpy", ArgKind::ptr, ArgKind::ptr, ArgKind::size)           \
+  X(os_fail, kEveryTarget, none, true, "", ArgKind::os_call, ArgKind::count)                                      \
+  X(clock_set, kEveryTarget, none, true, "", ArgKind::time)                                                       \
+  X(clock_advance, kEveryTarget, none, true, "", ArgKind::time)
+
+inline constexpr TargetMask kEveryTarget = 0x1F;
+
+enum class OpCode : std::uint8_t {
+#define MF_OP_ENUM(name, ...) name,
+  MF_OP_LIST(MF_OP_ENUM)
+#undef MF_OP_ENUM
+};
+
+inline constexpr std::size_t kOpCount = 0
+#define MF_OP_COUNT(...) +1
+    MF_OP_LIST(MF_OP_COUNT)
+#undef MF_OP_COUNT
+    ;
+
+inline constexpr std::size_t kMaxArgs = 3;
+
+struct OpInfo {
+  OpCode code;
+  std::string_view name;
+  TargetMask targets;  // `mixed` included
+  ResultKind result;
+  bool control;
+  std::string_view panic_names;
+  std::array<ArgKind, kMaxArgs> args;
+  std::uint8_t arity;
+
+  bool allowed_in(Target target) const { return (targets & mask_of(target)) != 0; }
+  std::span<const ArgKind> arg_kinds() const { return {args.data(), arity}; }
+  bool creates_handle() const {
+    return result == ResultKind::new_arena || result == ResultKind::new_pool || result == ResultKind::new_block;
+  }
+};
+
+namespace detail {
+template <typename... Kinds>
+constexpr OpInfo make_info(OpCode code, std::string_view name, TargetMask targets, ResultKind result, bool control,
+                           std::string_view panic_names, Kinds... kinds) {
+  return OpInfo{code,        name, static_cast<TargetMask>(targets | mask_of(Target::mixed)),
+                result,      control,
+                panic_names, std::array<ArgKind, kMaxArgs>{kinds...},
+                static_cast<std::uint8_t>(sizeof...(kinds))};
+}
+}  // namespace detail
+
+inline constexpr std::array<OpInfo, kOpCount> kOpTable = {
+#define MF_OP_INFO(name, targets, result, control, panic_names, ...) \
+  detail::make_info(OpCode::name, #name, targets, ResultKind::result, control, panic_names, __VA_ARGS__),
+    MF_OP_LIST(MF_OP_INFO)
+#undef MF_OP_INFO
+};
+#undef MF_TGT
+
+inline const OpInfo& info(OpCode code) { return kOpTable[static_cast<std::size_t>(code)]; }
+std::optional<OpCode> op_from_name(std::string_view name);
+
+// The ops of a target in table order: the SUT calls first, then the control
+// ops.  The binary format numbers ops by their position in these lists.
+std::span<const OpCode> sut_ops_of(Target target);
+std::span<const OpCode> control_ops_of(Target target);
+
+// mem_alloc / mem_free go through the checked entry points __mf_mem_alloc /
+// __mf_mem_free in the builtins target (the functions Morph programs call),
+// and through mem_alloc / mem_free everywhere else.
+inline bool uses_checked_alloc_entry(Target target) { return target == Target::builtins; }
+
+// Whether the runner mirrors its integrity pattern into the model's memory:
+// only targets that can read memory back need the model to know the bytes.
+inline bool target_reads_memory(Target target) { return target == Target::builtins || target == Target::mixed; }
+
+// os_fail's first operand.
+enum class OsCall : std::uint8_t { mmap = 0, munmap = 1 };
+std::string_view os_call_name(OsCall call);
+std::optional<OsCall> os_call_from_name(std::string_view name);
+
+}  // namespace mf::ops

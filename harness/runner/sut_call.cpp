@@ -1,0 +1,171 @@
+#include "sut_call.h"
+
+#include <setjmp.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+
+#include "morph_abi.h"
+#include "sim_os.h"
+
+namespace mf::runner {
+
+namespace {
+
+// Between setjmp and the SUT's return only SUT frames (assembly) and the
+// OS shim's frames lie on the stack, none with destructors, so jumping out of
+// them is sound.
+jmp_buf g_jump;
+volatile sig_atomic_t g_armed = 0;
+volatile int g_exit_code = 0;
+volatile int g_signal = 0;
+volatile std::uint64_t g_fault_address = 0;
+
+constexpr int kJumpExit = 1;
+constexpr int kJumpFault = 2;
+
+[[noreturn]] void on_simulated_exit(int code) {
+  if (g_armed == 0) _exit(code);  // an exit outside call_sut: behave like the real one
+  g_armed = 0;
+  g_exit_code = code;
+  _longjmp(g_jump, kJumpExit);
+}
+
+template <typename T>
+std::uint64_t raw(T value) {
+  if constexpr (std::is_pointer_v<T>) {
+    return reinterpret_cast<std::uint64_t>(value);
+  } else {
+    return static_cast<std::uint64_t>(value);
+  }
+}
+
+template <typename T>
+T* as_ptr(std::uint64_t v) {
+  return reinterpret_cast<T*>(v);
+}
+
+std::uint64_t dispatch(ops::OpCode code, std::uint64_t a, std::uint64_t b, std::uint64_t c, bool checked) {
+  using ops::OpCode;
+  switch (code) {
+    case OpCode::arena_create:
+      return raw(arena_create(a));
+    case OpCode::arena_alloc:
+      return raw(arena_alloc(as_ptr<MfArenaHeader>(a), b));
+    case OpCode::arena_reset:
+      arena_reset(as_ptr<MfArenaHeader>(a));
+      return 0;
+    case OpCode::arena_usage:
+      return arena_get_usage(as_ptr<MfArenaHeader>(a));
+    case OpCode::arena_capacity:
+      return arena_get_capacity(as_ptr<MfArenaHeader>(a));
+    case OpCode::arena_destroy:
+      arena_destroy(as_ptr<MfArenaHeader>(a));
+      return 0;
+    case OpCode::pool_create:
+      return raw(pool_create(a, b));
+    case OpCode::pool_alloc:
+      return raw(pool_alloc(as_ptr<MfPoolHeader>(a)));
+    case OpCode::pool_free:
+      pool_free(as_ptr<MfPoolHeader>(a), as_ptr<void>(b));
+      return 0;
+    case OpCode::pool_destroy:
+      pool_destroy(as_ptr<MfPoolHeader>(a));
+      return 0;
+    case OpCode::mem_alloc:
+      return raw(checked ? __mf_mem_alloc(a) : mem_alloc(a));
+    case OpCode::mem_free:
+      if (checked) {
+        __mf_mem_free(as_ptr<void>(a), b);
+      } else {
+        mem_free(as_ptr<void>(a), b);
+      }
+      return 0;
+    case OpCode::load_i64:
+      return raw(__mf_load_i64(as_ptr<const void>(a)));
+    case OpCode::poke_i64:
+      __mf_poke_i64(as_ptr<void>(a), static_cast<std::int64_t>(b));
+      return 0;
+    case OpCode::load_byte:
+      return __mf_load_byte(as_ptr<const void>(a));
+    case OpCode::poke_byte:
+      __mf_poke_byte(as_ptr<void>(a), b);
+      return 0;
+    case OpCode::memcpy:
+      return raw(__mf_memcpy(as_ptr<void>(a), as_ptr<const void>(b), c));
+    case OpCode::os_fail:
+    case OpCode::clock_set:
+    case OpCode::clock_advance:
+      break;  // control ops never reach the SUT
+  }
+  std::abort();
+}
+
+void on_fault(int sig, siginfo_t* info, void*) {
+  if (g_armed == 0) {
+    // Not the SUT's fault: let it kill the process as it would have.
+    signal(sig, SIG_DFL);
+    return;
+  }
+  g_armed = 0;
+  g_signal = sig;
+  g_fault_address = reinterpret_cast<std::uint64_t>(info->si_addr);
+  _longjmp(g_jump, kJumpFault);
+}
+
+struct SavedHandlers {
+  struct sigaction segv;
+  struct sigaction bus;
+  stack_t stack;
+};
+SavedHandlers g_saved;
+alignas(16) char g_alt_stack[64 * 1024];
+
+}  // namespace
+
+SutOutcome call_sut(ops::OpCode code, std::uint64_t a, std::uint64_t b, std::uint64_t c, bool checked_alloc_entry) {
+  SutOutcome out;
+  const int jumped = _setjmp(g_jump);
+  if (jumped == 0) {
+    g_armed = 1;
+    out.value = dispatch(code, a, b, c, checked_alloc_entry);
+    g_armed = 0;
+    return out;
+  }
+  if (jumped == kJumpExit) {
+    out.kind = SutOutcome::Kind::exited;
+    out.exit_code = g_exit_code;
+  } else {
+    out.kind = SutOutcome::Kind::faulted;
+    out.signal = g_signal;
+    out.fault_address = g_fault_address;
+  }
+  return out;
+}
+
+void catch_simulated_exits(bool on) { simos::SimOs::instance().set_exit_handler(on ? &on_simulated_exit : nullptr); }
+
+FaultTrap::FaultTrap() {
+  stack_t stack{};
+  stack.ss_sp = g_alt_stack;
+  stack.ss_size = sizeof g_alt_stack;
+  sigaltstack(&stack, &g_saved.stack);
+  struct sigaction action{};
+  action.sa_sigaction = &on_fault;
+  // NODEFER: we leave the handler by longjmp, which would otherwise leave the
+  // signal blocked for the rest of the process.
+  action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGSEGV, &action, &g_saved.segv);
+  sigaction(SIGBUS, &action, &g_saved.bus);
+}
+
+FaultTrap::~FaultTrap() {
+  sigaction(SIGSEGV, &g_saved.segv, nullptr);
+  sigaction(SIGBUS, &g_saved.bus, nullptr);
+  sigaltstack(&g_saved.stack, nullptr);
+}
+
+}  // namespace mf::runner

@@ -1,0 +1,39 @@
+// sut_call.h - calling one function of the SUT so that an exit (simulated
+// OS) or a fault (when trapped) comes back as an outcome instead of ending
+// the process.
+#pragma once
+
+#include <cstdint>
+
+#include "op_table.h"
+
+namespace mf::runner {
+
+struct SutOutcome {
+  enum class Kind : std::uint8_t { returned, exited, faulted };
+  Kind kind = Kind::returned;
+  std::uint64_t value = 0;     // rax, when returned (0 for void functions)
+  int exit_code = 0;           // when exited
+  int signal = 0;              // when faulted
+  std::uint64_t fault_address = 0;
+};
+
+// Calls the SUT function of `code` (a SUT op) with up to three raw arguments.
+// checked_alloc_entry picks __mf_mem_alloc / __mf_mem_free for mem_alloc /
+// mem_free.
+SutOutcome call_sut(ops::OpCode code, std::uint64_t a, std::uint64_t b, std::uint64_t c, bool checked_alloc_entry);
+
+// Simulated mode: makes the simulated OS's exit come back to call_sut.
+void catch_simulated_exits(bool on);
+
+// Turns SIGSEGV/SIGBUS inside call_sut into a `faulted` outcome while
+// installed (a fault elsewhere still kills the process).
+class FaultTrap {
+ public:
+  FaultTrap();
+  ~FaultTrap();
+  FaultTrap(const FaultTrap&) = delete;
+  FaultTrap& operator=(const FaultTrap&) = delete;
+};
+
+}  // namespace mf::runner

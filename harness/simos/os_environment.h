@@ -1,0 +1,42 @@
+// os_environment.h - what the runner needs from the OS side of a run, in
+// either mode: the simulated OS (SimOs) or the real OS with the harness's
+// rules on top (NativeOs, native mode).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "os_rules.h"
+
+namespace mf::simos {
+
+enum class OsMode : std::uint8_t { simulated, native };
+
+class OsEnvironment {
+ public:
+  virtual ~OsEnvironment() = default;
+
+  // A fresh start: no mappings of the previous run, clock 0, no failures
+  // pending, nothing captured, and (simulated) the SUT's globals as loaded.
+  virtual void begin_run(std::uint64_t memory_limit) = 0;
+  // Leaves the process clean again (simulated: releases every mapping and
+  // restores the SUT's globals), so that a later fork starts fresh.
+  virtual void end_run() = 0;
+
+  // Clock, fault injection and call accounting.
+  virtual OsRules& rules() = 0;
+
+  // What the SUT wrote to stderr since begin_run (simulated: everything, up to
+  // a cap; native: a copy of what went to the real stderr).
+  virtual std::string_view captured_stderr() const = 0;
+
+  // The first misuse of the OS seen since begin_run (an munmap of something
+  // that is not a mapping, a write to an unknown descriptor...), empty if none.
+  virtual std::string_view anomaly() const = 0;
+
+  // Whether [addr, addr + len) lies inside one live mapping.  Native mode
+  // cannot tell and says true.
+  virtual bool is_live_mapping(std::uint64_t addr, std::uint64_t len) const = 0;
+};
+
+}  // namespace mf::simos

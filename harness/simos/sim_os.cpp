@@ -1,0 +1,109 @@
+#include "sim_os.h"
+
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "sut_state.h"
+
+namespace mf::simos {
+
+namespace {
+
+std::string hex(std::uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+}  // namespace
+
+SimOs& SimOs::instance() {
+  static SimOs os;
+  return os;
+}
+
+long SimOs::mmap(std::uint64_t len) {
+  if (!rules_.admit_mmap(len)) return -kEnomem;
+  std::optional<std::uint64_t> addr = space_.map(len);
+  if (!addr) {
+    // The rules allowed it, so the model thinks it succeeded: report why not.
+    note_anomaly("mmap(" + std::to_string(len) + ") admitted but the simulated address region has no room");
+    return -kEnomem;
+  }
+  rules_.commit_mmap(len);
+  return static_cast<long>(*addr);
+}
+
+long SimOs::munmap(std::uint64_t addr, std::uint64_t len) {
+  if (!rules_.admit_munmap()) return -kEnomem;
+  if (!space_.unmap(addr, len)) {
+    note_anomaly("munmap(" + hex(addr) + ", " + std::to_string(len) + ") does not name one whole mapping");
+    return -EINVAL;
+  }
+  rules_.commit_munmap(len);
+  return 0;
+}
+
+void SimOs::exit(int code) {
+  last_exit_code_ = code;
+  if (exit_handler_ != nullptr) exit_handler_(code);
+  // No runner to return to: behave like the real exit_group, showing what the
+  // SUT wrote to stderr first.
+  if (stderr_size_ != 0) (void)::write(2, stderr_.data(), stderr_size_);
+  _exit(code);
+}
+
+long SimOs::write(int fd, const void* buf, std::uint64_t len) {
+  if (fd == 1) {
+    stdout_bytes_ += len;
+    return static_cast<long>(len);
+  }
+  if (fd != 2) {
+    note_anomaly("write to descriptor " + std::to_string(fd));
+    return -EBADF;
+  }
+  const std::size_t room = kStderrCapacity - stderr_size_;
+  const std::size_t taken = len < room ? static_cast<std::size_t>(len) : room;
+  std::memcpy(stderr_.data() + stderr_size_, buf, taken);
+  stderr_size_ += taken;
+  return static_cast<long>(len);
+}
+
+long SimOs::nanosleep(const void* request) {
+  if (request == nullptr) return -EFAULT;
+  timespec ts;
+  std::memcpy(&ts, request, sizeof ts);
+  rules_.set_time(rules_.time() + ts.tv_sec);
+  return 0;
+}
+
+long SimOs::unsupported() const { return -ENOSYS; }
+
+void SimOs::note_anomaly(std::string what) {
+  if (anomaly_.empty()) anomaly_ = std::move(what);
+}
+
+void SimOs::reset_observations() {
+  stderr_size_ = 0;
+  stdout_bytes_ = 0;
+  anomaly_.clear();
+  last_exit_code_ = 0;
+}
+
+void SimOs::begin_run(std::uint64_t memory_limit) {
+  space_.release_all();
+  SutState::restore();
+  rules_.reset(memory_limit);
+  reset_observations();
+}
+
+void SimOs::end_run() {
+  space_.release_all();
+  SutState::restore();
+}
+
+}  // namespace mf::simos

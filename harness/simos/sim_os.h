@@ -1,0 +1,80 @@
+// sim_os.h - the simulated OS: a C++ implementation of every __mf_os_*
+// function of harness/sut/morph_os_abi.h, deterministic and observable.
+//
+//   mmap/munmap  real memory from AddressSpace, under OsRules (fault
+//                injection, memory limit), both shared with the model's rules
+//   time         a settable clock (OsRules), 0 at the start of a run
+//   write        fd 1 and 2 are captured per run, never printed
+//   exit         turned into a recorded outcome: the exit handler (the
+//                runner's) longjmps back; without one, a real exit
+//   nanosleep    advances the clock instead of sleeping
+//   rt_sigaction, sigaltstack
+//                accepted and ignored: the SUT's fault handler must not take
+//                over the harness's process
+//   the rest     (files, directories, processes) -ENOSYS for now: the daemon
+//                cleaner has no simulated directory yet
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "address_space.h"
+#include "os_environment.h"
+#include "os_rules.h"
+
+namespace mf::simos {
+
+class SimOs final : public OsEnvironment {
+ public:
+  using ExitHandler = void (*)(int code);  // must not return
+  static constexpr long kPid = 4242;
+  static constexpr long kUid = 1000;
+  static constexpr std::size_t kStderrCapacity = 4096;
+
+  static SimOs& instance();
+
+  // ---- the __mf_os_* functions ----
+  long mmap(std::uint64_t len);
+  long munmap(std::uint64_t addr, std::uint64_t len);
+  long time() { return rules_.time(); }
+  [[noreturn]] void exit(int code);
+  long write(int fd, const void* buf, std::uint64_t len);
+  long nanosleep(const void* request);
+  long pid() const { return kPid; }
+  long uid() const { return kUid; }
+  long ignored() const { return 0; }
+  long unsupported() const;
+
+  // The runner's way back from an exit; nullptr makes exit() end the process.
+  void set_exit_handler(ExitHandler handler) { exit_handler_ = handler; }
+  int last_exit_code() const { return last_exit_code_; }
+
+  // ---- OsEnvironment ----
+  void begin_run(std::uint64_t memory_limit) override;
+  void end_run() override;
+  OsRules& rules() override { return rules_; }
+  std::string_view captured_stderr() const override { return {stderr_.data(), stderr_size_}; }
+  std::string_view anomaly() const override { return anomaly_; }
+  bool is_live_mapping(std::uint64_t addr, std::uint64_t len) const override { return space_.is_live(addr, len); }
+
+  const AddressSpace& memory() const { return space_; }
+  std::uint64_t stdout_bytes() const { return stdout_bytes_; }
+
+ private:
+  SimOs() = default;
+  void note_anomaly(std::string what);
+  void reset_observations();
+
+  AddressSpace space_;
+  OsRules rules_;
+  std::array<char, kStderrCapacity> stderr_{};
+  std::size_t stderr_size_ = 0;
+  std::uint64_t stdout_bytes_ = 0;
+  std::string anomaly_;
+  ExitHandler exit_handler_ = nullptr;
+  int last_exit_code_ = 0;
+};
+
+}  // namespace mf::simos

@@ -1,0 +1,25 @@
+// sut_state.h - the SUT's mutable globals, saved once and put back before
+// every simulated run, so that each run starts from a freshly loaded SUT
+// (no pages, no current slabs, the next arena id 1) without a new process.
+//
+// Convention the assembly follows: every mutable global lives in a section
+// named `morph_state` (`.section morph_state, "aw", @nobits`, or "aw" with
+// initial values).  The linker then defines __start_morph_state and
+// __stop_morph_state around all of them.  A SUT without that section links
+// fine (the symbols are weak); available() is then false and a process can
+// run the SUT from a fresh state only once.
+#pragma once
+
+#include <cstddef>
+
+namespace mf::simos {
+
+class SutState {
+ public:
+  static bool available();
+  static std::size_t size();
+  // Puts back the bytes the section held when the program was loaded.
+  static void restore();
+};
+
+}  // namespace mf::simos

@@ -1,0 +1,13 @@
+# memcpy_overlap_flipped - __mf_memcpy's choice of direction is inverted (jae
+# for jb): a destination that starts inside the source is copied forwards,
+# overwriting source bytes before they are read.
+# mutates: builtins.s
+# caught-by: BuiltinsProperty.Simulated
+# diverges-at: memcpy
+# changes: 1
+/^__mf_memcpy:/,/\.size __mf_memcpy/{
+/cmpq[[:space:]]*%rdx, %r8/{
+n
+s/^\([[:space:]]*\)jb\([[:space:]]*\)3f.*$/\1jae\23f                      # MUTANT: overlapping copies go the wrong way/
+}
+}

@@ -1,0 +1,161 @@
+#include "op_gen.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "pointer_gen.h"
+#include "value_gen.h"
+
+namespace mf::property {
+
+namespace {
+
+using ops::ArgKind;
+using ops::HandleKind;
+using ops::OpCode;
+
+// How often each op comes up, relative to the others of its target.  Tuning
+// values: enough creations to have objects, mostly uses of them, a little
+// fault injection.
+unsigned base_weight(OpCode code) {
+  switch (code) {
+    case OpCode::arena_create: return 4;
+    case OpCode::arena_alloc: return 14;
+    case OpCode::arena_reset: return 2;
+    case OpCode::arena_usage: return 2;
+    case OpCode::arena_capacity: return 2;
+    case OpCode::arena_destroy: return 2;
+    case OpCode::pool_create: return 4;
+    case OpCode::pool_alloc: return 12;
+    case OpCode::pool_free: return 10;
+    case OpCode::pool_destroy: return 2;
+    case OpCode::mem_alloc: return 12;
+    case OpCode::mem_free: return 9;
+    case OpCode::load_i64: return 4;
+    case OpCode::poke_i64: return 4;
+    case OpCode::load_byte: return 3;
+    case OpCode::poke_byte: return 3;
+    case OpCode::memcpy: return 4;
+    case OpCode::os_fail: return 2;
+    case OpCode::clock_set: return 1;
+    case OpCode::clock_advance: return 1;
+  }
+  return 1;
+}
+
+// Whether the trace has something worth the op: a usable object of the
+// kind it works on, and for pool_free a pool with an object to free.
+bool has_subject(OpCode code, const TraceState& state) {
+  switch (ops::info(code).args[0]) {
+    case ArgKind::arena:
+      return !state.usable(HandleKind::arena).empty();
+    case ArgKind::block:
+      return !state.usable(HandleKind::block).empty();
+    case ArgKind::pool: {
+      const std::vector<std::uint32_t> pools = state.usable(HandleKind::pool);
+      if (code != OpCode::pool_free) return !pools.empty();
+      return std::any_of(pools.begin(), pools.end(),
+                         [&](std::uint32_t p) { return !state.likely_live_slots(p).empty(); });
+    }
+    default:
+      return true;
+  }
+}
+
+unsigned weight(OpCode code, const TraceState& state) {
+  const unsigned w = 4 * base_weight(code);
+  // With nothing to use yet, creating something is what makes a trace go on,
+  // and an op with nothing to work on would mostly just exit (which stays
+  // possible, rarely).
+  if (const std::optional<HandleKind> kind = ops::created_kind(code)) {
+    if (state.usable(*kind).empty()) return w * 5;
+  }
+  return has_subject(code, state) ? w : 1;
+}
+
+std::uint64_t width_of(OpCode code) { return code == OpCode::load_i64 || code == OpCode::poke_i64 ? 8 : 1; }
+
+std::uint64_t draw_size_operand(const ops::Op& op, std::size_t i, const TraceState& state) {
+  switch (op.code) {
+    case OpCode::arena_create:
+      return draw_size(SizeUse::arena_capacity);
+    case OpCode::arena_alloc: {
+      const ops::PtrExpr& arena = op.args[0].ptr;
+      if (!arena.is_handle() || state.guess(HandleKind::arena, arena.index).likely_null) {
+        return draw_size(SizeUse::request);
+      }
+      return draw_arena_request(state.handles().handle(HandleKind::arena, arena.index).size,
+                                state.guess(HandleKind::arena, arena.index).arena_used);
+    }
+    case OpCode::pool_create:
+      return draw_size(i == 0 ? SizeUse::pool_object : SizeUse::pool_capacity);
+    case OpCode::memcpy: {
+      std::uint64_t room = std::min(room_after(state, op.args[0].ptr), room_after(state, op.args[1].ptr));
+      if (!op.args[0].ptr.is_handle() || !op.args[1].ptr.is_handle()) room = 64;  // it exits or is skipped anyway
+      return draw_copy_length(room);
+    }
+    default:
+      return draw_size(SizeUse::request);
+  }
+}
+
+}  // namespace
+
+OpCode draw_op_code(const TraceState& state) {
+  std::vector<OpCode> codes;
+  std::vector<unsigned> weights;
+  for (const ops::OpInfo& info : ops::kOpTable) {
+    if (!info.allowed_in(state.target())) continue;
+    codes.push_back(info.code);
+    weights.push_back(weight(info.code, state));
+  }
+  return codes[draw_choice(weights)];
+}
+
+ops::Op draw_op(OpCode code, const TraceState& state) {
+  ops::Op op;
+  op.code = code;
+  const ops::OpInfo& info = op.info();
+  for (std::size_t i = 0; i < info.arity; ++i) {
+    ops::Arg& arg = op.args[i];
+    switch (info.args[i]) {
+      case ArgKind::size:
+        arg.number = draw_size_operand(op, i, state);
+        break;
+      case ArgKind::value:
+        arg.number = draw_value();
+        break;
+      case ArgKind::count:
+        arg.number = draw_fail_count();
+        break;
+      case ArgKind::time:
+        arg.number = draw_seconds();
+        break;
+      case ArgKind::os_call:
+        arg.number = static_cast<std::uint64_t>(draw_choice({7, 3}) == 0 ? ops::OsCall::mmap : ops::OsCall::munmap);
+        break;
+      case ArgKind::arena:
+        arg.ptr = draw_owner(state, HandleKind::arena);
+        break;
+      case ArgKind::pool:
+        arg.ptr = draw_owner(state, HandleKind::pool);
+        break;
+      case ArgKind::ptr:
+        arg.ptr = code == OpCode::memcpy && i == 1 ? draw_memory_ptr_near(state, op.args[0].ptr)
+                                                   : draw_memory_ptr(state, width_of(code));
+        break;
+      case ArgKind::obj:
+        arg.ptr = draw_pool_object(state, op.args[0].ptr);
+        break;
+      case ArgKind::block:
+        arg.ptr = draw_block_ptr(state);
+        break;
+      case ArgKind::block_size:
+        arg.number = draw_block_size(state, op.args[0].ptr);
+        break;
+    }
+  }
+  return op;
+}
+
+}  // namespace mf::property

@@ -1,0 +1,47 @@
+#include "property_checks.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "failure_report.h"
+#include "op_command.h"
+#include "property_stats.h"
+#include "runner.h"
+
+namespace mf::property {
+
+namespace {
+
+void check_simulated(ops::Target target) {
+  RunnerSut sut(target);
+  rc::state::check(TraceState(target), sut, &next_command);
+  sut.finish();
+}
+
+void check_native(ops::Target target) {
+  // RapidCheck seeds every property of a run alike, so without this draw the
+  // native test would generate exactly the simulated test's traces.
+  *rc::gen::noShrink(rc::gen::arbitrary<std::uint8_t>());
+  const auto commands = *rc::state::gen::commands(TraceState(target), &next_command);
+  const ops::Trace trace = trace_of(target, commands);
+  runner::RunOptions options;
+  options.mode = runner::OsMode::native;
+  options.record_observed = true;
+  const runner::RunResult result = runner::run_trace(trace, options);
+  count_run(result);
+  if (result.verdict != runner::Verdict::agree) RC_FAIL(failure_report(trace, {}, result, options.mode));
+}
+
+}  // namespace
+
+void run_simulated_property(ops::Target target) {
+  if (!runner::mode_available(runner::OsMode::simulated)) GTEST_SKIP() << "no simulated OS linked";
+  rc::detail::checkGTest([target] { check_simulated(target); });
+}
+
+void run_native_property(ops::Target target) {
+  if (!runner::mode_available(runner::OsMode::native)) GTEST_SKIP() << "this build links no native OS binding";
+  rc::detail::checkGTest([target] { check_native(target); });
+}
+
+}  // namespace mf::property

@@ -1,0 +1,123 @@
+#include "trace_state.h"
+
+#include <algorithm>
+
+#include "morph_abi.h"
+#include "os_rules.h"
+
+namespace mf::property {
+
+namespace {
+
+using ops::HandleKind;
+using ops::OpCode;
+
+constexpr std::uint64_t kMax = ~std::uint64_t{0};
+
+// A creation that needs more memory than a run may map can only return 0.
+constexpr std::uint64_t kHopeless = simos::kDefaultMemoryLimit;
+
+bool creation_hopeless(const ops::Op& op) {
+  const std::uint64_t a = op.args[0].number;
+  switch (op.code) {
+    case OpCode::mem_alloc:
+      return a == 0 || a >= kHopeless;
+    case OpCode::arena_create:
+      return a == 0 || a >= kHopeless;
+    case OpCode::pool_create: {
+      const std::uint64_t capacity = op.args[1].number;
+      if (a < layout::POOL_MIN_OBJ || capacity == 0 || a > kMax - 7) return true;
+      const std::uint64_t size = (a + 7) / 8 * 8;
+      return capacity > kHopeless / size;
+    }
+    default:
+      return false;
+  }
+}
+
+std::uint64_t round8_or_zero(std::uint64_t n) { return n > kMax - 7 ? 0 : (n + 7) / 8 * 8; }
+
+}  // namespace
+
+bool TraceState::accepts(const ops::Op& op) const {
+  const ops::OpInfo& info = op.info();
+  if (!info.allowed_in(target_)) return false;
+  for (std::size_t i = 0; i < info.arity; ++i) {
+    const ops::SyntaxClass syntax = ops::syntax_of(info.args[i]);
+    if (syntax == ops::SyntaxClass::number || syntax == ops::SyntaxClass::os_call) continue;
+    const ops::PtrExpr& ptr = op.args[i].ptr;
+    if (!ptr.is_handle()) continue;
+    if (syntax == ops::SyntaxClass::arena_handle && ptr.kind() != HandleKind::arena) return false;
+    if (syntax == ops::SyntaxClass::pool_handle && ptr.kind() != HandleKind::pool) return false;
+    if (!handles_.exists(ptr.kind(), ptr.index)) return false;
+  }
+  return true;
+}
+
+void TraceState::apply(const ops::Op& op) {
+  guess_effects(op);
+  handles_.apply(op);
+  if (std::optional<HandleKind> kind = ops::created_kind(op.code)) {
+    HandleGuess guess;
+    guess.likely_null = creation_hopeless(op);
+    guesses_[index(*kind)].push_back(guess);
+  }
+}
+
+void TraceState::guess_effects(const ops::Op& op) {
+  const ops::PtrExpr& owner = op.args[0].ptr;
+  if (!owner.is_handle() || !handles_.exists(owner.kind(), owner.index)) return;
+  HandleGuess& g = guesses_[index(owner.kind())][owner.index];
+  const ops::StaticHandle& h = handles_.handle(owner.kind(), owner.index);
+  switch (op.code) {
+    case OpCode::arena_alloc: {
+      const std::uint64_t rounded = round8_or_zero(op.args[1].number);
+      if (rounded != 0 && rounded <= h.size - std::min(h.size, g.arena_used)) g.arena_used += rounded;
+      break;
+    }
+    case OpCode::arena_reset:
+      g.arena_used = 0;
+      break;
+    case OpCode::pool_alloc:
+      if (!g.pool_free.empty()) {
+        g.pool_free.pop_back();
+      } else if (g.pool_bump < h.capacity) {
+        ++g.pool_bump;
+      }
+      break;
+    case OpCode::pool_free: {
+      const ops::PtrExpr& obj = op.args[1].ptr;
+      if (h.size == 0 || !obj.is_handle() || obj.kind() != HandleKind::pool || obj.index != owner.index || !obj.start ||
+          obj.offset % h.size != 0) {
+        break;
+      }
+      const std::uint64_t k = obj.offset / h.size;
+      if (k < g.pool_bump && std::find(g.pool_free.begin(), g.pool_free.end(), k) == g.pool_free.end()) {
+        g.pool_free.push_back(k);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+std::vector<std::uint32_t> TraceState::usable(HandleKind kind) const {
+  std::vector<std::uint32_t> out;
+  for (std::size_t i = 0; i < handles_.live_count(kind); ++i) {
+    const std::uint32_t h = handles_.live_at(kind, i);
+    if (!guesses_[index(kind)][h].likely_null) out.push_back(h);
+  }
+  return out;
+}
+
+std::vector<std::uint64_t> TraceState::likely_live_slots(std::uint32_t pool) const {
+  const HandleGuess& g = guesses_[index(HandleKind::pool)][pool];
+  std::vector<std::uint64_t> out;
+  for (std::uint64_t k = 0; k < g.pool_bump; ++k) {
+    if (std::find(g.pool_free.begin(), g.pool_free.end(), k) == g.pool_free.end()) out.push_back(k);
+  }
+  return out;
+}
+
+}  // namespace mf::property

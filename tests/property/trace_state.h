@@ -1,0 +1,67 @@
+// trace_state.h - the RapidCheck model of the state machines: what the trace
+// generated so far has created, judged from the ops alone.
+//
+// RapidCheck copies its model at every step and while shrinking, so the model
+// must be a cheap value.  The reference model (models/) cannot be that: it
+// lives inside the runner's Session, which runs every command on the SUT and
+// on the reference model together.  This model only decides what a
+// well-formed trace is (every handle an op names has been created by an
+// earlier op, every op belongs to the target), which is exactly what must
+// stay true when RapidCheck removes commands while shrinking.
+//
+// On top of that it keeps guesses that only steer the generators towards
+// interesting operands: which pool slots are probably handed out, how much of
+// an arena is probably used, which creations probably returned 0.  A wrong
+// guess costs nothing but a less interesting op; no result is predicted here.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "op.h"
+#include "static_handles.h"
+
+namespace mf::property {
+
+// The generator's belief about one handle, next to ops::StaticHandles.
+struct HandleGuess {
+  bool likely_null = false;       // its creation asked for what cannot succeed
+  std::uint64_t arena_used = 0;   // arena: Round8 bytes handed out since create/reset
+  std::uint64_t pool_bump = 0;    // pool: slots handed out at least once
+  std::vector<std::uint64_t> pool_free;  // pool: freed slots, LIFO (back = next reused)
+};
+
+class TraceState {
+ public:
+  explicit TraceState(ops::Target target) : target_(target) {}
+
+  ops::Target target() const { return target_; }
+  const ops::StaticHandles& handles() const { return handles_; }
+
+  // Whether `op` may come next: allowed in the target, and every handle it
+  // names already created.  The commands' checkPreconditions.
+  bool accepts(const ops::Op& op) const;
+
+  // Records `op` as the next op of the trace.  The commands' apply.
+  void apply(const ops::Op& op);
+
+  std::size_t created(ops::HandleKind kind) const { return guesses_[index(kind)].size(); }
+  const HandleGuess& guess(ops::HandleKind kind, std::uint32_t i) const { return guesses_[index(kind)][i]; }
+
+  // Live handles of a kind whose creation probably succeeded (the ones worth
+  // operating on), oldest first.
+  std::vector<std::uint32_t> usable(ops::HandleKind kind) const;
+  // Pool slots probably live (handed out and not freed since).
+  std::vector<std::uint64_t> likely_live_slots(std::uint32_t pool) const;
+
+ private:
+  static std::size_t index(ops::HandleKind kind) { return static_cast<std::size_t>(kind); }
+  void guess_effects(const ops::Op& op);
+
+  ops::Target target_;
+  ops::StaticHandles handles_;
+  std::array<std::vector<HandleGuess>, ops::kHandleKinds> guesses_;
+};
+
+}  // namespace mf::property

@@ -1,0 +1,211 @@
+// The simulated OS (harness/simos): deterministic real mappings with guard
+// pages, the rules it shares with the model's OsModel, the clock, stderr
+// capture and exits.
+
+#include <gtest/gtest.h>
+
+#include <setjmp.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include <cstring>
+#include <random>
+
+#include "os_model.h"
+#include "os_rules.h"
+#include "sim_os.h"
+
+namespace {
+
+using mf::simos::AddressSpace;
+using mf::simos::OsRules;
+using mf::simos::SimOs;
+
+constexpr std::uint64_t kPage = 4096;
+
+SimOs& fresh_os(std::uint64_t limit = mf::simos::kDefaultMemoryLimit) {
+  SimOs& os = SimOs::instance();
+  os.begin_run(limit);
+  return os;
+}
+
+TEST(SimOs, MappingsAreZeroedUsableAndFollowedByAGuardPage) {
+  SimOs& os = fresh_os();
+  const long a = os.mmap(10000);
+  ASSERT_GT(a, 0);
+  auto* p = reinterpret_cast<unsigned char*>(a);
+  for (int i = 0; i < 12288; ++i) ASSERT_EQ(p[i], 0) << i;  // rounded up to whole pages
+  std::memset(p, 0xAB, 12288);
+  EXPECT_TRUE(os.is_live_mapping(static_cast<std::uint64_t>(a), 12288));
+  EXPECT_FALSE(os.is_live_mapping(static_cast<std::uint64_t>(a), 12289));  // the guard page
+  EXPECT_DEATH(p[12288] = 1, "");
+}
+
+TEST(SimOs, AddressesRepeatForTheSameSequenceOfCalls) {
+  std::vector<long> first;
+  std::vector<long> second;
+  for (std::vector<long>* out : {&first, &second}) {
+    SimOs& os = fresh_os();
+    const long a = os.mmap(65536);
+    const long b = os.mmap(8192);
+    os.munmap(static_cast<std::uint64_t>(a), 65536);
+    const long c = os.mmap(4096);  // first fit: reuses a's range
+    *out = {a, b, c};
+  }
+  EXPECT_EQ(first, second);
+  EXPECT_EQ(first[2], first[0]);
+  EXPECT_EQ(static_cast<std::uint64_t>(first[1]), static_cast<std::uint64_t>(first[0]) + 65536 + kPage);
+}
+
+TEST(SimOs, UnmappedMemoryFaultsAndComesBackZeroed) {
+  SimOs& os = fresh_os();
+  const long a = os.mmap(kPage);
+  std::memset(reinterpret_cast<void*>(a), 0x5A, kPage);
+  EXPECT_EQ(os.munmap(static_cast<std::uint64_t>(a), kPage), 0);
+  EXPECT_FALSE(os.is_live_mapping(static_cast<std::uint64_t>(a), 1));
+  EXPECT_DEATH(*reinterpret_cast<volatile char*>(a) = 1, "");
+  const long again = os.mmap(kPage);
+  ASSERT_EQ(again, a);
+  EXPECT_EQ(*reinterpret_cast<const unsigned char*>(again), 0);
+}
+
+TEST(SimOs, MunmapOfSomethingElseIsAnAnomalyAndChangesNothing) {
+  SimOs& os = fresh_os();
+  const long a = os.mmap(2 * kPage);
+  EXPECT_EQ(os.munmap(static_cast<std::uint64_t>(a) + kPage, kPage), -EINVAL);
+  EXPECT_NE(os.anomaly().find("does not name one whole mapping"), std::string_view::npos);
+  EXPECT_TRUE(os.is_live_mapping(static_cast<std::uint64_t>(a), 2 * kPage));
+  EXPECT_EQ(os.rules().mapped_bytes(), 2 * kPage);
+}
+
+TEST(SimOs, InjectedFailuresHitTheNthCallFromNow) {
+  SimOs& os = fresh_os();
+  os.rules().fail_mmap(2);
+  EXPECT_GT(os.mmap(kPage), 0);
+  EXPECT_EQ(os.mmap(kPage), -12);
+  EXPECT_GT(os.mmap(kPage), 0);
+  os.rules().fail_munmap(1);
+  const long a = os.mmap(kPage);
+  EXPECT_EQ(os.munmap(static_cast<std::uint64_t>(a), kPage), -12);
+  EXPECT_TRUE(os.is_live_mapping(static_cast<std::uint64_t>(a), kPage));  // a failed munmap keeps it
+  EXPECT_EQ(os.munmap(static_cast<std::uint64_t>(a), kPage), 0);
+  EXPECT_EQ(os.rules().mmap_calls(), 4u);
+  EXPECT_EQ(os.rules().munmap_calls(), 2u);
+}
+
+TEST(SimOs, TheMemoryLimitCountsRequestedBytes) {
+  SimOs& os = fresh_os(3 * kPage);
+  EXPECT_GT(os.mmap(kPage + 1), 0);     // counts 4097, maps two pages
+  EXPECT_GT(os.mmap(2 * kPage - 1), 0);  // exactly at the limit
+  EXPECT_EQ(os.mmap(1), -12);
+  EXPECT_EQ(os.rules().mapped_bytes(), 3 * kPage);
+}
+
+TEST(SimOs, BeginRunForgetsEverything) {
+  SimOs& os = fresh_os();
+  const long a = os.mmap(kPage);
+  os.rules().set_time(99);
+  os.rules().fail_mmap(1);
+  os.write(2, "x", 1);
+  os.begin_run(mf::simos::kDefaultMemoryLimit);
+  EXPECT_FALSE(os.is_live_mapping(static_cast<std::uint64_t>(a), 1));
+  EXPECT_EQ(os.time(), 0);
+  EXPECT_EQ(os.captured_stderr(), "");
+  EXPECT_EQ(os.mmap(kPage), a);  // the pending failure is gone too
+}
+
+TEST(SimOs, CapturesStderrAndSleepsByMovingTheClock) {
+  SimOs& os = fresh_os();
+  EXPECT_EQ(os.write(2, "morph: x\n", 9), 9);
+  EXPECT_EQ(os.write(1, "out", 3), 3);
+  EXPECT_EQ(os.captured_stderr(), "morph: x\n");
+  EXPECT_EQ(os.write(7, "?", 1), -EBADF);
+  EXPECT_FALSE(os.anomaly().empty());
+  const timespec two_seconds{2, 0};
+  EXPECT_EQ(os.nanosleep(&two_seconds), 0);
+  EXPECT_EQ(os.time(), 2);
+}
+
+int g_exit_seen = -1;
+jmp_buf g_back;
+[[noreturn]] void remember_exit(int code) {
+  g_exit_seen = code;
+  longjmp(g_back, 1);
+}
+
+TEST(SimOs, ExitGoesToTheHandlerOrEndsTheProcess) {
+  SimOs& os = fresh_os();
+  os.set_exit_handler(&remember_exit);
+  if (setjmp(g_back) == 0) os.exit(111);
+  EXPECT_EQ(g_exit_seen, 111);
+  os.set_exit_handler(nullptr);
+  EXPECT_EXIT(
+      {
+        os.write(2, "morph: bye\n", 11);
+        os.exit(110);
+      },
+      testing::ExitedWithCode(110), "morph: bye");
+}
+
+// The simulated OS must refuse exactly the calls the model refuses, or the
+// runner would report the model's prediction as the SUT's fault.
+TEST(OsRules, DecideEveryCallAsTheModelsOsModelDoes) {
+  std::mt19937_64 rng(4);
+  for (int round = 0; round < 200; ++round) {
+    OsRules rules;
+    mf::model::OsModel model;
+    const std::uint64_t limit = (rng() % 64 + 1) * kPage;
+    rules.reset(limit);
+    model.set_memory_limit(limit);
+    std::vector<std::uint64_t> mapped;
+    for (int step = 0; step < 60; ++step) {
+      switch (rng() % 5) {
+        case 0: {
+          const std::uint64_t n = rng() % 4 + 1;
+          rules.fail_mmap(n);
+          model.fail_mmap(n);
+          break;
+        }
+        case 1: {
+          const std::uint64_t n = rng() % 3 + 1;
+          rules.fail_munmap(n);
+          model.fail_munmap(n);
+          break;
+        }
+        case 2:
+        case 3: {
+          const std::uint64_t len = rng() % 3 == 0 ? ~std::uint64_t{0} - rng() % 8 : (rng() % 20 + 1) * 1000;
+          const bool ours = rules.admit_mmap(len);
+          if (ours) rules.commit_mmap(len);
+          const bool theirs = model.mmap(len).has_value();
+          ASSERT_EQ(ours, theirs) << "round " << round << " step " << step << " len " << len;
+          if (ours) mapped.push_back(len);
+          break;
+        }
+        default:
+          if (!mapped.empty()) {
+            const std::uint64_t len = mapped.back();
+            const bool ours = rules.admit_munmap();
+            if (ours) rules.commit_munmap(len);
+            ASSERT_EQ(ours, model.munmap(len)) << "round " << round << " step " << step;
+            if (ours) mapped.pop_back();
+          }
+          break;
+      }
+      ASSERT_EQ(rules.mapped_bytes(), model.mapped_bytes());
+      ASSERT_EQ(rules.mmap_calls(), model.mmap_calls());
+      ASSERT_EQ(rules.munmap_calls(), model.munmap_calls());
+    }
+  }
+}
+
+TEST(OsRules, StartLikeTheModel) {
+  OsRules rules;
+  rules.reset(mf::simos::kDefaultMemoryLimit);
+  mf::model::OsModel model;
+  EXPECT_EQ(rules.time(), model.time());
+  EXPECT_EQ(rules.memory_limit(), model.memory_limit());
+  EXPECT_EQ(mf::simos::kEnomem, mf::model::OsModel::kEnomem);
+}
+
+}  // namespace
