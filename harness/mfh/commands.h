@@ -13,4 +13,19 @@ namespace mf::mfh {
 // read or run (and none diverged).
 int replay_command(std::span<const std::string_view> args);
 
+// mfh convert [--target=T] IN OUT: binary <-> text.  0 converted; 2 bad
+// input, or a text op the binary form cannot say.
+int convert_command(std::span<const std::string_view> args);
+
+// mfh minimize IN [-o OUT]: the smallest trace that diverges the same way.
+// 0 minimized; 2 bad input or an IN that does not diverge.
+int minimize_command(std::span<const std::string_view> args);
+
+// mfh gen-test IN [-o OUT.cpp] [--name NAME]: a GoogleTest case of a trace.
+int gen_test_command(std::span<const std::string_view> args);
+
+// mfh cov [--html OUT.html] CORPUS...: coverage of the instrumented assembly.
+// Only in `mfh-cov` (built with MF_MFH_COV), which links morph_core_cov.
+int cov_command(std::span<const std::string_view> args);
+
 }  // namespace mf::mfh

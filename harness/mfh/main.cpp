@@ -18,6 +18,12 @@ struct Command {
 constexpr Command kCommands[] = {
     {"replay", "run traces (text or binary) on the SUT and the model and report the first divergence",
      &mf::mfh::replay_command},
+    {"convert", "turn a binary trace into text, or a text trace into binary", &mf::mfh::convert_command},
+    {"minimize", "shrink a diverging trace to a small one with the same divergence", &mf::mfh::minimize_command},
+    {"gen-test", "write a GoogleTest case that replays a trace", &mf::mfh::gen_test_command},
+#ifdef MF_MFH_COV
+    {"cov", "run a corpus on the instrumented assembly and list the hits of every probe", &mf::mfh::cov_command},
+#endif
 };
 
 int usage(std::FILE* out) {
