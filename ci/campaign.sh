@@ -27,7 +27,8 @@
 # Environment (all optional):
 #   MF_CAMPAIGN_SECONDS      engine time over all targets, split evenly (default 180)
 #   MF_CAMPAIGN_TARGETS      targets (default: arena pool alloc builtins mixed)
-#   MF_CAMPAIGN_ENGINES      engines (default: property); see "Engines" below
+#   MF_CAMPAIGN_ENGINES      engines (default: property libfuzzer afl); see "Engines" below:
+#                            property, libfuzzer, afl
 #   MF_CAMPAIGN_OUT          output directory (default campaign-out/<UTC timestamp>);
 #                            created if missing, must be empty if it exists
 #   MF_BUILD_DIR             build directory (default build-campaign)
@@ -45,7 +46,8 @@
 #                                   <name>.note.md beside it), stats (lines
 #                                   key=value: rounds runs ops skipped exits),
 #                                   logs; returns 0 when it ran, found or not.
-# The libFuzzer and AFL++ engines of a later issue slot in the same way.
+# Engines: property (RapidCheck), libfuzzer and afl (harness/fuzz; they need
+# the build configured with clang, which this script asks for with CC/CXX).
 # Engines and handlers are called indirectly (by name, from traps):
 # shellcheck disable=SC2317
 set -uo pipefail
@@ -56,7 +58,7 @@ repo_root=$(pwd)
 
 total_seconds=${MF_CAMPAIGN_SECONDS:-180}
 read -r -a targets <<<"${MF_CAMPAIGN_TARGETS:-arena pool alloc builtins mixed}"
-read -r -a engines <<<"${MF_CAMPAIGN_ENGINES:-property}"
+read -r -a engines <<<"${MF_CAMPAIGN_ENGINES:-property libfuzzer afl}"
 build_dir=${MF_BUILD_DIR:-build-campaign}
 max_success=${MF_CAMPAIGN_MAX_SUCCESS:-5000}
 max_size=${MF_CAMPAIGN_MAX_SIZE:-150}
@@ -321,6 +323,128 @@ engine_property() {
   return 0
 }
 
+# libfuzzer and afl: the fuzz targets of harness/fuzz (simulated mode, the
+# assembly's branches as coverage), from the seed corpus the build converts
+# from corpus/traces/.  A crash input (a divergence aborts, as does a fault
+# of the SUT) is decoded into a text trace with the harness's writer; the
+# replay's divergence line and one-line signature go into its comments.
+fuzz_dir() { echo "$build_dir/harness/fuzz"; }
+fuzz_convert() { echo "$build_dir/harness/fuzz/mf-fuzz-convert"; }
+fuzz_seeds() { echo "$build_dir/fuzz/seeds/$1"; }
+
+# fuzz_save_finding TARGET ENGINE INPUT REPLAY_LOG DIR NAME REPRODUCE: writes
+# DIR/findings/NAME.trace and its note.
+fuzz_save_finding() {
+  local target=$1 engine=$2 input=$3 log=$4 dir=$5 name=$6 reproduce=$7
+  mkdir -p "$dir/findings"
+  local comments=()
+  local line
+  line=$(grep -m1 '^divergence at op' "$log" || true)
+  [[ -n $line ]] && comments+=("$line")
+  line=$(grep -m1 '^MF-DIVERGENCE ' "$log" || true)
+  [[ -n $line ]] && comments+=("$line")
+  if ((${#comments[@]} == 0)); then
+    # Not a divergence: a crash of the SUT or of the harness itself.
+    line=$(grep -m1 -E 'ERROR: libFuzzer|deadly signal|SEGV|Assertion|terminate called' "$log" || true)
+    comments+=("crash without a divergence (${line:-see the log}); cannot run as is: see the note")
+  fi
+  comments+=("found by $engine; the raw input is work/$target/$engine/${input#"$dir"/}")
+  "$(fuzz_convert)" to-text "$target" "$input" "$dir/findings/$name.trace" "${comments[@]}"
+  {
+    echo "# How to reproduce $name"
+    echo
+    echo "Replay the trace: \`mfh replay $engine-$name.trace\`, or the raw input:"
+    echo
+    echo '```'
+    echo "$reproduce"
+    echo '```'
+    echo
+    echo "Replay output: work/$target/$engine/$(basename "$log")"
+  } >"$dir/findings/$name.note.md"
+}
+
+engine_libfuzzer_describe() {
+  echo "libFuzzer (harness/fuzz/fuzz_<target>, assembly coverage on), seeds from corpus/traces, corpus/dict dictionaries"
+}
+
+engine_libfuzzer_prepare() {
+  local build_targets=(mf-fuzz-convert mf_fuzz_seeds) t
+  for t in "${targets[@]}"; do build_targets+=("fuzz_$t"); done
+  cmake --build "$build_dir" -j "$(nproc)" --target "${build_targets[@]}"
+}
+
+engine_libfuzzer() {
+  local target=$1 seconds=$2 dir=$3
+  local fuzzer
+  fuzzer=$(fuzz_dir)/fuzz_$target
+  mkdir -p "$dir/corpus" "$dir/artifacts"
+  # libFuzzer stops at its first crash: the rest of the time would mostly find
+  # the same bug again (as the property engine, which stops at a finding).
+  # MF_FUZZ_STATS: the entry point's totals (ops run, skipped, exits) at exit.
+  run_bounded $((seconds + round_grace)) "$dir/log" env MF_FUZZ_STATS=1 "$fuzzer" -max_total_time="$seconds" \
+    -dict="$repo_root/corpus/dict/$target.dict" -artifact_prefix="$dir/artifacts/" -print_final_stats=1 \
+    "$dir/corpus" "$(fuzz_seeds "$target")"
+  local status=$? input n=0
+  # Not slow-unit-*: libFuzzer keeps those as notes, they are no failure.
+  for input in "$dir"/artifacts/{crash,timeout,oom,leak}-*; do
+    [[ -f $input ]] || continue
+    n=$((n + 1))
+    local log=$dir/replay-$n.log
+    # A subshell that outlives the replay prints bash's "Aborted" notice into the log.
+    (timeout 60 "$fuzzer" "$input"; true) >"$log" 2>&1
+    fuzz_save_finding "$target" libfuzzer "$input" "$log" "$dir" "$(basename "$input")" \
+      "$(fuzz_dir)/fuzz_$target $input"
+  done
+  if ((n == 0 && status != 0)); then
+    note_error "$target/libfuzzer ended with status $status and no crash input (see work/$target/libfuzzer/log)"
+  fi
+  # "mf-fuzz-stats: inputs=N ops_run=N ops_skipped=N exits=N" (absent after a crash)
+  local runs runs_seen ops skipped exits
+  runs=$(awk '/^stat::number_of_executed_units:/ {print $2}' "$dir/log")
+  read -r runs_seen ops skipped exits <<<"$(sed -nE \
+    's/^mf-fuzz-stats: inputs=([0-9]+) ops_run=([0-9]+) ops_skipped=([0-9]+) exits=([0-9]+).*/\1 \2 \3 \4/p' "$dir/log")"
+  printf 'rounds=1\nruns=%s\nops=%s\nskipped=%s\nexits=%s\n' "${runs:-${runs_seen:-0}}" "${ops:-n/a}" \
+    "${skipped:-n/a}" "${exits:-n/a}" >"$dir/stats"
+  return 0
+}
+
+engine_afl_describe() {
+  echo "AFL++ persistent mode (harness/fuzz/afl_fuzz_<target>, assembly counters folded into the map) with its CMPLOG build, same seeds and dictionaries"
+}
+
+engine_afl_prepare() {
+  command -v afl-fuzz >/dev/null || {
+    echo "afl-fuzz not found (Debian package afl++, installed by ci/setup.sh)"
+    return 1
+  }
+  cmake --build "$build_dir" -j "$(nproc)" --target mf-fuzz-convert mf_fuzz_seeds mf_afl_fuzzers
+}
+
+engine_afl() {
+  local target=$1 seconds=$2 dir=$3
+  local binary
+  binary=$(fuzz_dir)/afl_fuzz_$target
+  run_bounded $((seconds + round_grace)) "$dir/log" \
+    env AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 \
+    afl-fuzz -i "$(fuzz_seeds "$target")" -o "$dir/out" -x "$repo_root/corpus/dict/$target.dict" \
+    -c "$(fuzz_dir)/cmplog_fuzz_$target" -V "$seconds" -- "$binary"
+  local status=$? input n=0
+  for input in "$dir"/out/default/crashes/id:*; do
+    [[ -f $input ]] || continue
+    n=$((n + 1))
+    local log=$dir/replay-$n.log
+    (timeout 60 "$binary" <"$input"; true) >"$log" 2>&1
+    fuzz_save_finding "$target" afl "$input" "$log" "$dir" "crash-$n" "$binary < $input"
+  done
+  if ((status != 0)); then
+    note_error "$target/afl: afl-fuzz ended with status $status (see work/$target/afl/log)"
+  fi
+  local runs
+  runs=$(awk '$1 == "execs_done" {print $3}' "$dir/out/default/fuzzer_stats" 2>/dev/null)
+  printf 'rounds=1\nruns=%s\nops=n/a\nskipped=n/a\nexits=n/a\n' "${runs:-0}" >"$dir/stats"
+  return 0
+}
+
 # -------------------------------------------------------------------- main --
 
 for e in "${engines[@]}"; do
@@ -344,8 +468,12 @@ if [[ ${MF_CAMPAIGN_SKIP_SETUP:-0} != 1 ]]; then
 fi
 
 echo "campaign: building in $build_dir"
+# clang (unless CC / CXX say otherwise), so that the libFuzzer and AFL++
+# targets exist (cmake/Fuzzing.cmake); as full paths, which CMake compares
+# with those of a build directory configured earlier.
 if ! run_logged "$out/work/configure.log" \
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMF_BUILD_TESTS=ON; then
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMF_BUILD_TESTS=ON \
+  -DCMAKE_C_COMPILER="$(command -v "${CC:-clang}")" -DCMAKE_CXX_COMPILER="$(command -v "${CXX:-clang++}")"; then
   note_error "configuring failed (see work/configure.log)"
   status="failed: build"
   write_summary

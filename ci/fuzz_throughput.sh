@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# fuzz_throughput.sh - executions per second of every fuzz target on one core,
+# simulated mode, for inputs of about 64 ops; prints a markdown table.
+#
+#   bash ci/fuzz_throughput.sh
+#
+# The inputs are generated (`mf-fuzz-convert generate ... --in-contract`) to
+# decode to exactly MF_THROUGHPUT_OPS ops each and to mostly run all of them
+# (no null handles, pointers inside live memory).  Columns:
+#   replay      libFuzzer running those fixed inputs over and over (-runs=N
+#               FILE...): the cost of one exec of a 64-op input, with
+#               libFuzzer's per-exec work (counter reset, coverage scan)
+#   fuzzing     libFuzzer's own average exec/s while fuzzing from them, inputs
+#               capped at the largest (-max_len, -len_control=0); mutants
+#               that exit early are cheaper, so this is not a 64-op figure
+#   AFL++       execs_per_sec of afl-fuzz (persistent mode, asm counters
+#               folded into its map, no CMPLOG) fuzzing from the same inputs
+#   ops/exec    ops the replay actually ran per exec (MF_FUZZ_STATS)
+#
+# Environment (all optional):
+#   MF_BUILD_DIR            a build configured with clang (default build-fuzz;
+#                           configured here with CC=clang CXX=clang++ if missing)
+#   MF_THROUGHPUT_SECONDS   seconds per measurement (default 5)
+#   MF_THROUGHPUT_OPS       ops per generated input (default 64)
+#   MF_THROUGHPUT_CORE      the CPU to pin to (default 0)
+#   MF_THROUGHPUT_TARGETS   default: arena pool alloc builtins mixed
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build_dir=${MF_BUILD_DIR:-build-fuzz}
+seconds=${MF_THROUGHPUT_SECONDS:-5}
+ops=${MF_THROUGHPUT_OPS:-64}
+core=${MF_THROUGHPUT_CORE:-0}
+read -r -a targets <<<"${MF_THROUGHPUT_TARGETS:-arena pool alloc builtins mixed}"
+inputs_per_target=64
+
+if [[ ! -f $build_dir/CMakeCache.txt ]]; then
+  CC=${CC:-clang} CXX=${CXX:-clang++} cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+fi
+build_targets=(mf-fuzz-convert)
+for t in "${targets[@]}"; do build_targets+=("fuzz_$t" "fuzz_${t}_nocov"); done
+cmake --build "$build_dir" -j 2 --target "${build_targets[@]}" >/dev/null
+have_afl=0
+if command -v afl-fuzz >/dev/null && cmake --build "$build_dir" -j 2 --target mf_afl_fuzzers >/dev/null 2>&1; then
+  have_afl=1
+fi
+
+convert=$build_dir/harness/fuzz/mf-fuzz-convert
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+now() { date +%s.%N; }
+
+# replay FUZZER INPUTS RUNS: runs every input RUNS times; prints
+# "<seconds> <ops run>".
+replay() {
+  local began ended log=$work/replay.log
+  began=$(now)
+  MF_FUZZ_STATS=1 taskset -c "$core" "$1" -runs="$3" "$2"/* >"$log" 2>&1
+  ended=$(now)
+  echo "$(awk -v a="$began" -v b="$ended" 'BEGIN { print b - a }') $(sed -nE 's/^mf-fuzz-stats: .*ops_run=([0-9]+).*/\1/p' "$log")"
+}
+
+# replay_rate FUZZER INPUTS: exec/s and ops per exec over about $seconds s.
+replay_rate() {
+  local calibration runs took ops_run
+  calibration=$(replay "$1" "$2" 20)
+  # Enough repetitions for about $seconds seconds, from a short first run.
+  runs=$(awk -v s="$seconds" -v c="${calibration%% *}" 'BEGIN { r = int(s * 20 / c); print (r < 20 ? 20 : r) }')
+  read -r took ops_run <<<"$(replay "$1" "$2" "$runs")"
+  local execs=$((runs * inputs_per_target))
+  awk -v e="$execs" -v t="$took" -v o="$ops_run" 'BEGIN { printf "%d %.1f\n", e / t, o / e }'
+}
+
+fuzz_rate() {
+  local corpus
+  corpus=$(mktemp -d -p "$work")
+  taskset -c "$core" "$1" -max_total_time="$seconds" -max_len="$3" -len_control=0 -seed=1 -print_final_stats=1 \
+    -artifact_prefix="$work/" "$corpus" "$2" 2>&1 | awk '/^stat::average_exec_per_sec:/ {print $2}'
+}
+
+afl_rate() {
+  local out
+  out=$(mktemp -d -p "$work")
+  AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 \
+    taskset -c "$core" afl-fuzz -i "$2" -o "$out" -V "$seconds" -- "$1" >/dev/null 2>&1 || true
+  awk '$1 == "execs_per_sec" {printf "%d\n", $3}' "$out/default/fuzzer_stats" 2>/dev/null || echo "failed"
+}
+
+echo "# Fuzz throughput: exec/s on CPU $core, simulated mode, generated inputs of $ops ops, ${seconds} s per figure"
+echo
+echo "| target | replay, asm coverage | replay, no asm coverage | ops/exec | fuzzing, asm coverage | AFL++ |"
+echo "|---|---:|---:|---:|---:|---:|"
+for t in "${targets[@]}"; do
+  inputs=$work/inputs-$t
+  "$convert" generate "$t" "$ops" "$inputs_per_target" 1 "$inputs" --in-contract
+  max_len=$(find "$inputs" -type f -printf '%s\n' | sort -n | tail -n1)
+  read -r with_cov ops_per_exec <<<"$(replay_rate "$build_dir/harness/fuzz/fuzz_$t" "$inputs")"
+  read -r without_cov _ <<<"$(replay_rate "$build_dir/harness/fuzz/fuzz_${t}_nocov" "$inputs")"
+  fuzzing=$(fuzz_rate "$build_dir/harness/fuzz/fuzz_$t" "$inputs" "$max_len")
+  afl="not installed"
+  if ((have_afl)); then afl=$(afl_rate "$build_dir/harness/fuzz/afl_fuzz_$t" "$inputs"); fi
+  echo "| $t | $with_cov | $without_cov | $ops_per_exec | ${fuzzing:-failed} | $afl |"
+done

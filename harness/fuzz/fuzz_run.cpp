@@ -1,0 +1,72 @@
+#include "fuzz_run.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <span>
+#include <string>
+
+#include "binary_format.h"
+#include "divergence_signature.h"
+#include "runner.h"
+#include "text_format.h"
+
+namespace mf::fuzz {
+
+namespace {
+
+// With MF_FUZZ_STATS set, what the inputs did is printed at exit: an
+// exec/s figure means little without the ops each exec ran (an input that
+// exits at its first op is cheap).
+struct RunStats {
+  std::uint64_t inputs = 0, ops_run = 0, ops_skipped = 0, exits = 0;
+};
+RunStats stats;
+
+void print_stats() {
+  std::fprintf(stderr, "mf-fuzz-stats: inputs=%llu ops_run=%llu ops_skipped=%llu exits=%llu\n",
+               static_cast<unsigned long long>(stats.inputs), static_cast<unsigned long long>(stats.ops_run),
+               static_cast<unsigned long long>(stats.ops_skipped), static_cast<unsigned long long>(stats.exits));
+}
+
+}  // namespace
+
+void require_in_process_runs() {
+  if (std::getenv("MF_FUZZ_STATS") != nullptr) std::atexit(print_stats);
+  if (!runner::sut_state_restorable()) {
+    // run_trace would then fork once per input: correct but far too slow to
+    // fuzz, and faults would no longer reach the fuzzer.
+    std::fprintf(stderr, "mf-fuzz: this SUT build keeps its globals outside morph_state; cannot fuzz in-process\n");
+    std::abort();
+  }
+}
+
+InputVerdict run_one_input(ops::Target target, const std::uint8_t* data, std::size_t size) {
+  const ops::BinaryDecodeResult decoded = ops::decode_binary(std::span<const std::uint8_t>(data, size), target);
+
+  runner::RunOptions options;
+  options.mode = runner::OsMode::simulated;
+  options.catch_faults = false;
+  const runner::RunResult result = runner::run_trace(decoded.trace, options);
+
+  ++stats.inputs;
+  stats.ops_run += result.ops_run;
+  stats.ops_skipped += result.ops_skipped;
+  if (result.exit_code) ++stats.exits;
+
+  if (result.verdict == runner::Verdict::diverged) {
+    const runner::Divergence& d = *result.divergence;
+    // The trace first, so that the signature is the last line before the
+    // fuzzer's own crash report, where triage scripts look for it.
+    std::fprintf(stderr, "mf-fuzz: the input as a text trace:\n%s\n%s\n%s\n",
+                 ops::write_text_trace(decoded.trace).c_str(), runner::to_text(d).c_str(),
+                 divergence_signature(target, d.op_text, d.what).c_str());
+    std::fflush(stderr);
+    std::abort();
+  }
+  // A binary trace skips ops outside the contract instead of being invalid;
+  // an invalid verdict would be a decoder bug, which the fuzzer should not
+  // learn from.
+  return result.verdict == runner::Verdict::invalid ? InputVerdict::invalid : InputVerdict::agree;
+}
+
+}  // namespace mf::fuzz
