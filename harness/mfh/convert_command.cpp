@@ -39,23 +39,15 @@ std::size_t first_unencodable(const ops::Trace& trace) {
 }  // namespace
 
 int convert_command(std::span<const std::string_view> args) {
-  InputFormat format = InputFormat::detect;
-  std::optional<ops::Target> target;
+  InputSelection input_selection;
   std::vector<std::string> files;
   for (std::string_view arg : args) {
     if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
       return 0;
-    } else if (arg == "--text") {
-      format = InputFormat::text;
-    } else if (arg == "--binary") {
-      format = InputFormat::binary;
-    } else if (arg.starts_with("--target=")) {
-      target = ops::target_from_name(arg.substr(9));
-      if (!target) {
-        std::fprintf(stderr, "mfh convert: unknown target '%s'\n", std::string(arg.substr(9)).c_str());
-        return 2;
-      }
+    } else if (const InputOption taken = take_input_option(arg, "convert", input_selection);
+               taken != InputOption::not_mine) {
+      if (taken == InputOption::bad) return 2;
     } else if (arg.starts_with("--")) {
       std::fprintf(stderr, "mfh convert: unknown option '%s'\n%s", std::string(arg).c_str(), kUsage);
       return 2;
@@ -67,7 +59,7 @@ int convert_command(std::span<const std::string_view> args) {
     std::fprintf(stderr, "mfh convert: needs IN and OUT\n%s", kUsage);
     return 2;
   }
-  const LoadedInput input = load_input(files[0], format, target);
+  const LoadedInput input = load_input(files[0], input_selection.format, input_selection.target);
   if (!input.trace) {
     std::fprintf(stderr, "mfh convert: %s: %s\n", files[0].c_str(), input.error.c_str());
     return 2;

@@ -24,13 +24,14 @@ namespace mf::mfh {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: mfh cov [--html OUT.html] [--target=T] [--quiet] CORPUS_DIR_OR_FILE...\n"
+    "usage: mfh cov [--html OUT.html] [--target=T] [--text|--binary] [--quiet] CORPUS_DIR_OR_FILE...\n"
     "  Runs every input (directories recursively, hidden files skipped) on the instrumented\n"
     "  assembly and the model (simulated OS), then prints each instrumented .s file with the hit\n"
     "  count of every probe (labels; T/F: taken and fallthrough side of each conditional jump)\n"
     "  and a per-file summary.\n"
     "  --html OUT.html  also write the same as a self-contained HTML page\n"
     "  --target=T       target of binary inputs; default: a directory of the path named after one\n"
+    "  --text, --binary force the input format (default: text when it starts with '# mfh')\n"
     "  --quiet          print only the summary, not the listings\n"
     "  --map-dir=DIR    where <name>.covmap lives (default: this build's morph_core_cov)\n"
     "exit status: 0 all inputs agree, 1 some input diverged, 2 bad usage or an unreadable input\n";
@@ -77,7 +78,7 @@ bool expand_inputs(const std::vector<std::string>& args, std::vector<std::string
 }  // namespace
 
 int cov_command(std::span<const std::string_view> args) {
-  std::optional<ops::Target> target;
+  InputSelection input_selection;
   std::string html_path;
   std::string map_dir = MF_MFH_COV_MAP_DIR;
   bool quiet = false;
@@ -97,12 +98,9 @@ int cov_command(std::span<const std::string_view> args) {
       quiet = true;
     } else if (arg.starts_with("--map-dir=")) {
       map_dir = std::string(arg.substr(10));
-    } else if (arg.starts_with("--target=")) {
-      target = ops::target_from_name(arg.substr(9));
-      if (!target) {
-        std::fprintf(stderr, "mfh cov: unknown target '%s'\n", std::string(arg.substr(9)).c_str());
-        return 2;
-      }
+    } else if (const InputOption taken = take_input_option(arg, "cov", input_selection);
+               taken != InputOption::not_mine) {
+      if (taken == InputOption::bad) return 2;
     } else if (arg.starts_with("-")) {
       std::fprintf(stderr, "mfh cov: unknown option '%s'\n%s", std::string(arg).c_str(), kUsage);
       return 2;
@@ -125,7 +123,7 @@ int cov_command(std::span<const std::string_view> args) {
   mf_asm_cov_reset();
   std::size_t agreed = 0, diverged = 0, unreadable = 0;
   for (const std::string& file : files) {
-    const LoadedInput input = load_input(file, InputFormat::detect, target);
+    const LoadedInput input = load_input(file, input_selection.format, input_selection.target);
     if (!input.trace) {
       std::fprintf(stderr, "mfh cov: %s: %s\n", file.c_str(), input.error.c_str());
       ++unreadable;

@@ -103,8 +103,7 @@ std::string test_source(const std::string& name, const std::string& from, const 
 }  // namespace
 
 int gen_test_command(std::span<const std::string_view> args) {
-  InputFormat format = InputFormat::detect;
-  std::optional<ops::Target> target;
+  InputSelection input_selection;
   std::vector<std::string> files;
   std::string out_path = "-";
   std::string name;
@@ -119,16 +118,9 @@ int gen_test_command(std::span<const std::string_view> args) {
         return 2;
       }
       (arg == "-o" ? out_path : name) = std::string(args[++i]);
-    } else if (arg == "--text") {
-      format = InputFormat::text;
-    } else if (arg == "--binary") {
-      format = InputFormat::binary;
-    } else if (arg.starts_with("--target=")) {
-      target = ops::target_from_name(arg.substr(9));
-      if (!target) {
-        std::fprintf(stderr, "mfh gen-test: unknown target '%s'\n", std::string(arg.substr(9)).c_str());
-        return 2;
-      }
+    } else if (const InputOption taken = take_input_option(arg, "gen-test", input_selection);
+               taken != InputOption::not_mine) {
+      if (taken == InputOption::bad) return 2;
     } else if (arg.starts_with("-") && arg != "-") {
       std::fprintf(stderr, "mfh gen-test: unknown option '%s'\n%s", std::string(arg).c_str(), kUsage);
       return 2;
@@ -146,7 +138,7 @@ int gen_test_command(std::span<const std::string_view> args) {
                  name.c_str());
     return 2;
   }
-  const LoadedInput input = load_input(files[0], format, target);
+  const LoadedInput input = load_input(files[0], input_selection.format, input_selection.target);
   if (!input.trace) {
     std::fprintf(stderr, "mfh gen-test: %s: %s\n", files[0].c_str(), input.error.c_str());
     return 2;

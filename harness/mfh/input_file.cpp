@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <span>
 
@@ -93,6 +94,24 @@ LoadedInput load_input(const std::string& path, InputFormat format, std::optiona
   input.ignored_bytes = decoded.trailing_bytes;
   input.trace = std::move(decoded.trace);
   return input;
+}
+
+InputOption take_input_option(std::string_view arg, const char* command, InputSelection& selection) {
+  if (arg == "--text") {
+    selection.format = InputFormat::text;
+  } else if (arg == "--binary") {
+    selection.format = InputFormat::binary;
+  } else if (arg.starts_with("--target=")) {
+    const std::string_view name = arg.substr(9);
+    selection.target = ops::target_from_name(name);
+    if (!selection.target) {
+      std::fprintf(stderr, "mfh %s: unknown target '%s'\n", command, std::string(name).c_str());
+      return InputOption::bad;
+    }
+  } else {
+    return InputOption::not_mine;
+  }
+  return InputOption::taken;
 }
 
 }  // namespace mf::mfh

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "op.h"
 
@@ -24,6 +25,17 @@ struct LoadedInput {
 };
 
 LoadedInput load_input(const std::string& path, InputFormat format, std::optional<ops::Target> target);
+
+// How the inputs of a subcommand are to be read: the options --text,
+// --binary and --target=T, which every subcommand that reads traces shares.
+struct InputSelection {
+  InputFormat format = InputFormat::detect;
+  std::optional<ops::Target> target;
+};
+enum class InputOption { not_mine, taken, bad };
+// Takes `arg` into `selection` if it is one of those options; on a bad value
+// prints "mfh <command>: ..." on stderr and returns bad (exit 2 follows).
+InputOption take_input_option(std::string_view arg, const char* command, InputSelection& selection);
 
 // The target named by the innermost directory of `path` that is a target name.
 std::optional<ops::Target> target_from_path(const std::string& path);

@@ -28,8 +28,7 @@ constexpr const char* kUsage =
 }  // namespace
 
 int minimize_command(std::span<const std::string_view> args) {
-  InputFormat format = InputFormat::detect;
-  std::optional<ops::Target> target;
+  InputSelection input_selection;
   MinimizeLimits limits;
   std::vector<std::string> files;
   std::string out_path = "-";
@@ -44,16 +43,9 @@ int minimize_command(std::span<const std::string_view> args) {
         return 2;
       }
       out_path = std::string(args[++i]);
-    } else if (arg == "--text") {
-      format = InputFormat::text;
-    } else if (arg == "--binary") {
-      format = InputFormat::binary;
-    } else if (arg.starts_with("--target=")) {
-      target = ops::target_from_name(arg.substr(9));
-      if (!target) {
-        std::fprintf(stderr, "mfh minimize: unknown target '%s'\n", std::string(arg.substr(9)).c_str());
-        return 2;
-      }
+    } else if (const InputOption taken = take_input_option(arg, "minimize", input_selection);
+               taken != InputOption::not_mine) {
+      if (taken == InputOption::bad) return 2;
     } else if (arg.starts_with("--max-runs=")) {
       const std::string n(arg.substr(11));
       char* end = nullptr;
@@ -77,7 +69,7 @@ int minimize_command(std::span<const std::string_view> args) {
     std::fprintf(stderr, "mfh minimize: this build has no simulated mode\n");
     return 2;
   }
-  const LoadedInput input = load_input(files[0], format, target);
+  const LoadedInput input = load_input(files[0], input_selection.format, input_selection.target);
   if (!input.trace) {
     std::fprintf(stderr, "mfh minimize: %s: %s\n", files[0].c_str(), input.error.c_str());
     return 2;

@@ -25,8 +25,7 @@ constexpr const char* kUsage =
 
 struct ReplayOptions {
   runner::RunOptions run;
-  InputFormat format = InputFormat::detect;
-  std::optional<ops::Target> target;
+  InputSelection input;
   bool quiet = false;
   bool stats = false;
   std::vector<std::string> files;
@@ -82,7 +81,7 @@ void print_verdict(const runner::RunResult& result) {
 
 Outcome replay_one(const std::string& path, const ReplayOptions& options) {
   const char* mode = options.run.mode == runner::OsMode::native ? "native" : "simulated";
-  LoadedInput input = load_input(path, options.format, options.target);
+  LoadedInput input = load_input(path, options.input.format, options.input.target);
   if (!input.trace) {
     std::printf("== %s\nunreadable: %s\n", path.c_str(), input.error.c_str());
     return Outcome::unreadable;
@@ -126,20 +125,13 @@ int replay_command(std::span<const std::string_view> args) {
       options.run.mode = runner::OsMode::native;
     } else if (arg == "--simulated") {
       options.run.mode = runner::OsMode::simulated;
-    } else if (arg == "--text") {
-      options.format = InputFormat::text;
-    } else if (arg == "--binary") {
-      options.format = InputFormat::binary;
+    } else if (const InputOption taken = take_input_option(arg, "replay", options.input);
+               taken != InputOption::not_mine) {
+      if (taken == InputOption::bad) return 2;
     } else if (arg == "--quiet") {
       options.quiet = true;
     } else if (arg == "--stats") {
       options.stats = true;
-    } else if (arg.starts_with("--target=")) {
-      options.target = ops::target_from_name(arg.substr(9));
-      if (!options.target) {
-        std::fprintf(stderr, "mfh replay: unknown target '%s'\n%s", std::string(arg.substr(9)).c_str(), kUsage);
-        return 2;
-      }
     } else if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
       return 0;
