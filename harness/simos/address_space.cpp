@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iterator>
 
 namespace mf::simos {
@@ -14,6 +15,16 @@ namespace {
 [[noreturn]] void die(const char* what) {
   std::fprintf(stderr, "mfh simulated OS: %s failed (errno %d)\n", what, errno);
   std::abort();
+}
+
+void protect(std::uint64_t addr, std::uint64_t len, int prot) {
+  if (mprotect(reinterpret_cast<void*>(addr), len, prot) != 0) die("mprotect");
+}
+
+// Zero-fills private anonymous pages whatever their protection, and gives
+// their memory back.
+void drop_pages(std::uint64_t addr, std::uint64_t len) {
+  if (madvise(reinterpret_cast<void*>(addr), len, MADV_DONTNEED) != 0) die("madvise(MADV_DONTNEED)");
 }
 
 }  // namespace
@@ -39,22 +50,72 @@ std::optional<std::uint64_t> AddressSpace::map(std::uint64_t len) {
   for (auto it = holes_.begin(); it != holes_.end(); ++it) {
     if (it->second < footprint) continue;
     const std::uint64_t addr = it->first;
+    const std::uint64_t end = addr + rounded;
     const std::uint64_t rest = it->second - footprint;
     holes_.erase(it);
     if (rest != 0) holes_.emplace(addr + footprint, rest);
-    if (mprotect(reinterpret_cast<void*>(addr), rounded, PROT_READ | PROT_WRITE) != 0) die("mprotect");
+    set_protection(end, end + kPage, false);
+    set_protection(addr, end, true);
+    zero_dirty(addr, end);
+    dirty_.add(addr, end);  // from now on it may be written
     live_.emplace(addr, rounded);
-    if (addr + footprint - base_ > high_water_) high_water_ = addr + footprint - base_;
     return addr;
   }
   return std::nullopt;
 }
 
-void AddressSpace::make_inaccessible(std::uint64_t addr, std::uint64_t len) {
-  // Replacing the pages both zeroes them and drops their memory.
-  void* p = mmap(reinterpret_cast<void*>(addr), len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
-                 -1, 0);
-  if (p == MAP_FAILED) die("mmap(MAP_FIXED)");
+void AddressSpace::set_protection(std::uint64_t start, std::uint64_t end, bool readable) {
+  if (readable) {
+    // Only the pieces that are PROT_NONE now (usually all or nothing).
+    std::uint64_t at = start;
+    readable_.for_each_in(start, end, [&](std::uint64_t from, std::uint64_t to) {
+      if (at < from) protect(at, from - at, PROT_READ | PROT_WRITE);
+      at = to;
+    });
+    if (at < end) protect(at, end - at, PROT_READ | PROT_WRITE);
+    readable_.add(start, end);
+  } else {
+    readable_.for_each_in(start, end, [](std::uint64_t from, std::uint64_t to) { protect(from, to - from, PROT_NONE); });
+    readable_.remove(start, end);
+  }
+}
+
+void AddressSpace::zero_dirty(std::uint64_t start, std::uint64_t end) {
+  dirty_.for_each_in(start, end, [this](std::uint64_t from, std::uint64_t to) { zero_pages(from, to); });
+  dirty_.remove(start, end);
+}
+
+void AddressSpace::zero_pages(std::uint64_t start, std::uint64_t end) {
+  const std::uint64_t len = end - start;
+  if (len <= kMemsetLimit) {
+    std::memset(reinterpret_cast<void*>(start), 0, len);
+    return;
+  }
+  if (len > kResidencyScanLimit) {
+    drop_pages(start, len);
+    return;
+  }
+  // Pages that are not resident read as zero already: memset only the others,
+  // so that pages nobody touched never become resident.
+  residency_.resize(len / kPage);
+  if (mincore(reinterpret_cast<void*>(start), len, residency_.data()) != 0) die("mincore");
+  std::uint64_t i = 0;
+  const std::uint64_t pages = len / kPage;
+  while (i < pages) {
+    if ((residency_[i] & 1) == 0) {
+      ++i;
+      continue;
+    }
+    std::uint64_t j = i;
+    while (j < pages && (residency_[j] & 1) != 0) ++j;
+    std::memset(reinterpret_cast<void*>(start + i * kPage), 0, (j - i) * kPage);
+    i = j;
+  }
+}
+
+void AddressSpace::drop_dirty() {
+  dirty_.for_each([](std::uint64_t from, std::uint64_t to) { drop_pages(from, to - from); });
+  dirty_.clear();
 }
 
 void AddressSpace::add_hole(std::uint64_t addr, std::uint64_t len) {
@@ -78,18 +139,22 @@ bool AddressSpace::unmap(std::uint64_t addr, std::uint64_t len) {
   if (it == live_.end() || len == 0 || (len + kPage - 1) / kPage * kPage != it->second) return false;
   const std::uint64_t rounded = it->second;
   live_.erase(it);
-  make_inaccessible(addr, rounded);
+  // Faults from now on; the bytes stay (dirty_) until the range is mapped again.
+  set_protection(addr, addr + rounded, false);
   add_hole(addr, rounded + kPage);
   return true;
 }
 
 void AddressSpace::release_all() {
   if (base_ == 0) return;
-  if (high_water_ != 0) make_inaccessible(base_, high_water_);
+  if (dirty_.bytes() > kKeepDirtyLimit) {
+    readable_.for_each([](std::uint64_t from, std::uint64_t to) { protect(from, to - from, PROT_NONE); });
+    readable_.clear();
+    drop_dirty();
+  }
   live_.clear();
   holes_.clear();
   holes_.emplace(base_, kReserveBytes);
-  high_water_ = 0;
 }
 
 bool AddressSpace::is_live(std::uint64_t addr, std::uint64_t len) const {

@@ -1,18 +1,46 @@
 // address_space.h - the simulated OS's memory: real, usable mappings carved
 // from one big region reserved PROT_NONE at first use.
 //
-// A mapping of len bytes occupies Round4096(len) read-write bytes followed by
-// one PROT_NONE guard page, so running off its end faults at once.  It is
-// placed at the lowest address of the region where it fits (first fit), so a
-// given sequence of calls always yields the same addresses relative to the
-// region, which itself is requested at a fixed hint address.  An unmapped
-// range goes back to PROT_NONE and is zeroed (its pages are replaced), so a
-// use after free faults and a reused range starts as fresh memory.
+// What a run sees:
+//   - A mapping of len bytes occupies Round4096(len) read-write bytes followed
+//     by one PROT_NONE guard page, so running off its end faults at once.
+//   - It is placed at the lowest address of the region where it fits (first
+//     fit), so a given sequence of calls always yields the same addresses
+//     relative to the region, which itself is requested at a fixed hint.
+//   - An unmapped range faults on access at once (use after unmap).
+//   - A fresh mapping reads as zeros, also where an earlier mapping was.
+//
+// How, cheaply (the fuzzers want tens of thousands of runs a second, and in
+// a VM every mprotect and page fault costs microseconds): pages are never
+// given back to the kernel between runs.  Replacing them (the old
+// mmap(MAP_FIXED) per munmap and per run) freed them, so every later touch
+// paid a page fault and the kernel's zeroing, and mprotect-ing each mapping
+// read-write and back at every run cost two more system calls per mapping.
+// Instead `readable_` tracks the real protection, and mprotect is called only
+// where it must change: a map makes its range read-write unless it already
+// is (a run usually maps what the previous run mapped) and its guard page
+// PROT_NONE if it was not; an unmap makes its range PROT_NONE.  The end of a
+// run changes no protection.  Zeroing is ours, only where needed: `dirty_`
+// holds every page that was read-write since it was last zeroed (anything
+// else still reads as the kernel's zero page), and a new mapping clears its
+// overlap with that set: memset on small pieces; on larger ones memset only
+// of the pages mincore reports resident (a page never touched is zero and
+// stays unbacked); madvise(MADV_DONTNEED) on huge ones.
+//
+// The price: memory that an earlier run left mapped stays read-write (with
+// its old bytes) until a later run maps over it, so a wild access there by
+// the SUT does not fault.  Every access the checks rely on still faults: the
+// guard page after each live mapping, and every range unmapped in this run.
+// A wild pointer into such stale memory is not a pointer into any live object
+// of the run, so the runner's header and pattern checks are unaffected.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <vector>
+
+#include "range_set.h"
 
 namespace mf::simos {
 
@@ -21,6 +49,14 @@ class AddressSpace {
   static constexpr std::uint64_t kPage = 4096;
   static constexpr std::uint64_t kReserveBytes = std::uint64_t{64} << 30;  // address space, not memory
   static constexpr std::uint64_t kPreferredBase = std::uint64_t{1} << 45;
+  // Dirty pieces up to this size are zeroed with memset (the pages stay
+  // resident and writable); larger ones are dropped with madvise, which costs
+  // a syscall now and a page fault per page touched later.
+  static constexpr std::uint64_t kMemsetLimit = 2 * kPage;
+  static constexpr std::uint64_t kResidencyScanLimit = std::uint64_t{16} << 20;
+  // More dirty bytes than this at the end of a run are all dropped, so that
+  // one huge run does not keep its memory for the rest of the process.
+  static constexpr std::uint64_t kKeepDirtyLimit = std::uint64_t{64} << 20;
 
   AddressSpace() = default;
   AddressSpace(const AddressSpace&) = delete;
@@ -34,23 +70,31 @@ class AddressSpace {
   // length.  Anything else changes nothing and returns false.
   bool unmap(std::uint64_t addr, std::uint64_t len);
 
-  // Every mapping gone, every page zero and PROT_NONE again.
+  // Every mapping gone and every page PROT_NONE again; the next mappings get
+  // the same addresses as in a fresh process, and read as zeros.
   void release_all();
 
   // Whether [addr, addr + len) lies inside one live mapping.
   bool is_live(std::uint64_t addr, std::uint64_t len) const;
   std::size_t mapping_count() const { return live_.size(); }
   std::uint64_t region_base() const { return base_; }
+  // Bytes that may hold data of earlier mappings (for tests).
+  std::uint64_t dirty_bytes() const { return dirty_.bytes(); }
 
  private:
   void reserve();
-  void make_inaccessible(std::uint64_t addr, std::uint64_t len);
   void add_hole(std::uint64_t addr, std::uint64_t len);
+  void set_protection(std::uint64_t start, std::uint64_t end, bool readable);
+  void zero_dirty(std::uint64_t start, std::uint64_t end);
+  void zero_pages(std::uint64_t start, std::uint64_t end);
+  void drop_dirty();
 
   std::uint64_t base_ = 0;
-  std::uint64_t high_water_ = 0;             // bytes of the region ever handed out
-  std::map<std::uint64_t, std::uint64_t> live_;   // start -> rounded length (guard excluded)
+  std::map<std::uint64_t, std::uint64_t> live_;   // start -> rounded length (guard excluded); exactly the RW pages
   std::map<std::uint64_t, std::uint64_t> holes_;  // start -> length of free address space
+  RangeSet readable_;                             // pages whose real protection is read-write
+  RangeSet dirty_;                                // pages that may not read as zero
+  std::vector<unsigned char> residency_;          // mincore's answer, reused
 };
 
 }  // namespace mf::simos

@@ -69,6 +69,34 @@ TEST(SimOs, UnmappedMemoryFaultsAndComesBackZeroed) {
   EXPECT_EQ(*reinterpret_cast<const unsigned char*>(again), 0);
 }
 
+// Pages are kept between runs (address_space.h): a range an earlier run
+// wrote must read as zeros when mapped again, for small ranges (memset),
+// larger ones (memset of the resident pages) and huge ones (madvise), also
+// when the new mapping straddles old ones and their guard pages; and the
+// guard page of the new mapping must fault even where an old mapping was.
+TEST(SimOs, AnEarlierRunsMemoryComesBackZeroedAndGuarded) {
+  for (const std::uint64_t len : {kPage, 16 * kPage, AddressSpace::kResidencyScanLimit + kPage}) {
+    SimOs& os = fresh_os();
+    const long a = os.mmap(len);
+    const long b = os.mmap(len);
+    std::memset(reinterpret_cast<void*>(a), 0x11, len);
+    std::memset(reinterpret_cast<void*>(b), 0x22, kPage);  // partly written
+    std::memset(reinterpret_cast<void*>(b + static_cast<long>(len - kPage)), 0x33, kPage);
+    os.begin_run(mf::simos::kDefaultMemoryLimit);
+    const long small = os.mmap(kPage);
+    ASSERT_EQ(small, a);
+    EXPECT_EQ(*reinterpret_cast<const unsigned char*>(small), 0) << len;
+    if (len > kPage) EXPECT_DEATH(*reinterpret_cast<volatile char*>(a + static_cast<long>(kPage)) = 1, "") << len;
+    // Over the rest of a, a's old guard page and b.
+    const long big = os.mmap(2 * len);
+    ASSERT_EQ(big, a + static_cast<long>(2 * kPage));
+    const auto* p = reinterpret_cast<const unsigned char*>(big);
+    for (std::uint64_t i = 0; i < 2 * len; i += 512) ASSERT_EQ(p[i], 0) << len << " +" << i;
+    ASSERT_EQ(p[2 * len - 1], 0) << len;
+    EXPECT_DEATH(*reinterpret_cast<volatile char*>(big + static_cast<long>(2 * len)) = 1, "") << len;  // its guard
+  }
+}
+
 TEST(SimOs, MunmapOfSomethingElseIsAnAnomalyAndChangesNothing) {
   SimOs& os = fresh_os();
   const long a = os.mmap(2 * kPage);
