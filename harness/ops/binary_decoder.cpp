@@ -1,3 +1,5 @@
+#include <optional>
+
 #include "binary_format.h"
 #include "binary_values.h"
 #include "static_handles.h"
@@ -43,13 +45,6 @@ std::uint64_t read_size(ByteReader& in) {
   return in.little_endian(8);
 }
 
-// Thrown when an operand needs a live handle of `kind` and there is none:
-// the op becomes the creation of one (so random bytes do not keep ending
-// runs with a NULL operand; null stays reachable through its own byte).
-struct NeedsCreation {
-  OpCode creation;
-};
-
 class OpDecoder {
  public:
   OpDecoder(ByteReader& in, const StaticHandles& handles, Target target)
@@ -62,20 +57,32 @@ class OpDecoder {
     Op op;
     op.code = opcode < kControlOpcodeBase ? sut[opcode % sut.size()]
                                           : control[(opcode - kControlOpcodeBase) % control.size()];
-    try {
-      decode_args(op);
-    } catch (const NeedsCreation& needs) {
+    decode_args(op);
+    if (needs_creation_) {
+      // Creations take no handle operand, so this cannot recur.
       op = Op{};
-      op.code = needs.creation;
+      op.code = *needs_creation_;
+      needs_creation_.reset();
       decode_args(op);
     }
     return op;
   }
 
  private:
+  // Stops at the operand that found no live handle, before reading more.
   void decode_args(Op& op) {
     const OpInfo& op_info = op.info();
-    for (std::size_t i = 0; i < op_info.arity; ++i) op.args[i] = decode_arg(op_info.args[i], op, i);
+    for (std::size_t i = 0; i < op_info.arity && !needs_creation_; ++i) op.args[i] = decode_arg(op_info.args[i], op, i);
+  }
+
+  // When an operand needs a live handle of some kind and there is none, the
+  // op becomes the creation of one (so random bytes do not keep ending runs
+  // with a NULL operand; null stays reachable through its own byte).  Not an
+  // exception: this happens on most inputs, and unwinding would cost more
+  // than running the op.
+  PtrExpr needs(OpCode creation) {
+    needs_creation_ = creation;
+    return PtrExpr::null();
   }
 
   Arg decode_arg(ArgKind kind, const Op& op, std::size_t position) {
@@ -108,7 +115,7 @@ class OpDecoder {
     const std::uint8_t b = in_.byte();
     if (b == kNullHandleByte) return PtrExpr::null();
     const std::size_t live = handles_.live_count(kind);
-    if (live == 0) throw NeedsCreation{creation};
+    if (live == 0) return needs(creation);
     return PtrExpr::handle(kind, handles_.live_at(kind, b % live));
   }
 
@@ -125,7 +132,7 @@ class OpDecoder {
   // elsewhere (a pool's object) the pointer is null.  Called right after the
   // selector, so the creation's operands start at the next byte.
   PtrExpr no_handle() {
-    if (info(OpCode::mem_alloc).allowed_in(target_)) throw NeedsCreation{OpCode::mem_alloc};
+    if (info(OpCode::mem_alloc).allowed_in(target_)) return needs(OpCode::mem_alloc);
     return PtrExpr::null();
   }
 
@@ -178,6 +185,7 @@ class OpDecoder {
   ByteReader& in_;
   const StaticHandles& handles_;
   Target target_;
+  std::optional<OpCode> needs_creation_;
 };
 
 }  // namespace
