@@ -49,10 +49,12 @@ class AddressSpace {
   static constexpr std::uint64_t kPage = 4096;
   static constexpr std::uint64_t kReserveBytes = std::uint64_t{64} << 30;  // address space, not memory
   static constexpr std::uint64_t kPreferredBase = std::uint64_t{1} << 45;
-  // Dirty pieces up to this size are zeroed with memset (the pages stay
-  // resident and writable); larger ones are dropped with madvise, which costs
-  // a syscall now and a page fault per page touched later.
-  static constexpr std::uint64_t kMemsetLimit = 2 * kPage;
+  // Dirty pieces up to this size (one SUT slab) are zeroed whole with memset:
+  // cheaper than asking mincore which pages are resident (measured).  Larger
+  // ones up to kResidencyScanLimit get memset on their resident pages only;
+  // larger still are dropped with madvise, which costs a page fault per page
+  // touched later.
+  static constexpr std::uint64_t kMemsetLimit = 64 * 1024;
   static constexpr std::uint64_t kResidencyScanLimit = std::uint64_t{16} << 20;
   // More dirty bytes than this at the end of a run are all dropped, so that
   // one huge run does not keep its memory for the rest of the process.

@@ -75,7 +75,7 @@ TEST(SimOs, UnmappedMemoryFaultsAndComesBackZeroed) {
 // when the new mapping straddles old ones and their guard pages; and the
 // guard page of the new mapping must fault even where an old mapping was.
 TEST(SimOs, AnEarlierRunsMemoryComesBackZeroedAndGuarded) {
-  for (const std::uint64_t len : {kPage, 16 * kPage, AddressSpace::kResidencyScanLimit + kPage}) {
+  for (const std::uint64_t len : {kPage, 16 * kPage, 64 * kPage, AddressSpace::kResidencyScanLimit + kPage}) {
     SimOs& os = fresh_os();
     const long a = os.mmap(len);
     const long b = os.mmap(len);
