@@ -2,16 +2,30 @@
 
 namespace mf::model {
 
+const PageMemory::Chunk* PageMemory::find_chunk(std::uint64_t key) const {
+  if (cached_ != nullptr && cached_key_ == key) return cached_;
+  auto it = chunks_.find(key);
+  if (it == chunks_.end()) return nullptr;  // not cached: it may be created later
+  cached_key_ = key;
+  cached_ = &it->second;
+  return cached_;
+}
+
 std::optional<std::uint8_t> PageMemory::read(std::uint64_t offset) const {
-  auto it = chunks_.find(offset / kChunkBytes);
-  if (it == chunks_.end()) return std::uint8_t{0};
+  const Chunk* chunk = find_chunk(offset / kChunkBytes);
+  if (chunk == nullptr) return std::uint8_t{0};
   std::uint64_t i = offset % kChunkBytes;
-  if (!it->second.known[i]) return std::nullopt;
-  return it->second.bytes[i];
+  if (!chunk->known[i]) return std::nullopt;
+  return chunk->bytes[i];
 }
 
 PageMemory::Chunk& PageMemory::chunk_for(std::uint64_t offset) {
-  return chunks_[offset / kChunkBytes];  // a new chunk is all known zero
+  const std::uint64_t key = offset / kChunkBytes;
+  if (cached_ != nullptr && cached_key_ == key) return const_cast<Chunk&>(*cached_);  // chunks_ is ours to change
+  Chunk& chunk = chunks_[key];  // a new chunk is all known zero
+  cached_key_ = key;
+  cached_ = &chunk;
+  return chunk;
 }
 
 void PageMemory::write(std::uint64_t offset, std::uint8_t value) {
@@ -34,6 +48,7 @@ void PageMemory::zero(std::uint64_t offset, std::uint64_t length) {
     std::uint64_t at = offset + i;
     if (at % kChunkBytes == 0 && length - i >= kChunkBytes) {
       chunks_.erase(at / kChunkBytes);  // an absent chunk reads as known zero
+      drop_cache();
       i += kChunkBytes;
     } else {
       write(at, 0);

@@ -10,11 +10,28 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <utility>
 
 namespace mf::model {
 
 class PageMemory {
  public:
+  PageMemory() = default;
+  // The lookup cache below points into chunks_: a copy starts without one.
+  PageMemory(const PageMemory& other) : chunks_(other.chunks_) {}
+  PageMemory(PageMemory&& other) noexcept : chunks_(std::move(other.chunks_)) { other.drop_cache(); }
+  PageMemory& operator=(const PageMemory& other) {
+    chunks_ = other.chunks_;
+    drop_cache();
+    return *this;
+  }
+  PageMemory& operator=(PageMemory&& other) noexcept {
+    chunks_ = std::move(other.chunks_);
+    drop_cache();
+    other.drop_cache();
+    return *this;
+  }
+
   std::optional<std::uint8_t> read(std::uint64_t offset) const;
   void write(std::uint64_t offset, std::uint8_t value);
   void forget(std::uint64_t offset, std::uint64_t length);  // bytes become unknown
@@ -30,8 +47,15 @@ class PageMemory {
     Chunk() { known.fill(true); }
   };
   Chunk& chunk_for(std::uint64_t offset);
+  const Chunk* find_chunk(std::uint64_t key) const;
+  void drop_cache() const { cached_ = nullptr; }
 
   std::map<std::uint64_t, Chunk> chunks_;  // key: offset / kChunkBytes; absent = zero
+  // The last chunk looked up: the model reads and writes byte by byte, mostly
+  // within one chunk, and a map lookup per byte was a tenth of a runner op.
+  // Map nodes stay put until erased, and only zero() erases (it drops this).
+  mutable std::uint64_t cached_key_ = 0;
+  mutable const Chunk* cached_ = nullptr;
 };
 
 }  // namespace mf::model

@@ -35,6 +35,22 @@ class ChildChannel {
   virtual void observed(std::size_t index, const ops::Expectation& what) = 0;
 };
 
+// An object's name for a report ("a3.start+96"), built only if a check
+// fails: the checks run after every op and almost never fail, and building
+// the name up front cost an allocation per check.  Holds a reference to the
+// callable, so it lives only as long as the call it is passed to.
+class LazyName {
+ public:
+  template <typename F>
+  LazyName(const F& f)  // NOLINT(google-explicit-constructor): a lambda is passed in place
+      : fn_(&f), call_([](const void* fn) { return (*static_cast<const F*>(fn))(); }) {}
+  std::string operator()() const { return call_(fn_); }
+
+ private:
+  const void* fn_;
+  std::string (*call_)(const void*);
+};
+
 // One disagreement, before it is turned into a Divergence with the op and
 // both states.
 struct Problem {
@@ -140,9 +156,9 @@ class Session::Impl {
   void kill_model_block(model::BlockHandle block);
   void mark_dirty(const model::Addr& canonical_dst, std::uint64_t n);
   void fill(std::uint64_t addr, std::uint64_t size, std::uint64_t seed, const model::Addr& model_addr);
-  std::optional<Problem> check_block_bytes(const std::string& name, std::uint64_t addr, std::uint64_t size,
-                                           std::uint64_t seed, bool dirty, const model::Addr& model_addr) const;
-  std::optional<Problem> check_zero(const std::string& name, std::uint64_t addr, std::uint64_t size) const;
+  std::optional<Problem> check_block_bytes(LazyName name, std::uint64_t addr, std::uint64_t size, std::uint64_t seed,
+                                           bool dirty, const model::Addr& model_addr) const;
+  std::optional<Problem> check_zero(LazyName name, std::uint64_t addr, std::uint64_t size) const;
   std::optional<Problem> check_object(ObjRef ref, bool deep);
   std::optional<Problem> check_mem_neighbours(std::uint64_t addr);
   std::optional<Problem> check_arena_block(std::uint32_t arena, std::size_t i) const;

@@ -127,7 +127,7 @@ std::optional<Problem> Session::Impl::apply_effects(const ops::Op& op, const std
         PoolObj& pool = pools_[index];
         const std::uint64_t k = (actual.value - pool.start()) / pool.obj_size;
         // The contract zero-fills the whole object: check before our pattern hides it.
-        if (std::optional<Problem> p = check_zero(pool_name(index) + " object " + std::to_string(k), actual.value,
+        if (std::optional<Problem> p = check_zero([&] { return pool_name(index) + " object " + std::to_string(k); }, actual.value,
                                                   pool.obj_size)) {
           return p;
         }
@@ -222,13 +222,13 @@ void Session::Impl::fill(std::uint64_t addr, std::uint64_t size, std::uint64_t s
   mirror(r.tail_begin, size);
 }
 
-std::optional<Problem> Session::Impl::check_block_bytes(const std::string& name, std::uint64_t addr,
+std::optional<Problem> Session::Impl::check_block_bytes(LazyName name, std::uint64_t addr,
                                                         std::uint64_t size, std::uint64_t seed, bool dirty,
                                                         const model::Addr& model_addr) const {
   if (!dirty) {
     std::optional<std::uint64_t> bad = check_pattern(bytes_at(addr), size, seed);
     if (!bad) return std::nullopt;
-    return Problem{name + " (" + std::to_string(size) + " bytes) was overwritten at +" + std::to_string(*bad),
+    return Problem{name() + " (" + std::to_string(size) + " bytes) was overwritten at +" + std::to_string(*bad),
                    "pattern byte " + hex(pattern_byte(seed, *bad)), hex(bytes_at(addr)[*bad])};
   }
   // Written by a builtin: the model knows what it must hold.
@@ -239,20 +239,20 @@ std::optional<Problem> Session::Impl::check_block_bytes(const std::string& name,
     for (std::uint64_t i = 0; i < want.size(); ++i) {
       const std::uint8_t have = bytes_at(addr)[from + i];
       if (want[i] && *want[i] != have) {
-        return Problem{name + " holds a wrong byte at +" + std::to_string(from + i), hex(*want[i]), hex(have)};
+        return Problem{name() + " holds a wrong byte at +" + std::to_string(from + i), hex(*want[i]), hex(have)};
       }
     }
   }
   return std::nullopt;
 }
 
-std::optional<Problem> Session::Impl::check_zero(const std::string& name, std::uint64_t addr,
+std::optional<Problem> Session::Impl::check_zero(LazyName name, std::uint64_t addr,
                                                  std::uint64_t size) const {
   const PatternRanges r = pattern_ranges(size);
   for (auto [from, to] : {std::pair{std::uint64_t{0}, r.head_end}, std::pair{r.tail_begin, size}}) {
     for (std::uint64_t i = from; i < to; ++i) {
       if (bytes_at(addr)[i] != 0) {
-        return Problem{name + " is not zero-filled at +" + std::to_string(i), "0x0", hex(bytes_at(addr)[i])};
+        return Problem{name() + " is not zero-filled at +" + std::to_string(i), "0x0", hex(bytes_at(addr)[i])};
       }
     }
   }
@@ -263,7 +263,7 @@ std::optional<Problem> Session::Impl::check_arena_block(std::uint32_t arena, std
   const ArenaObj& a = arenas_[arena];
   if (i >= a.blocks.size()) return std::nullopt;
   const ArenaBlock& b = a.blocks[i];
-  return check_block_bytes(arena_name(arena) + ".start+" + std::to_string(b.offset), a.start() + b.offset, b.size,
+  return check_block_bytes([&] { return arena_name(arena) + ".start+" + std::to_string(b.offset); }, a.start() + b.offset, b.size,
                            b.seed, b.dirty, model::Addr::page(a.page, a.header_offset + 32 + b.offset));
 }
 
@@ -272,7 +272,7 @@ std::optional<Problem> Session::Impl::check_pool_slot(std::uint32_t pool, std::u
   if (slot >= p.seeds.size() || p.seeds[slot] == 0) return std::nullopt;
   const std::uint64_t offset = slot * p.obj_size;
   const bool dirty = slot < p.dirty.size() && p.dirty[slot] != 0;
-  return check_block_bytes(pool_name(pool) + " object " + std::to_string(slot), p.start() + offset, p.obj_size,
+  return check_block_bytes([&] { return pool_name(pool) + " object " + std::to_string(slot); }, p.start() + offset, p.obj_size,
                            p.seeds[slot], dirty, model::Addr::page(p.page, p.header_offset + 48 + offset));
 }
 
@@ -281,7 +281,7 @@ std::optional<Problem> Session::Impl::check_object(ObjRef ref, bool deep) {
     case ObjKind::block: {
       const BlockObj& b = blocks_[ref.index];
       if (!b.live) return std::nullopt;
-      return check_block_bytes(block_name(ref.index), b.addr, b.size, b.seed, b.dirty, b.model);
+      return check_block_bytes([&] { return block_name(ref.index); }, b.addr, b.size, b.seed, b.dirty, b.model);
     }
     case ObjKind::arena: {
       const ArenaObj& a = arenas_[ref.index];
