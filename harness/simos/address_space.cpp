@@ -147,11 +147,19 @@ bool AddressSpace::unmap(std::uint64_t addr, std::uint64_t len) {
 
 void AddressSpace::release_all() {
   if (base_ == 0) return;
-  if (dirty_.bytes() > kKeepDirtyLimit) {
-    readable_.for_each([](std::uint64_t from, std::uint64_t to) { protect(from, to - from, PROT_NONE); });
-    readable_.clear();
-    drop_dirty();
+  // Memory goes back to the kernel without any protection change (dropped
+  // pages read as zero, so they leave dirty_): huge pieces at once, as a new
+  // mapping over them would drop them anyway; everything when too much is
+  // kept, so that one big run does not hold its memory for the whole process.
+  huge_.clear();
+  dirty_.for_each([this](std::uint64_t from, std::uint64_t to) {
+    if (to - from > kResidencyScanLimit) huge_.emplace_back(from, to);
+  });
+  for (auto [from, to] : huge_) {
+    drop_pages(from, to - from);
+    dirty_.remove(from, to);
   }
+  if (dirty_.bytes() > kKeepDirtyLimit) drop_dirty();
   live_.clear();
   holes_.clear();
   holes_.emplace(base_, kReserveBytes);

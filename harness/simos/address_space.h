@@ -25,7 +25,8 @@
 // else still reads as the kernel's zero page), and a new mapping clears its
 // overlap with that set: memset on small pieces; on larger ones memset only
 // of the pages mincore reports resident (a page never touched is zero and
-// stays unbacked); madvise(MADV_DONTNEED) on huge ones.
+// stays unbacked); madvise(MADV_DONTNEED) on huge ones, which the end of a
+// run already gives back (so one huge run does not keep its memory).
 //
 // The price: memory that an earlier run left mapped stays read-write (with
 // its old bytes) until a later run maps over it, so a wild access there by
@@ -38,6 +39,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "range_set.h"
@@ -56,8 +58,8 @@ class AddressSpace {
   // touched later.
   static constexpr std::uint64_t kMemsetLimit = 64 * 1024;
   static constexpr std::uint64_t kResidencyScanLimit = std::uint64_t{16} << 20;
-  // More dirty bytes than this at the end of a run are all dropped, so that
-  // one huge run does not keep its memory for the rest of the process.
+  // Dirty pieces larger than kResidencyScanLimit are dropped at the end of a
+  // run, and all of them if more than this many bytes remain.
   static constexpr std::uint64_t kKeepDirtyLimit = std::uint64_t{64} << 20;
 
   AddressSpace() = default;
@@ -97,6 +99,7 @@ class AddressSpace {
   RangeSet readable_;                             // pages whose real protection is read-write
   RangeSet dirty_;                                // pages that may not read as zero
   std::vector<unsigned char> residency_;          // mincore's answer, reused
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> huge_;  // release_all's list, reused
 };
 
 }  // namespace mf::simos
