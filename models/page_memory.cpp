@@ -1,5 +1,7 @@
 #include "page_memory.h"
 
+#include <algorithm>
+
 namespace mf::model {
 
 const PageMemory::Chunk* PageMemory::find_chunk(std::uint64_t key) const {
@@ -35,25 +37,30 @@ void PageMemory::write(std::uint64_t offset, std::uint8_t value) {
 }
 
 void PageMemory::forget(std::uint64_t offset, std::uint64_t length) {
-  for (std::uint64_t i = 0; i < length; ++i) {
-    Chunk& chunk = chunk_for(offset + i);
-    chunk.bytes[(offset + i) % kChunkBytes] = 0;
-    chunk.known[(offset + i) % kChunkBytes] = false;
+  while (length != 0) {
+    const std::uint64_t i = offset % kChunkBytes;
+    const std::uint64_t n = std::min(length, kChunkBytes - i);
+    Chunk& chunk = chunk_for(offset);
+    std::fill_n(chunk.bytes.begin() + static_cast<std::ptrdiff_t>(i), n, std::uint8_t{0});
+    std::fill_n(chunk.known.begin() + static_cast<std::ptrdiff_t>(i), n, false);
+    offset += n;
+    length -= n;
   }
 }
 
 void PageMemory::zero(std::uint64_t offset, std::uint64_t length) {
-  std::uint64_t i = 0;
-  while (i < length) {
-    std::uint64_t at = offset + i;
-    if (at % kChunkBytes == 0 && length - i >= kChunkBytes) {
-      chunks_.erase(at / kChunkBytes);  // an absent chunk reads as known zero
+  while (length != 0) {
+    const std::uint64_t i = offset % kChunkBytes;
+    const std::uint64_t n = std::min(length, kChunkBytes - i);
+    if (n == kChunkBytes) {
+      chunks_.erase(offset / kChunkBytes);  // an absent chunk reads as known zero
       drop_cache();
-      i += kChunkBytes;
-    } else {
-      write(at, 0);
-      ++i;
-    }
+    } else if (Chunk* chunk = const_cast<Chunk*>(find_chunk(offset / kChunkBytes))) {
+      std::fill_n(chunk->bytes.begin() + static_cast<std::ptrdiff_t>(i), n, std::uint8_t{0});
+      std::fill_n(chunk->known.begin() + static_cast<std::ptrdiff_t>(i), n, true);
+    }  // else: absent, so known zero already
+    offset += n;
+    length -= n;
   }
 }
 
