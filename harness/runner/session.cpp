@@ -256,7 +256,8 @@ StepStatus Session::Impl::step_sut(const ops::Op& op) {
   if (std::optional<Problem> p = compare_result(op, expected, actual)) return diverge(std::move(*p));
   if (std::optional<Problem> p = apply_effects(op, args, expected, actual)) return diverge(std::move(*p));
   if (std::optional<Problem> p = check_after(op, args, expected)) return diverge(std::move(*p));
-  record_observed(observed_form(op, args, expected, actual));
+  // Only a channel or a recording run wants the observed form (not fuzzing).
+  if (channel_ != nullptr || options_.record_observed) record_observed(observed_form(op, args, expected, actual));
   return StepStatus::ok;
 }
 
