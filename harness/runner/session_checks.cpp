@@ -176,12 +176,17 @@ std::optional<Problem> Session::Impl::check_pool_bitmap(std::uint32_t pool, std:
     }
     return std::nullopt;
   }
+  // free_slots is ordered, so each expected quad is built as the walk reaches
+  // it (no vector of the whole bitmap per check).
   const std::uint64_t quads = (r.capacity + 63) / 64;
-  std::vector<std::uint64_t> want(quads, 0);
-  for (std::uint64_t slot : r.free_slots) want[slot / 64] |= std::uint64_t{1} << (slot % 64);
+  auto next_free = r.free_slots.begin();
   for (std::uint64_t q = 0; q < quads; ++q) {
-    if (bitmap[q] != want[q]) {
-      return Problem{pool_name(pool) + " bitmap: quad " + std::to_string(q) + " differs", hex(want[q]), hex(bitmap[q])};
+    std::uint64_t want = 0;
+    for (; next_free != r.free_slots.end() && *next_free / 64 == q; ++next_free) {
+      want |= std::uint64_t{1} << (*next_free % 64);
+    }
+    if (bitmap[q] != want) {
+      return Problem{pool_name(pool) + " bitmap: quad " + std::to_string(q) + " differs", hex(want), hex(bitmap[q])};
     }
   }
   return std::nullopt;
