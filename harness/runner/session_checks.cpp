@@ -50,7 +50,10 @@ std::optional<Problem> Session::Impl::check_after(const ops::Op& op, const std::
         if (op.code == OpCode::pool_create) {
           if (std::optional<Problem> p = check_pool_bitmap(slots_[static_cast<std::size_t>(ops::HandleKind::pool)].back().object, std::nullopt)) return p;
         }
-        if (std::optional<Problem> p = check_mem_neighbours(addr)) return p;
+        // A new plain block holds exactly the pattern fill() wrote after the
+        // SUT returned (no SUT code ran since), so only its neighbours need a
+        // look; a new arena's or pool's header is the SUT's and is checked.
+        if (std::optional<Problem> p = check_mem_neighbours(addr, op.code == OpCode::mem_alloc)) return p;
       }
       break;
     case OpCode::arena_alloc: {
@@ -94,12 +97,14 @@ std::optional<Problem> Session::Impl::check_after(const ops::Op& op, const std::
     case OpCode::poke_i64:
     case OpCode::poke_byte:
     case OpCode::memcpy: {
-      // The written object in full (the model knows its bytes now), then its neighbours.
+      // The written object in full (the model knows its bytes now), then its
+      // neighbours; the deep check covers everything the shallow one would.
       auto next = mem_index_.upper_bound(args[0].sut);
-      if (next != mem_index_.begin()) {
+      const bool written_checked = next != mem_index_.begin();
+      if (written_checked) {
         if (std::optional<Problem> p = check_object(std::prev(next)->second, true)) return p;
       }
-      if (std::optional<Problem> p = check_mem_neighbours(args[0].sut)) return p;
+      if (std::optional<Problem> p = check_mem_neighbours(args[0].sut, written_checked)) return p;
       break;
     }
     default:

@@ -160,7 +160,10 @@ class Session::Impl {
                                            bool dirty, const model::Addr& model_addr) const;
   std::optional<Problem> check_zero(LazyName name, std::uint64_t addr, std::uint64_t size) const;
   std::optional<Problem> check_object(ObjRef ref, bool deep);
-  std::optional<Problem> check_mem_neighbours(std::uint64_t addr);
+  // The objects around addr: the one after it, the one holding it (unless
+  // the caller has just checked that one at least as deeply, or just wrote
+  // it), and the one before that.
+  std::optional<Problem> check_mem_neighbours(std::uint64_t addr, bool at_already_checked = false);
   std::optional<Problem> check_arena_block(std::uint32_t arena, std::size_t i) const;
   std::optional<Problem> check_pool_slot(std::uint32_t pool, std::uint64_t slot) const;
   std::string arena_name(std::uint32_t arena) const;

@@ -314,7 +314,7 @@ std::optional<Problem> Session::Impl::check_object(ObjRef ref, bool deep) {
   return std::nullopt;
 }
 
-std::optional<Problem> Session::Impl::check_mem_neighbours(std::uint64_t addr) {
+std::optional<Problem> Session::Impl::check_mem_neighbours(std::uint64_t addr, bool at_already_checked) {
   // The object holding addr (or just below it) and the one after it.
   auto next = mem_index_.upper_bound(addr);
   if (next != mem_index_.end()) {
@@ -322,7 +322,9 @@ std::optional<Problem> Session::Impl::check_mem_neighbours(std::uint64_t addr) {
   }
   if (next != mem_index_.begin()) {
     auto at = std::prev(next);
-    if (std::optional<Problem> p = check_object(at->second, false)) return p;
+    if (!at_already_checked) {
+      if (std::optional<Problem> p = check_object(at->second, false)) return p;
+    }
     if (at != mem_index_.begin()) {
       if (std::optional<Problem> p = check_object(std::prev(at)->second, false)) return p;
     }
