@@ -249,6 +249,24 @@ TEST(Pattern, ChecksFindTheExactByteThatChanged) {
   EXPECT_EQ(check_pattern(block.data(), block.size(), 42), 77u);
 }
 
+// check_range compares 64 bytes at a time, then narrows down: every byte of
+// a block, at every alignment of its first byte, must still be found exactly.
+TEST(Pattern, EveryChangedByteIsFoundExactly) {
+  std::vector<std::uint8_t> storage(300 + 8);
+  for (std::size_t shift = 0; shift < 8; ++shift) {
+    std::uint8_t* block = storage.data() + shift;
+    const std::uint64_t size = 300;
+    fill_pattern(block, size, 7);
+    for (std::uint64_t i = 0; i < size; ++i) {
+      block[i] ^= 0x80;
+      ASSERT_EQ(check_pattern(block, size, 7), i) << "shift " << shift;
+      EXPECT_EQ(check_range(block, i + 1, size, 7), std::nullopt);
+      block[i] ^= 0x80;
+    }
+    EXPECT_EQ(check_pattern(block, size, 7), std::nullopt);
+  }
+}
+
 TEST(Pattern, LargeBlocksCarryItAtBothEdges) {
   std::vector<std::uint8_t> block(kWholeLimit * 2 + 3, 0);
   fill_pattern(block.data(), block.size(), 5);
