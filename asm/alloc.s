@@ -27,6 +27,10 @@
 .if (1 << ALIGN_SHIFT) - MEM_ALIGN
         .error "ALIGN_SHIFT must be log2(MEM_ALIGN)"
 .endif
+.equ STEP_MAX_SHIFT,            10      # log2(STEP_MAX)
+.if (1 << STEP_MAX_SHIFT) - STEP_MAX
+        .error "STEP_MAX_SHIFT must be log2(STEP_MAX)"
+.endif
 
         .section .rodata
 fn_mem_free:    .asciz "mem_free"
@@ -98,15 +102,10 @@ mem_alloc:
 .Lalloc_not_step:                       # rax = n - 1 >= STEP_MAX
         cmpq    $SMALL_MAX - 1, %rax
         ja      .Lalloc_large_or_none
-        # One of the doubling classes: the first whose block size holds n.
-        movl    $STEP_CLASSES, %ecx
-        movl    $STEP_MAX * 2, %edx
-1:      cmpq    %rdx, %rdi
-        jbe     2f
-        addq    %rdx, %rdx
-        incl    %ecx
-        jmp     1b
-2:      movl    %ecx, %eax
+        # One of the doubling classes: block 2^(k+1) holds n - 1 < 2^(k+1),
+        # so the class is STEP_CLASSES + bsr(n - 1) - log2(STEP_MAX).
+        bsrq    %rax, %rax
+        addl    $STEP_CLASSES - STEP_MAX_SHIFT, %eax
         jmp     .Lalloc_small
 
 .Lalloc_large_or_none:                  # rax = n - 1 >= SMALL_MAX
@@ -392,14 +391,8 @@ mem_free:
 .Lfree_not_step:                        # rax = n - 1 >= STEP_MAX
         cmpq    $SMALL_MAX - 1, %rax
         ja      .Lfree_large_or_bad
-        movl    $STEP_CLASSES, %ecx
-        movl    $STEP_MAX * 2, %edx
-1:      cmpq    %rdx, %rsi
-        jbe     2f
-        addq    %rdx, %rdx
-        incl    %ecx
-        jmp     1b
-2:      movl    %ecx, %eax
+        bsrq    %rax, %rax                      # as in mem_alloc: the doubling class
+        addl    $STEP_CLASSES - STEP_MAX_SHIFT, %eax
         jmp     .Lfree_small
 
 # p is not in the current slab of its class: find the live page holding it,
