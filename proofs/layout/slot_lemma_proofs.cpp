@@ -10,6 +10,13 @@
 
 namespace mf::proof::layout_proofs {
 
+namespace {
+z3::expr k_range(z3::context& c) {
+  z3::expr k = c.int_const("k");
+  return k >= 0 && k < c.int_const("cap");
+}
+}  // namespace
+
 void prove_slot_lemmas(Prover& p) {
   z3::context& c = p.ctx();
   z3::expr x = c.int_const("x"), z = c.int_const("z"), cap = c.int_const("cap"), q = c.int_const("q");
@@ -31,6 +38,15 @@ void prove_slot_lemmas(Prover& p) {
   chained.push_back(z3::implies(q >= 0 && q + 1 <= cap, z * q + z <= z * cap));  // step 2
   p.prove("lemma slot_ends_within: x < z * cap, x mod z = 0  =>  x + z <= z * cap (chaining the steps)", chained,
           x + z <= z * cap, shown);
+
+  // slot_offset_aligned, with z = 8 * y and q = x / z, in two steps.
+  z3::expr y = c.int_const("y"), w = c.int_const("w");
+  p.prove("  step 3: z = 8y  =>  z * q = 8 * (y * q)", {z == 8 * y}, z * q == 8 * (y * q), {z, q});
+  p.prove("lemma slot_offset_aligned: x mod z = 0, z = 8y, x = z * q = 8w  =>  x mod 8 = 0 (chaining steps 1 and 3)",
+          {in_u64(x), z >= 1, x % z == 0, q == x / z, x == z * q, w == y * q, z * q == 8 * w}, x % 8 == 0,
+          {x, z});
+  p.prove("lemma bitmap_quad_exists: k < cap  =>  k / 64 < ceil(cap / 64)", {k_range(c), cap >= 1},
+          c.int_const("k") / 64 < (cap + 63) / 64, {cap});
 }
 
 }  // namespace mf::proof::layout_proofs

@@ -38,6 +38,14 @@ inline z3::expr slot_ends_within(const z3::expr& x, const z3::expr& z, const z3:
       .simplify();
 }
 
+// A multiple of a multiple of 8 is a multiple of 8:
+//   z mod 8 = 0, z != 0, x mod z = 0  =>  x mod 8 = 0
+inline z3::expr slot_offset_aligned(const z3::expr& x, const z3::expr& z) {
+  z3::context& c = x.ctx();
+  z3::expr seven = spec::u64(c, 7), zero = spec::u64(c, 0);
+  return z3::implies((z & seven) == zero && z != zero && z3::urem(x, z) == zero, (x & seven) == zero).simplify();
+}
+
 // Slot k's bitmap quad exists: k < cap => k / 64 < ceil(cap / 64)
 // (layout/pool_slot_proofs.cpp, "its bitmap bit lies inside the bitmap").
 inline z3::expr bitmap_quad_exists(const z3::expr& k, const z3::expr& cap) {

@@ -1,0 +1,199 @@
+// callee_specs.cpp
+#include "callee_specs.h"
+#include "hex_text.h"
+
+#include <sstream>
+
+#include "morph_abi.h"
+
+namespace mf::proof {
+namespace {
+
+namespace L = mf::layout;
+
+
+void clobber_caller_saved(Executor& ex, MachineState& state, const std::string& callee) {
+  for (Gpr r : {RCX, RDX, RSI, RDI, R8, R9, R10, R11}) ex.set(state, r, ex.fresh(state, callee + ".clobbered_" + gpr_name(r), 64));
+  state.flags = {ex.fresh_bool(state, "flag_after_call"), ex.fresh_bool(state, "flag_after_call"),
+                 ex.fresh_bool(state, "flag_after_call"), ex.fresh_bool(state, "flag_after_call")};
+}
+
+std::vector<z3::expr> arguments(Executor& ex, const MachineState& state) {
+  return {ex.get(state, RDI), ex.get(state, RSI), ex.get(state, RDX), ex.get(state, RCX)};
+}
+
+// Assumes [p, p + n) overlaps nothing the proof knows (when `exists`).
+void assume_fresh(Executor& ex, MachineState& state, const z3::expr& p, const z3::expr& n, const z3::expr& exists) {
+  z3::context& c = ex.ctx();
+  for (std::size_t i = 1; i < state.memory.region_count(); ++i) {
+    const Region& r = state.memory.region(static_cast<int>(i));
+    if (r.size == 0) continue;
+    ex.assume(state, !exists || !r.valid || disjoint(p, n, r.base, c.bv_val(r.size, 64)));
+  }
+  for (const Extent& e : state.extents) ex.assume(state, !exists || !e.valid || disjoint(p, n, e.base, e.length));
+}
+
+int add_block_region(Executor& ex, MachineState& state, const FreshBlockLayout& layout, const z3::expr& base,
+                     const z3::expr& valid, const z3::expr& limit, const std::string& stem) {
+  if (layout.header_bytes == 0) return -1;
+  auto init = std::make_shared<RegionInit>();
+  init->kind = RegionInit::Kind::NamedQuads;
+  auto fields = layout.fields;
+  // Named after the layout, numbered so that two blocks never share contents.
+  std::string prefix = (layout.name.empty() ? stem : layout.name) + "#" + std::to_string(++state.fresh_counter);
+  init->quad_name = [prefix, fields](std::uint64_t offset) {
+    auto f = fields.find(offset);
+    return prefix + (f != fields.end() ? "." + f->second : "+" + hex(offset));
+  };
+  (void)ex;
+  return state.memory.add_region(
+      Region{layout.name.empty() ? stem : layout.name, RegionKind::Fresh, base, layout.header_bytes, valid, limit, true,
+             init, {}});
+}
+
+class MemAllocSpec : public CalleeSpec {
+ public:
+  explicit MemAllocSpec(const FreshBlockLayout& layout) : layout_(layout) {}
+  bool apply(Executor& ex, MachineState& state, const Instruction& site, z3::expr&) const override {
+    z3::context& c = ex.ctx();
+    z3::expr n = ex.get(state, RDI);
+    auto args = arguments(ex, state);
+    std::string stem = "mem_alloc@" + hex(site.address);
+    z3::expr p = ex.fresh(state, stem, 64);
+    z3::expr exists = p != c.bv_val(0, 64);
+    ex.assume(state, z3::implies(n == c.bv_val(0, 64) || z3::ugt(n, c.bv_val(L::MEM_MAX_REQUEST, 64)), !exists));
+    z3::expr user_end = c.bv_val(L::USER_SPACE_END, 64);
+    ex.assume(state, z3::implies(exists, (p & c.bv_val(L::MEM_ALIGN - 1, 64)) == c.bv_val(0, 64) &&
+                                             z3::uge(p, c.bv_val(L::NULL_PAGE_END, 64)) && z3::ult(p, user_end) &&
+                                             z3::ule(n, user_end - p)));
+    assume_fresh(ex, state, p, n, exists);
+    int region = add_block_region(ex, state, layout_, p, exists, n, stem);
+    state.extents.push_back({p, n, exists});
+    state.memory.havoc_heap("heap_after_" + stem + "#" + std::to_string(++state.fresh_counter));
+    clobber_caller_saved(ex, state, "mem_alloc");
+    ex.set(state, RAX, p);
+    state.calls.push_back({"mem_alloc", site.address, args, p, region});
+    return true;
+  }
+
+ private:
+  FreshBlockLayout layout_;
+};
+
+class MemFreeSpec : public CalleeSpec {
+ public:
+  bool apply(Executor& ex, MachineState& state, const Instruction& site, z3::expr&) const override {
+    auto args = arguments(ex, state);
+    state.memory.havoc_heap("heap_after_mem_free@" + hex(site.address) + "#" + std::to_string(++state.fresh_counter));
+    clobber_caller_saved(ex, state, "mem_free");
+    z3::expr r = ex.fresh(state, "mem_free.rax", 64);
+    ex.set(state, RAX, r);
+    state.calls.push_back({"mem_free", site.address, args, r, -1});
+    return true;
+  }
+};
+
+class PanicSpec : public CalleeSpec {
+ public:
+  explicit PanicSpec(std::string expected) : expected_(std::move(expected)) {}
+  bool apply(Executor& ex, MachineState& state, const Instruction& site, z3::expr& exit_code) const override {
+    auto args = arguments(ex, state);
+    exit_code = ex.get(state, RegisterRef{RDI, 32, false});
+    if (!expected_.empty()) check_name(ex, state, site);
+    state.calls.push_back({"__mf_panic", site.address, args, ex.ctx().bv_val(0, 64), -1});
+    return false;
+  }
+
+ private:
+  // rsi must be a constant address inside read-only data holding the name.
+  void check_name(Executor& ex, MachineState& state, const Instruction& site) const {
+    z3::expr where = ex.get(state, RSI);
+    for (std::size_t i = 1; i < state.memory.region_count(); ++i) {
+      const Region& r = state.memory.region(static_cast<int>(i));
+      std::uint64_t offset = 0;
+      if (r.kind != RegionKind::Global || r.writable || !(where - r.base).simplify().is_numeral_u64(offset)) continue;
+      std::string text;
+      for (std::uint64_t o = offset; o < r.init->bytes.size() && r.init->bytes[o] != 0; ++o)
+        text += static_cast<char>(r.init->bytes[o]);
+      if (text == expected_) return;
+      ex.require(state, "__mf_panic is told the function's name \"" + expected_ + "\" (it is told \"" + text + "\")",
+                 ex.ctx().bool_val(false), ex.where(site));
+      return;
+    }
+    ex.require(state, "__mf_panic is given a constant string naming \"" + expected_ + "\"", ex.ctx().bool_val(false),
+               ex.where(site));
+  }
+  std::string expected_;
+};
+
+class MmapSpec : public CalleeSpec {
+ public:
+  explicit MmapSpec(const FreshBlockLayout& layout) : layout_(layout) {}
+  bool apply(Executor& ex, MachineState& state, const Instruction& site, z3::expr&) const override {
+    z3::context& c = ex.ctx();
+    z3::expr len = ex.get(state, RDI);
+    auto args = arguments(ex, state);
+    std::string stem = "mmap@" + hex(site.address);
+    z3::expr p = ex.fresh(state, stem, 64);
+    z3::expr failed = z3::uge(p, c.bv_val(static_cast<std::uint64_t>(-4095), 64));
+    z3::expr exists = !failed;
+    z3::expr user_end = c.bv_val(L::USER_SPACE_END, 64);
+    ex.assume(state, z3::implies(exists, (p & c.bv_val(L::OS_PAGE_SIZE - 1, 64)) == c.bv_val(0, 64) &&
+                                             z3::uge(p, c.bv_val(L::NULL_PAGE_END, 64)) && z3::ult(p, user_end) &&
+                                             z3::ule(len, user_end - p) && len != c.bv_val(0, 64)));
+    assume_fresh(ex, state, p, len, exists);
+    int region = add_block_region(ex, state, layout_, p, exists, len, stem);
+    state.extents.push_back({p, len, exists});
+    clobber_caller_saved(ex, state, "mmap");
+    ex.set(state, RAX, p);
+    state.calls.push_back({"__mf_os_mmap", site.address, args, p, region});
+    return true;
+  }
+
+ private:
+  FreshBlockLayout layout_;
+};
+
+// Any other OS call: an arbitrary result.  Calls that fill a buffer may
+// change memory, so those make the heap unknown.
+class OsCallSpec : public CalleeSpec {
+ public:
+  OsCallSpec(std::string name, bool writes_memory) : name_(std::move(name)), writes_memory_(writes_memory) {}
+  bool apply(Executor& ex, MachineState& state, const Instruction& site, z3::expr&) const override {
+    auto args = arguments(ex, state);
+    if (writes_memory_)
+      state.memory.havoc_heap("heap_after_" + name_ + "@" + hex(site.address) + "#" +
+                              std::to_string(++state.fresh_counter));
+    clobber_caller_saved(ex, state, name_);
+    z3::expr r = ex.fresh(state, name_ + "@" + hex(site.address), 64);
+    ex.set(state, RAX, r);
+    state.calls.push_back({name_, site.address, args, r, -1});
+    return true;
+  }
+
+ private:
+  std::string name_;
+  bool writes_memory_;
+};
+
+}  // namespace
+
+CalleeSpecs::CalleeSpecs(const CalleeConfig& config) {
+  specs_["mem_alloc"] = std::make_unique<MemAllocSpec>(config.mem_alloc_block);
+  specs_["mem_free"] = std::make_unique<MemFreeSpec>();
+  specs_["__mf_panic"] = std::make_unique<PanicSpec>(config.panic_name);
+  specs_["__mf_os_mmap"] = std::make_unique<MmapSpec>(config.mmap_block);
+  for (const char* name : {"__mf_os_time", "__mf_os_munmap", "__mf_os_getpid", "__mf_os_getuid", "__mf_os_close",
+                           "__mf_os_kill", "__mf_os_unlinkat", "__mf_os_write"})
+    specs_[name] = std::make_unique<OsCallSpec>(name, false);
+  for (const char* name : {"__mf_os_read", "__mf_os_getdents64", "__mf_os_fstat", "__mf_os_fstatat",
+                           "__mf_os_openat", "__mf_os_rt_sigaction", "__mf_os_sigaltstack", "__mf_os_nanosleep"})
+    specs_[name] = std::make_unique<OsCallSpec>(name, true);
+}
+
+const CalleeSpec* CalleeSpecs::find(const std::string& name) const {
+  auto i = specs_.find(name);
+  return i == specs_.end() ? nullptr : i->second.get();
+}
+
+}  // namespace mf::proof

@@ -1,0 +1,51 @@
+// callee_specs.h - what the proofs assume of the functions the code under
+// proof calls: each call is replaced by its contract, so a proof of
+// arena_create does not depend on how mem_alloc is written.
+//
+//   mem_alloc(n)       0, or a fresh 16-aligned block p >= 4096 with p + n not
+//                      wrapping and [p, p + n) disjoint from all memory the
+//                      proof knows; 0 whenever n = 0 or n > MEM_MAX_REQUEST.
+//                      May change any allocator memory (the heap).
+//   mem_free(p, n)     returns; may change any allocator memory.  (Its exits
+//                      are not modelled: no proved function calls it.)
+//   __mf_panic(c, w)   ends the path with exit code c; w must point at a
+//                      NUL-terminated .rodata string naming the function.
+//   __mf_os_mmap(len)  a negative errno (-4095..-1), or a fresh 4096-aligned
+//                      mapping below 2^47, disjoint from all known memory.
+//   __mf_os_time()     any value.  __mf_os_munmap: any result.
+//
+// Every call clobbers rax, rcx, rdx, rsi, rdi, r8-r11 and the flags, and
+// requires rsp to be 16-byte aligned at the call.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "executor.h"
+
+namespace mf::proof {
+
+// How the blocks a callee hands out appear in the proof.
+struct FreshBlockLayout {
+  std::uint64_t header_bytes = 0;  // modelled as a region of this many bytes (0: all heap)
+  std::string name;                // region and variable prefix, e.g. "new_arena"
+  std::map<std::uint64_t, std::string> fields;  // quad offset -> field name
+};
+
+struct CalleeConfig {
+  std::string panic_name;           // what __mf_panic's second argument must say
+  FreshBlockLayout mem_alloc_block;  // for mem_alloc results
+  FreshBlockLayout mmap_block;       // for __mf_os_mmap results
+};
+
+class CalleeSpecs {
+ public:
+  explicit CalleeSpecs(const CalleeConfig& config);
+  const CalleeSpec* find(const std::string& name) const;
+
+ private:
+  std::map<std::string, std::unique_ptr<CalleeSpec>> specs_;
+};
+
+}  // namespace mf::proof

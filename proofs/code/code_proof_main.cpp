@@ -1,0 +1,106 @@
+// code_proof_main.cpp - mf_code_proof: proves one function of the assembled
+// builtins against its spec, reading the object files the library is built
+// from.
+//
+//   mf_code_proof --objdump <objdump> --proof <name> [--trace <file>]
+//                 [--expect-counterexample] [--no-loop-summaries] <object>...
+//
+// Exit status: 0 proved; 1 a counterexample (printed, and written as a
+// trace); 2 the proof could not be carried out.  With
+// --expect-counterexample (the prover's self-tests on deliberately broken
+// copies of the assembly) the status is 0 exactly when a counterexample was
+// found and its trace written.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <optional>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "object_code.h"
+#include "prover.h"
+#include "specs/spec_registry.h"
+
+namespace {
+
+int usage() {
+  std::cerr << "usage: mf_code_proof --objdump <objdump> --proof <name> [--trace <file>]\n"
+               "                     [--expect-counterexample] [--no-loop-summaries] [--verbose] <object>...\n"
+               "proofs:";
+  for (const std::string& name : mf::proof::spec_names()) std::cerr << " " << name;
+  std::cerr << "\n";
+  return 2;
+}
+
+bool trace_written(const std::string& path) {
+  std::ifstream in(path);
+  std::string header;
+  return in && std::getline(in, header) && header.rfind("# mfh trace v1 target=", 0) == 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows even if a run is cut short
+  std::string objdump, proof, trace;
+  bool expect_counterexample = false;
+  mf::proof::ProverOptions options;
+  std::vector<std::string> objects;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (arg == "--objdump") objdump = value();
+    else if (arg == "--proof") proof = value();
+    else if (arg == "--trace") trace = value();
+    else if (arg == "--expect-counterexample") expect_counterexample = true;
+    else if (arg == "--no-loop-summaries") options.executor.loop_summaries = false;
+    else if (arg == "--verbose") options.executor.verbose = true;
+    else if (!arg.empty() && arg[0] == '-') return usage();
+    else objects.push_back(arg);
+  }
+  if (objdump.empty() || proof.empty() || objects.empty()) return usage();
+  z3::context ctx;  // declared before the spec: the spec's terms die first
+  auto spec = mf::proof::make_spec(proof);
+  if (!spec) {
+    std::cerr << "unknown proof " << proof << "\n";
+    return usage();
+  }
+  options.trace_path = trace;
+  if (!trace.empty()) std::remove(trace.c_str());
+
+  auto started = std::chrono::steady_clock::now();
+  mf::proof::ProofOutcome outcome;
+  try {
+    const std::string function = spec->function();
+    std::optional<mf::proof::ObjectCode> code;
+    for (const std::string& path : objects) {
+      mf::proof::ObjectCode candidate = mf::proof::ObjectCode::load(objdump, path);
+      const mf::proof::Symbol* s = candidate.defined_symbol(function);
+      if (s && s->is_function) {
+        code = std::move(candidate);
+        break;
+      }
+    }
+    if (!code) {
+      std::cout << "PROOF ERROR: no object defines the function " << function << "\n";
+      return expect_counterexample ? 1 : 2;
+    }
+    std::cout << proof << ": " << function << " in " << code->path() << "\n";
+    outcome = mf::proof::prove(ctx, *code, *spec, options, std::cout);
+  } catch (const std::exception& e) {
+    std::cout << "PROOF ERROR: " << e.what() << "\n";
+    return expect_counterexample ? 1 : 2;
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cout << "time: " << seconds << " s\n";
+
+  using Status = mf::proof::ProofOutcome::Status;
+  if (expect_counterexample) {
+    bool ok = outcome.status == Status::counterexample && !trace.empty() && trace_written(trace);
+    std::cout << (ok ? "OK: the broken code is refuted with a counterexample and a trace\n"
+                     : "FAILED: expected a counterexample and a written trace\n");
+    return ok ? 0 : 1;
+  }
+  return outcome.status == Status::proved ? 0 : outcome.status == Status::counterexample ? 1 : 2;
+}

@@ -1,0 +1,556 @@
+// executor.cpp - path exploration, memory resolution and calls.  The
+// instruction semantics are in semantics.cpp.
+#include "executor.h"
+#include "hex_text.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "loop_summaries.h"
+
+namespace mf::proof {
+namespace {
+
+bool numeral(const z3::expr& e, std::uint64_t& value) { return e.simplify().is_numeral_u64(value); }
+
+// Time limits of the integer stage, in milliseconds.  A branch is cheap to
+// over-approximate (an infeasible path only proves more), so it gets little;
+// an obligation or an access the integers fail to settle goes to the
+// bit-blaster, which is orders of magnitude slower on address arithmetic
+// over products and quotients, so those get enough for the slowest seen
+// (about 7 s for pool_alloc's memory on a loaded 2-core machine).
+constexpr unsigned kBranchIntegersMs = 500;
+constexpr unsigned kQueryIntegersMs = 4000;
+constexpr unsigned kObligationIntegersMs = 20000;
+
+// Pops the solver scope an explore() call pushed, however it is left.
+class ScopeGuard {
+ public:
+  explicit ScopeGuard(z3::solver& solver) : solver_(solver) { solver_.push(); }
+  ~ScopeGuard() { solver_.pop(); }
+  ScopeGuard(const ScopeGuard&) = delete;
+  ScopeGuard& operator=(const ScopeGuard&) = delete;
+
+ private:
+  z3::solver& solver_;
+};
+
+}  // namespace
+
+Executor::Executor(z3::context& ctx, z3::solver& solver, const ObjectCode& code, ExecutionHooks& hooks,
+                   ExecutorOptions options)
+    : ctx_(ctx), solver_(solver), abstraction_(ctx), integers_(ctx), code_(code), hooks_(hooks), options_(options) {}
+
+z3::check_result Executor::check_integers(const z3::expr& extra, unsigned timeout_ms) {
+  z3::solver lia(ctx_);
+  z3::params params(ctx_);
+  params.set("timeout", timeout_ms);
+  lia.set(params);
+  for (const z3::expr& fact : solver_.assertions()) lia.add(integers_(abstraction_(fact)));
+  lia.add(integers_(abstraction_(extra)));
+  for (const z3::expr& fact : abstraction_.facts()) lia.add(integers_(fact));
+  for (const z3::expr& fact : integers_.side()) lia.add(fact);
+  if (const char* dump = std::getenv("MF_PROOF_DUMP_QUERIES")) {
+    static int lia_counter = 0;
+    std::ofstream(std::string(dump) + "/lia" + std::to_string(++lia_counter) + ".smt2") << lia.to_smt2();
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  z3::check_result r = lia.check();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  stage_seconds_[0] += seconds;
+  ++stage_calls_[0];
+  if (options_.verbose && seconds > 1)
+    std::cout << "    " << seconds << " s  (integer query: " << (r == z3::unsat ? "unsat" : r == z3::sat ? "sat" : "unknown")
+              << ", " << extra.to_string().substr(0, 300) << ")" << std::endl;
+  return r;
+}
+
+z3::check_result Executor::check_abstract(const z3::expr& extra, bool integers_only) {
+  // First over the integers (int_encoding.h), briefly: unsat there is final.
+  {
+    z3::check_result r = check_integers(extra, integers_only ? kBranchIntegersMs : kQueryIntegersMs);
+    if (r == z3::unsat) return z3::unsat;
+    if (integers_only && r == z3::sat) return z3::sat;
+  }
+  // A fresh solver per query: one that has never seen push/pop runs Z3's
+  // preprocessing tactics before bit-blasting, far faster here than the
+  // incremental core.
+  z3::solver once(ctx_);
+  for (const z3::expr& fact : solver_.assertions()) once.add(abstraction_(fact));
+  once.add(abstraction_(extra));
+  for (const z3::expr& fact : abstraction_.facts()) once.add(fact);
+  static int counter = 0;
+  ++counter;
+  if (const char* dump = std::getenv("MF_PROOF_DUMP_QUERIES"))
+    std::ofstream(std::string(dump) + "/query" + std::to_string(counter) + ".smt2") << once.to_smt2();
+  auto started = std::chrono::steady_clock::now();
+  z3::check_result result = once.check();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  stage_seconds_[1] += seconds;
+  ++stage_calls_[1];
+  if (options_.verbose && seconds > 0.5)
+    std::cout << "    " << seconds << " s  (query " << counter << ": " << extra.to_string().substr(0, 400) << ")" << std::endl;
+  return result;
+}
+
+z3::check_result Executor::check_real(const z3::expr& extra, unsigned timeout_ms) {
+  z3::solver once(ctx_);
+  z3::params params(ctx_);
+  params.set("timeout", timeout_ms);
+  once.set(params);
+  for (const z3::expr& fact : solver_.assertions()) once.add(fact);
+  once.add(extra);
+  auto started = std::chrono::steady_clock::now();
+  z3::check_result result = once.check();
+  stage_seconds_[2] += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  ++stage_calls_[2];
+  return result;
+}
+
+std::string Executor::where(const Instruction& insn) const {
+  return code_.describe(insn.section, insn.address) + " (" + hex(insn.address) + "): " + insn.text;
+}
+
+void Executor::run(MachineState initial) {
+  explore(std::move(initial));
+  if (options_.verbose) std::cout << "  solver: " << statistics() << std::endl;
+}
+
+std::string Executor::statistics() const {
+  std::ostringstream out;
+  const char* names[] = {"integer", "bit-vector", "exact"};
+  for (int i = 0; i < 3; ++i)
+    out << (i ? ", " : "") << names[i] << " " << stage_calls_[i] << " queries " << stage_seconds_[i] << " s";
+  return out.str();
+}
+
+void Executor::explore(MachineState state) {
+  ScopeGuard scope(solver_);
+  for (;;) {
+    const Instruction* insn = code_.instruction_at(state.section, state.pc);
+    if (!insn)
+      throw ProofError("execution reaches " + code_.describe(state.section, state.pc) + " (" + hex(state.pc) +
+                       "), where objdump shows no instruction");
+    if (++state.visits[state.pc] > options_.loop_limit)
+      throw ProofError("the loop at " + where(*insn) + " runs more than " + std::to_string(options_.loop_limit) +
+                       " times on one path: its iterations cannot be bounded");
+    try {
+      if (options_.loop_summaries && apply_loop_summary(*this, state, *insn)) continue;
+      if (!step(state, *insn)) return;
+    } catch (const PathCut&) {
+      return;
+    }
+  }
+}
+
+void Executor::branch(MachineState& state, const Instruction& insn, const z3::expr& raw_condition) {
+  z3::expr condition = raw_condition.simplify();
+  if (insn.operands.size() != 1 || relocation(insn))
+    throw ProofError("unsupported branch form at " + where(insn));
+  Operand target = parse_operand(insn.operands[0], true);
+  if (target.kind != Operand::Kind::Target) throw ProofError("computed branch at " + where(insn));
+  bool taken = may_hold(condition);
+  bool not_taken = may_hold(!condition);
+  if (taken && not_taken) {
+    MachineState other = state;
+    other.conditions.push_back(condition);
+    other.steps.push_back(hex(insn.address) + " " + insn.mnemonic + " taken");
+    other.pc = target.immediate;
+    {
+      ScopeGuard scope(solver_);
+      solver_.add(condition);
+      explore(std::move(other));
+    }
+    assume(state, !condition);
+    state.steps.push_back(hex(insn.address) + " " + insn.mnemonic + " not taken");
+    state.pc = insn.next_address;
+    return;
+  }
+  if (!taken && !not_taken)  // the path itself is infeasible (cannot happen after checks)
+    throw ProofError("infeasible path reached " + where(insn));
+  state.steps.push_back(hex(insn.address) + " " + insn.mnemonic + (taken ? " taken" : " not taken"));
+  state.pc = taken ? target.immediate : insn.next_address;
+}
+
+bool Executor::may_hold(const z3::expr& raw) {
+  z3::expr condition = raw.simplify();
+  if (condition.is_true()) return true;
+  if (condition.is_false()) return false;
+  // Over-approximated: a path the integer encoding cannot rule out is
+  // explored (bit-blasting every branch of a long path costs minutes); an
+  // infeasible path's obligations then hold vacuously, and no counter-
+  // example is reported before the exact check confirms it.
+  return check_integers(condition, kBranchIntegersMs) != z3::unsat;
+}
+
+void Executor::assume(MachineState& state, const z3::expr& fact) {
+  z3::expr f = fact.simplify();
+  if (f.is_true()) return;
+  solver_.add(f);
+  state.conditions.push_back(f);
+}
+
+z3::model Executor::nice_model(const z3::expr_vector& base) {
+  // Each attempt on a fresh solver with the real terms; a nice constraint
+  // that leaves no counterexample (or takes too long) is dropped.
+  std::vector<z3::expr> kept;
+  auto attempt = [&](const std::vector<z3::expr>& extra, unsigned timeout_ms) -> std::optional<z3::model> {
+    z3::solver once(ctx_);
+    z3::params params(ctx_);
+    params.set("timeout", timeout_ms);
+    once.set(params);
+    for (const z3::expr& fact : solver_.assertions()) once.add(fact);
+    for (unsigned i = 0; i < base.size(); ++i) once.add(base[i]);
+    for (const z3::expr& e : extra) once.add(e);
+    if (once.check() != z3::sat) return std::nullopt;
+    return once.get_model();
+  };
+  for (const z3::expr& nice : hooks_.nice_constraints()) {
+    kept.push_back(nice);
+    if (!attempt(kept, 5000)) kept.pop_back();
+  }
+  auto model = attempt(kept, 60000);
+  if (!model) throw ProofError("a counterexample vanished while minimising it");
+  return *model;
+}
+
+void Executor::require(MachineState& state, const std::string& name, const z3::expr& holds,
+                       const std::string& site) {
+  z3::expr h = holds.simplify();
+  if (h.is_true()) return;
+  auto started = std::chrono::steady_clock::now();
+  auto report_time = [&] {
+    if (options_.verbose)
+      std::cout << "    " << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()
+                << " s  " << name << "  [" << site << "]" << std::endl;
+  };
+  if (check_abstract(!h) == z3::unsat) {
+    report_time();
+    return;
+  }
+  // The abstraction's model may be spurious: look for a real one, first
+  // among small, replayable values (quick to find even with multipliers and
+  // dividers in the query), then anywhere.
+  {
+    z3::solver nice(ctx_);
+    z3::params params(ctx_);
+    params.set("timeout", 10000u);
+    nice.set(params);
+    for (const z3::expr& fact : solver_.assertions()) nice.add(fact);
+    nice.add(!h);
+    for (const z3::expr& n : hooks_.nice_constraints()) nice.add(n);
+    if (nice.check() == z3::sat) {
+      report_time();
+      throw CounterexampleFound{name, site, nice.get_model(), state, std::nullopt};
+    }
+  }
+  z3::check_result result = check_real(!h, 30000);
+  report_time();
+  if (result == z3::unsat) return;
+  if (result == z3::unknown)
+    throw ProofError("the solver could not decide \"" + name + "\" at " + site +
+                     " (it does not follow with products and quotients abstracted away, and the exact query timed out)");
+  z3::expr_vector assumptions(ctx_);
+  assumptions.push_back(!h);
+  throw CounterexampleFound{name, site, nice_model(assumptions), state, std::nullopt};
+}
+
+void Executor::require_all(MachineState& state, const std::vector<Obligation>& obligations, const std::string& site) {
+  z3::expr_vector all(ctx_);
+  for (const Obligation& o : obligations) all.push_back(o.holds);
+  z3::expr conjunction = z3::mk_and(all).simplify();
+  if (conjunction.is_true()) return;
+  auto started = std::chrono::steady_clock::now();
+  // Most obligations are address arithmetic that the integers settle at
+  // once; only the rest (typically the memory contents, with bitwise
+  // operations) go to the bit-blaster, where a smaller conjunction is much
+  // faster than all of them together.
+  std::vector<const Obligation*> rest;
+  if (check_integers(!conjunction, kObligationIntegersMs) == z3::unsat) {
+    if (options_.verbose)
+      std::cout << "    " << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s  "
+                << obligations.size() << " obligations together over the integers  [" << site << "]" << std::endl;
+    return;
+  }
+  for (const Obligation& o : obligations) {
+    z3::expr h = o.holds.simplify();
+    if (h.is_true()) continue;
+    auto t0 = std::chrono::steady_clock::now();
+    z3::check_result r = check_integers(!h, kObligationIntegersMs);
+    if (options_.verbose)
+      std::cout << "      integers: " << (r == z3::unsat ? "proved " : r == z3::sat ? "open   " : "unknown ")
+                << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s  " << o.name
+                << std::endl;
+    if (r != z3::unsat) rest.push_back(&o);
+  }
+  if (rest.empty()) {
+    if (options_.verbose)
+      std::cout << "    " << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s  "
+                << obligations.size() << " obligations, each over the integers  [" << site << "]" << std::endl;
+    return;
+  }
+  z3::expr_vector remaining(ctx_);
+  for (const Obligation* o : rest) {
+    remaining.push_back(o->holds);
+    if (options_.verbose) std::cout << "      to bit-blast: " << o->name << std::endl;
+  }
+  conjunction = z3::mk_and(remaining).simplify();
+  bool proved = check_abstract(!conjunction) == z3::unsat;
+  if (options_.verbose)
+    std::cout << "    " << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s  "
+              << obligations.size() << " obligations, " << rest.size() << " of them bit-blasted together  [" << site
+              << "]" << std::endl;
+  if (proved) return;
+  for (const Obligation* o : rest) require(state, o->name, o->holds, site);
+}
+
+z3::expr Executor::fresh(MachineState& state, const std::string& stem, unsigned bits) {
+  return ctx_.bv_const((stem + "#" + std::to_string(++state.fresh_counter)).c_str(), bits);
+}
+
+z3::expr Executor::fresh_bool(MachineState& state, const std::string& stem) {
+  return ctx_.bool_const((stem + "#" + std::to_string(++state.fresh_counter)).c_str());
+}
+
+z3::expr Executor::get(const MachineState& state, const RegisterRef& reg) const {
+  const z3::expr& full = state.regs[reg.gpr];
+  if (reg.bits == 64) return full;
+  if (reg.high8) return full.extract(15, 8).simplify();
+  return full.extract(reg.bits - 1, 0).simplify();
+}
+
+void Executor::set(MachineState& state, const RegisterRef& reg, const z3::expr& value) {
+  const z3::expr full = state.regs[reg.gpr];
+  z3::expr result = value;
+  if (reg.bits == 32) {
+    result = z3::zext(value, 32);  // a 32-bit write clears the upper half
+  } else if (reg.bits == 16) {
+    result = z3::concat(full.extract(63, 16), value);
+  } else if (reg.bits == 8 && reg.high8) {
+    result = z3::concat(z3::concat(full.extract(63, 16), value), full.extract(7, 0));
+  } else if (reg.bits == 8) {
+    result = z3::concat(full.extract(63, 8), value);
+  }
+  state.regs[reg.gpr] = result.simplify();
+}
+
+z3::expr Executor::section_base(const std::string& section) const {
+  return ctx_.bv_const(("&" + section).c_str(), 64);
+}
+
+z3::expr Executor::symbol_address(const std::string& symbol, std::int64_t addend) const {
+  z3::expr add = ctx_.bv_val(static_cast<std::uint64_t>(addend), 64);
+  if (code_.has_section(symbol)) return (section_base(symbol) + add).simplify();
+  if (const Symbol* s = code_.defined_symbol(symbol))
+    return (section_base(s->section) + ctx_.bv_val(s->value, 64) + add).simplify();
+  return (ctx_.bv_const(("&" + symbol).c_str(), 64) + add).simplify();
+}
+
+const Relocation* Executor::relocation(const Instruction& insn) const {
+  if (insn.relocations.empty()) return nullptr;
+  if (insn.relocations.size() > 1) throw ProofError("more than one relocation in " + where(insn));
+  return &insn.relocations.front();
+}
+
+Executor::Resolved Executor::resolve(MachineState& state, const Instruction& insn, const z3::expr& address,
+                                     const z3::expr& length, bool length_is_constant,
+                                     std::uint64_t constant_length) {
+  const std::string site = where(insn);
+  for (std::size_t i = 1; i < state.memory.region_count(); ++i) {
+    const Region& r = state.memory.region(static_cast<int>(i));
+    std::uint64_t offset = 0;
+    if (!numeral(address - r.base, offset)) continue;
+    bool inside = length_is_constant && offset < r.size && constant_length <= r.size - offset;
+    if (r.kind == RegionKind::Stack && !inside)
+      throw ProofError("stack access outside the " + std::to_string(options_.stack_frame) + "-byte frame at " +
+                       site);
+    if (!inside) continue;
+    require(state, "the " + r.name + " pointer is not NULL where it is dereferenced", r.valid, site);
+    if (r.limit)
+      require(state, "the access stays inside the " + r.name + " block",
+              z3::ule(ctx_.bv_val(offset + constant_length, 64), *r.limit), site);
+    return {static_cast<int>(i), ctx_.bv_val(offset, 64)};
+  }
+  // A symbolic offset inside a data section (a table indexed by a value).
+  if (length_is_constant) {
+    for (std::size_t i = 1; i < state.memory.region_count(); ++i) {
+      const Region& r = state.memory.region(static_cast<int>(i));
+      if (r.kind != RegionKind::Global || r.size < constant_length) continue;
+      z3::expr offset = (address - r.base).simplify();
+      z3::expr inside = z3::ule(offset, ctx_.bv_val(r.size - constant_length, 64));
+      // Exact: an access left unresolved here is taken for a heap access.
+      if (check_abstract(!inside) != z3::unsat) continue;
+      return {static_cast<int>(i), offset};
+    }
+  }
+  require_outside_regions(state, insn, address, length);
+  return {state.memory.heap(), address.simplify()};
+}
+
+void Executor::require_outside_regions(MachineState& state, const Instruction& insn, const z3::expr& address,
+                                       const z3::expr& length) {
+  const std::string site = where(insn);
+  // Usual case: the access lies inside memory the function owns (an
+  // extent: a pool's block, a block a callee handed out).  Extents are
+  // disjoint from the stack and the data sections by assumption, so only
+  // the regions inside that extent (its header) remain to be kept clear.
+  // Stating containment is linear; the general circular disjointness below
+  // makes the solver split cases and is far slower.
+  // Integers first for every extent (cheap), bit-blasting only if none fits.
+  std::optional<std::size_t> owner;
+  for (bool integers_only : {true, false}) {
+    for (std::size_t i = 0; i < state.extents.size() && !owner; ++i) {
+      const Extent& e = state.extents[i];
+      z3::expr offset = address - e.base;
+      z3::expr inside = e.valid && z3::ule(offset, e.length) && z3::ule(length, e.length - offset);
+      z3::check_result r = integers_only ? check_integers(!inside, kQueryIntegersMs) : check_abstract(!inside);
+      if (r == z3::unsat) owner = i;
+    }
+    if (owner) break;
+  }
+  if (owner) {
+    const Extent& e = state.extents[*owner];
+    z3::expr offset = address - e.base;
+    for (std::size_t i = 1; i < state.memory.region_count(); ++i) {
+      const Region& r = state.memory.region(static_cast<int>(i));
+      if (r.size == 0 || !(r.base - e.base).simplify().is_numeral()) continue;
+      z3::expr r_offset = (r.base - e.base).simplify();
+      z3::expr r_end = r_offset + ctx_.bv_val(r.size, 64);
+      // Both inside the same extent: apart means one ends before the other starts.
+      require(state, "a heap access stays clear of the " + r.name,
+              length == 0 || z3::ule(offset + length, r_offset) || z3::ule(r_end, offset), site);
+    }
+    return;
+  }
+  require(state, "the access does not wrap around the address space",
+          length == 0 || z3::uge(-address, length) || -address == 0, site);
+  for (std::size_t i = 1; i < state.memory.region_count(); ++i) {
+    const Region& r = state.memory.region(static_cast<int>(i));
+    if (r.size == 0) continue;
+    require(state, "a heap access stays clear of the " + r.name,
+            !r.valid || disjoint(address, length, r.base, ctx_.bv_val(r.size, 64)), site);
+  }
+}
+
+z3::expr Executor::load(MachineState& state, const Instruction& insn, const z3::expr& address, unsigned bytes) {
+  Resolved at = resolve(state, insn, address, ctx_.bv_val(bytes, 64), true, bytes);
+  AccessEvent event{at.region, at.offset, bytes, false, insn.address};
+  state.accesses.push_back(event);
+  if (!hooks_.on_access(event, state)) {
+    end_path(state, PathEnd::Kind::Cut, ctx_.bv_val(0, 32), insn.address);
+    throw PathCut{};
+  }
+  return state.memory.read(at.region, at.offset, bytes);
+}
+
+void Executor::store(MachineState& state, const Instruction& insn, const z3::expr& address, unsigned bytes,
+                     const z3::expr& value) {
+  Resolved at = resolve(state, insn, address, ctx_.bv_val(bytes, 64), true, bytes);
+  if (!state.memory.region(at.region).writable)
+    throw ProofError("write to read-only " + state.memory.region(at.region).name + " at " + where(insn));
+  AccessEvent event{at.region, at.offset, bytes, true, insn.address};
+  state.accesses.push_back(event);
+  if (!hooks_.on_access(event, state)) {
+    end_path(state, PathEnd::Kind::Cut, ctx_.bv_val(0, 32), insn.address);
+    throw PathCut{};
+  }
+  state.memory.store(at.region, at.offset, bytes, value);
+}
+
+void Executor::fill(MachineState& state, const Instruction& insn, const z3::expr& address, const z3::expr& length,
+                    const z3::expr& value, unsigned unit) {
+  std::uint64_t constant_length = 0;
+  bool is_constant = numeral(length, constant_length);
+  Resolved at = resolve(state, insn, address, length, is_constant, constant_length);
+  if (!state.memory.region(at.region).writable)
+    throw ProofError("write to read-only " + state.memory.region(at.region).name + " at " + where(insn));
+  state.accesses.push_back({at.region, at.offset, is_constant ? static_cast<unsigned>(constant_length) : 0u, true,
+                            insn.address});
+  state.memory.fill(at.region, at.offset, length, value, unit);
+}
+
+void Executor::end_path(MachineState& state, PathEnd::Kind kind, const z3::expr& code, std::uint64_t site) {
+  hooks_.on_end(PathEnd{kind, code, site, state});
+}
+
+bool Executor::call(MachineState& state, const Instruction& insn, bool tail) {
+  const std::string site = where(insn);
+  std::optional<std::uint64_t> internal_target;
+  std::string callee_name;
+  if (const Relocation* r = relocation(insn)) {
+    callee_name = r->symbol;
+    const CalleeSpec* spec = hooks_.callee(r->symbol);
+    if (spec) {
+      // A call leaves rsp 16-byte aligned at the call; a tail call leaves
+      // it as the caller's call did (8 below a multiple of 16).
+      z3::expr rsp = state.regs[RSP];
+      require(state, "rsp is 16-byte aligned at the call to " + r->symbol,
+              (rsp & ctx_.bv_val(15, 64)) == ctx_.bv_val(tail ? 8 : 0, 64), site);
+      z3::expr exit_code = ctx_.bv_val(0, 32);
+      if (!spec->apply(*this, state, insn, exit_code)) {
+        end_path(state, PathEnd::Kind::Exit, exit_code, insn.address);
+        return false;
+      }
+      if (tail) return return_from(state, insn);
+      state.pc = insn.next_address;
+      return true;
+    }
+    const Symbol* s = code_.defined_symbol(r->symbol);
+    if (!s || s->section != insn.section)
+      throw ProofError("call to " + r->symbol + ", which has no spec and is not code of this object, at " + site);
+    internal_target = s->value + static_cast<std::uint64_t>(r->addend) + (insn.next_address - r->offset);
+  } else {
+    if (insn.operands.size() != 1) throw ProofError("unsupported call form at " + site);
+    Operand target = parse_operand(insn.operands[0], true);
+    if (target.kind != Operand::Kind::Target) throw ProofError("computed call or jump at " + site);
+    internal_target = target.immediate;
+  }
+  if (!tail) {
+    z3::expr rsp = (state.regs[RSP] - ctx_.bv_val(8, 64)).simplify();
+    state.regs[RSP] = rsp;
+    store(state, insn, rsp, 8, (section_base(insn.section) + ctx_.bv_val(insn.next_address, 64)).simplify());
+  }
+  state.pc = *internal_target;
+  return true;
+}
+
+bool Executor::return_from(MachineState& state, const Instruction& insn) {
+  const std::string site = where(insn);
+  z3::expr rsp = state.regs[RSP];
+  z3::expr target = load(state, insn, rsp, 8);
+  state.regs[RSP] = (rsp + ctx_.bv_val(8, 64)).simplify();
+  int stack = state.memory.find("stack");
+  z3::expr caller = state.memory.initial_quad(stack, options_.stack_frame);
+  if ((target - caller).simplify().is_numeral()) {
+    std::uint64_t d = 0;
+    numeral(target - caller, d);
+    if (d == 0) {
+      end_path(state, PathEnd::Kind::Return, ctx_.bv_val(0, 32), insn.address);
+      return false;
+    }
+  }
+  std::uint64_t internal = 0;
+  if (numeral(target - section_base(insn.section), internal)) {
+    state.pc = internal;
+    return true;
+  }
+  // A return address in this section whose bytes were reassembled: guess
+  // its offset with the section base at 0, then prove the guess.
+  z3::expr_vector from(ctx_), to(ctx_);
+  from.push_back(section_base(insn.section));
+  to.push_back(ctx_.bv_val(0, 64));
+  if (target.substitute(from, to).simplify().is_numeral_u64(internal) &&
+      check_abstract(target != section_base(insn.section) + ctx_.bv_val(internal, 64)) == z3::unsat) {
+    state.pc = internal;
+    return true;
+  }
+  require(state, "ret returns to the caller (the return address is intact; it holds " + target.to_string() + ")",
+          target == caller, site);
+  end_path(state, PathEnd::Kind::Return, ctx_.bv_val(0, 32), insn.address);
+  return false;
+}
+
+}  // namespace mf::proof

@@ -1,0 +1,178 @@
+// executor.h - symbolic execution of one function of an object file, over
+// every feasible path, for the x86-64 integer subset the builtins use.
+//
+// Registers and flags are Z3 bit-vectors and booleans; CF, ZF, SF and OF are
+// modelled exactly per instruction, and a flag the manual calls undefined
+// becomes a fresh unconstrained value (so code that branches on it shows up
+// as a counterexample rather than silently taking one side).  Each
+// conditional branch is checked for feasibility in both directions; both
+// feasible means the path forks.  An instruction outside the subset stops the
+// proof with its address and text.
+#pragma once
+
+#include <z3++.h>
+
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "machine_state.h"
+#include "int_encoding.h"
+#include "nonlinear_abstraction.h"
+#include "object_code.h"
+
+namespace mf::proof {
+
+struct Obligation {
+  std::string name;
+  z3::expr holds;
+};
+
+// An obligation the solver could falsify: the model is the counterexample.
+struct CounterexampleFound {
+  std::string obligation;
+  std::string site;  // "arena_alloc+0x1a: cmp %rdx,%rax" or "end of path"
+  z3::model model;
+  MachineState state;
+  std::optional<PathEnd> end;
+};
+
+// Thrown through the executor when a hook cuts a path (already reported).
+struct PathCut {};
+
+// The proof could not be carried out (unsupported instruction, unbounded
+// loop, call to an unknown function): never a silent success.
+class ProofError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Executor;
+
+// What a call to a spec'd function does to the caller's state.
+class CalleeSpec {
+ public:
+  virtual ~CalleeSpec() = default;
+  // Applies the callee's effect to `state` (at the call, after the return
+  // address would have been popped).  Returns false when the call does not
+  // return (the path then ends as an Exit with `exit_code`).
+  virtual bool apply(Executor& executor, MachineState& state, const Instruction& site,
+                     z3::expr& exit_code) const = 0;
+};
+
+class ExecutionHooks {
+ public:
+  virtual ~ExecutionHooks() = default;
+  virtual void on_end(PathEnd end) = 0;
+  // Called for every resolved memory access; false cuts the path there.
+  virtual bool on_access(const AccessEvent& access, MachineState& state) = 0;
+  // The spec that replaces a call to `name`, or nullptr.
+  virtual const CalleeSpec* callee(const std::string& name) const = 0;
+  // Extra constraints tried, one by one, to make a counterexample readable.
+  virtual std::vector<z3::expr> nice_constraints() const = 0;
+};
+
+struct ExecutorOptions {
+  unsigned loop_limit = 300;        // visits of one instruction on one path
+  std::uint64_t stack_frame = 512;  // docs/spec.md: no function needs more
+  bool loop_summaries = true;       // see loop_summaries.cpp
+  bool verbose = false;             // print every obligation with its solving time
+};
+
+class Executor {
+ public:
+  Executor(z3::context& ctx, z3::solver& solver, const ObjectCode& code, ExecutionHooks& hooks,
+           ExecutorOptions options);
+
+  // Explores every path from `entry` (pc and section set in `initial`).
+  void run(MachineState initial);
+
+  // Solver statistics: calls and seconds of the integer, abstract
+  // bit-vector and exact stages.
+  std::string statistics() const;
+
+  // --- used by callee specs, loop summaries and the prover ---
+  z3::context& ctx() { return ctx_; }
+  const ObjectCode& code() const { return code_; }
+  const ExecutorOptions& options() const { return options_; }
+  // Throws CounterexampleFound unless `holds` follows from the path.
+  void require(MachineState& state, const std::string& name, const z3::expr& holds, const std::string& site);
+  // All of them at once (one query when they all hold, which is the usual
+  // case); on failure the first failing one is reported.
+  void require_all(MachineState& state, const std::vector<Obligation>& obligations, const std::string& site);
+  // Adds a fact to the path (the solver's current scope and the state).
+  void assume(MachineState& state, const z3::expr& fact);
+  bool may_hold(const z3::expr& condition);
+  z3::expr fresh(MachineState& state, const std::string& stem, unsigned bits);
+  z3::expr fresh_bool(MachineState& state, const std::string& stem);
+  std::string where(const Instruction& insn) const;
+
+  z3::expr get(const MachineState& state, Gpr gpr) const { return state.regs[gpr]; }
+  void set(MachineState& state, Gpr gpr, const z3::expr& value) { state.regs[gpr] = value.simplify(); }
+  z3::expr get(const MachineState& state, const RegisterRef& reg) const;
+  void set(MachineState& state, const RegisterRef& reg, const z3::expr& value);
+
+  // Memory through addresses: resolves the region (checking the access is
+  // allowed) and records the access.
+  z3::expr load(MachineState& state, const Instruction& insn, const z3::expr& address, unsigned bytes);
+  void store(MachineState& state, const Instruction& insn, const z3::expr& address, unsigned bytes,
+             const z3::expr& value);
+  // bytes = length, the value repeated every `unit` bytes; length symbolic.
+  void fill(MachineState& state, const Instruction& insn, const z3::expr& address, const z3::expr& length,
+            const z3::expr& value, unsigned unit);
+  // A region that cannot hold [address, address + length): an access there
+  // must go to the heap and is checked against every region.
+  void require_outside_regions(MachineState& state, const Instruction& insn, const z3::expr& address,
+                               const z3::expr& length);
+
+  // The address of a symbol (+ addend): a section base plus the symbol's value.
+  z3::expr symbol_address(const std::string& symbol, std::int64_t addend) const;
+  z3::expr section_base(const std::string& section) const;
+  // The relocation that patches a field inside `insn`, if any.
+  const Relocation* relocation(const Instruction& insn) const;
+  // Control transfers (semantics.cpp decides which one an instruction is).
+  // Each returns false when the path ended.
+  void branch(MachineState& state, const Instruction& insn, const z3::expr& condition);
+  bool call(MachineState& state, const Instruction& insn, bool tail);
+  bool return_from(MachineState& state, const Instruction& insn);
+
+  // The path's nice-constraint-minimised model of a satisfiable query.
+  z3::model nice_model(const z3::expr_vector& assumptions);
+
+ private:
+  struct Resolved {
+    int region;
+    z3::expr offset;
+  };
+  void explore(MachineState state);
+  // Executes one instruction; returns false when the path ended.
+  bool step(MachineState& state, const Instruction& insn);
+  Resolved resolve(MachineState& state, const Instruction& insn, const z3::expr& address,
+                   const z3::expr& length, bool length_is_constant, std::uint64_t constant_length);
+  void end_path(MachineState& state, PathEnd::Kind kind, const z3::expr& code, std::uint64_t site);
+
+  // Satisfiability of the path plus `extra`, with products and quotients
+  // abstracted (see nonlinear_abstraction.h): unsat is final, sat may be
+  // spurious.
+  // With `integers_only`, a satisfiable integer encoding is taken as is.
+  z3::check_result check_abstract(const z3::expr& extra, bool integers_only = false);
+  // Only the integer stage of check_abstract: unsat is final, anything else
+  // says nothing.
+  z3::check_result check_integers(const z3::expr& extra, unsigned timeout_ms);
+  // The same on the real terms, given up after `timeout_ms`.
+  z3::check_result check_real(const z3::expr& extra, unsigned timeout_ms);
+
+  z3::context& ctx_;
+  z3::solver& solver_;  // holds the path's facts; queries run on fresh solvers
+  NonlinearAbstraction abstraction_;
+  IntEncoding integers_;
+  double stage_seconds_[3] = {0, 0, 0};
+  unsigned stage_calls_[3] = {0, 0, 0};
+  const ObjectCode& code_;
+  ExecutionHooks& hooks_;
+  ExecutorOptions options_;
+};
+
+}  // namespace mf::proof

@@ -1,0 +1,47 @@
+// spec_support.h - small helpers shared by the spec files.
+#pragma once
+
+#include <z3++.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "function_spec.h"
+
+namespace mf::proof {
+
+inline std::uint64_t value_in(const z3::model& model, const z3::expr& e) {
+  std::uint64_t v = 0;
+  model.eval(e, true).is_numeral_u64(v);
+  return v;
+}
+
+inline bool holds_in(const z3::model& model, const z3::expr& e) { return model.eval(e, true).is_true(); }
+
+inline z3::expr exit_code(z3::context& c, std::uint64_t code) { return c.bv_val(static_cast<std::uint64_t>(code), 32); }
+
+// The heap is exactly as the last callee (or the caller) left it.
+inline z3::expr heap_untouched(const PathEnd& end, z3::context& c) {
+  return heap_is(end, c, [](const z3::expr&, const z3::expr& baseline) { return baseline; });
+}
+
+// The quads of data sections this path wrote (numeral offsets only).
+struct WrittenGlobal {
+  int region;
+  std::uint64_t offset;
+};
+std::vector<WrittenGlobal> written_globals(const PathEnd& end);
+
+// A quad of the heap as it was at entry (before any write or call).
+z3::expr entry_heap_quad(const PathEnd& end, const z3::expr& address);
+// A byte of the heap at the end of the path.
+z3::expr final_heap_byte(const PathEnd& end, const z3::expr& address);
+// The heap's quad at `address` holds `value` at the end of the path, stated
+// byte by byte: each side's byte then simplifies to the same term when the
+// code stored the same value, which the integer stage can match, where a
+// quad comparison would need the bit-blaster.
+z3::expr bytes_are(const PathEnd& end, const z3::expr& address, const z3::expr& value);
+
+}  // namespace mf::proof
