@@ -68,13 +68,9 @@ z3::check_result Executor::check_integers(const z3::expr& extra, unsigned timeou
   return r;
 }
 
-z3::check_result Executor::check_abstract(const z3::expr& extra, bool integers_only) {
+z3::check_result Executor::check_abstract(const z3::expr& extra) {
   // First over the integers (int_encoding.h), briefly: unsat there is final.
-  {
-    z3::check_result r = check_integers(extra, integers_only ? kBranchIntegersMs : kQueryIntegersMs);
-    if (r == z3::unsat) return z3::unsat;
-    if (integers_only && r == z3::sat) return z3::sat;
-  }
+  if (check_integers(extra, kQueryIntegersMs) == z3::unsat) return z3::unsat;
   // A fresh solver per query: one that has never seen push/pop runs Z3's
   // preprocessing tactics before bit-blasting, far faster here than the
   // incremental core.

@@ -156,12 +156,11 @@ class Executor {
   // Satisfiability of the path plus `extra`, with products and quotients
   // abstracted (see nonlinear_abstraction.h): unsat is final, sat may be
   // spurious.
-  // With `integers_only`, a satisfiable integer encoding is taken as is.
-  z3::check_result check_abstract(const z3::expr& extra, bool integers_only = false);
+  z3::check_result check_abstract(const z3::expr& extra);
   // Only the integer stage of check_abstract: unsat is final, anything else
   // says nothing.
   z3::check_result check_integers(const z3::expr& extra, unsigned timeout_ms);
-  // The same on the real terms, given up after `timeout_ms`.
+  // check_abstract on the real terms, given up after `timeout_ms`.
   z3::check_result check_real(const z3::expr& extra, unsigned timeout_ms);
 
   z3::context& ctx_;
