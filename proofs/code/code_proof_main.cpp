@@ -20,6 +20,7 @@
 
 #include "object_code.h"
 #include "prover.h"
+#include "solver_budget.h"
 #include "specs/spec_registry.h"
 
 namespace {
@@ -94,6 +95,8 @@ int main(int argc, char** argv) {
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << "time: " << seconds << " s\n";
+  // The solver effort is what bounds a verdict (solver_budget.h), not the time.
+  std::cout << "solver effort: " << mf::proof::budget_usage() << "\n";
 
   using Status = mf::proof::ProofOutcome::Status;
   if (expect_counterexample) {

@@ -10,21 +10,12 @@
 #include <sstream>
 
 #include "loop_summaries.h"
+#include "solver_budget.h"
 
 namespace mf::proof {
 namespace {
 
 bool numeral(const z3::expr& e, std::uint64_t& value) { return e.simplify().is_numeral_u64(value); }
-
-// Time limits of the integer stage, in milliseconds.  A branch is cheap to
-// over-approximate (an infeasible path only proves more), so it gets little;
-// an obligation or an access the integers fail to settle goes to the
-// bit-blaster, which is orders of magnitude slower on address arithmetic
-// over products and quotients, so those get enough for the slowest seen
-// (about 7 s for pool_alloc's memory on a loaded 2-core machine).
-constexpr unsigned kBranchIntegersMs = 500;
-constexpr unsigned kQueryIntegersMs = 4000;
-constexpr unsigned kObligationIntegersMs = 20000;
 
 // Pops the solver scope an explore() call pushed, however it is left.
 class ScopeGuard {
@@ -44,11 +35,8 @@ Executor::Executor(z3::context& ctx, z3::solver& solver, const ObjectCode& code,
                    ExecutorOptions options)
     : ctx_(ctx), solver_(solver), abstraction_(ctx), integers_(ctx), code_(code), hooks_(hooks), options_(options) {}
 
-z3::check_result Executor::check_integers(const z3::expr& extra, unsigned timeout_ms) {
+z3::check_result Executor::check_integers(const z3::expr& extra, QueryKind kind) {
   z3::solver lia(ctx_);
-  z3::params params(ctx_);
-  params.set("timeout", timeout_ms);
-  lia.set(params);
   for (const z3::expr& fact : solver_.assertions()) lia.add(integers_(abstraction_(fact)));
   lia.add(integers_(abstraction_(extra)));
   for (const z3::expr& fact : abstraction_.facts()) lia.add(integers_(fact));
@@ -58,7 +46,7 @@ z3::check_result Executor::check_integers(const z3::expr& extra, unsigned timeou
     std::ofstream(std::string(dump) + "/lia" + std::to_string(++lia_counter) + ".smt2") << lia.to_smt2();
   }
   auto t0 = std::chrono::steady_clock::now();
-  z3::check_result r = lia.check();
+  z3::check_result r = bounded_check(lia, kind);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   stage_seconds_[0] += seconds;
   ++stage_calls_[0];
@@ -70,7 +58,7 @@ z3::check_result Executor::check_integers(const z3::expr& extra, unsigned timeou
 
 z3::check_result Executor::check_abstract(const z3::expr& extra) {
   // First over the integers (int_encoding.h), briefly: unsat there is final.
-  if (check_integers(extra, kQueryIntegersMs) == z3::unsat) return z3::unsat;
+  if (check_integers(extra, QueryKind::QueryIntegers) == z3::unsat) return z3::unsat;
   // A fresh solver per query: one that has never seen push/pop runs Z3's
   // preprocessing tactics before bit-blasting, far faster here than the
   // incremental core.
@@ -83,7 +71,7 @@ z3::check_result Executor::check_abstract(const z3::expr& extra) {
   if (const char* dump = std::getenv("MF_PROOF_DUMP_QUERIES"))
     std::ofstream(std::string(dump) + "/query" + std::to_string(counter) + ".smt2") << once.to_smt2();
   auto started = std::chrono::steady_clock::now();
-  z3::check_result result = once.check();
+  z3::check_result result = bounded_check(once, QueryKind::BitVector);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   stage_seconds_[1] += seconds;
   ++stage_calls_[1];
@@ -92,15 +80,12 @@ z3::check_result Executor::check_abstract(const z3::expr& extra) {
   return result;
 }
 
-z3::check_result Executor::check_real(const z3::expr& extra, unsigned timeout_ms) {
+z3::check_result Executor::check_real(const z3::expr& extra) {
   z3::solver once(ctx_);
-  z3::params params(ctx_);
-  params.set("timeout", timeout_ms);
-  once.set(params);
   for (const z3::expr& fact : solver_.assertions()) once.add(fact);
   once.add(extra);
   auto started = std::chrono::steady_clock::now();
-  z3::check_result result = once.check();
+  z3::check_result result = bounded_check(once, QueryKind::Exact);
   stage_seconds_[2] += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   ++stage_calls_[2];
   return result;
@@ -179,7 +164,7 @@ bool Executor::may_hold(const z3::expr& raw) {
   // explored (bit-blasting every branch of a long path costs minutes); an
   // infeasible path's obligations then hold vacuously, and no counter-
   // example is reported before the exact check confirms it.
-  return check_integers(condition, kBranchIntegersMs) != z3::unsat;
+  return check_integers(condition, QueryKind::BranchIntegers) != z3::unsat;
 }
 
 void Executor::assume(MachineState& state, const z3::expr& fact) {
@@ -193,22 +178,19 @@ z3::model Executor::nice_model(const z3::expr_vector& base) {
   // Each attempt on a fresh solver with the real terms; a nice constraint
   // that leaves no counterexample (or takes too long) is dropped.
   std::vector<z3::expr> kept;
-  auto attempt = [&](const std::vector<z3::expr>& extra, unsigned timeout_ms) -> std::optional<z3::model> {
+  auto attempt = [&](const std::vector<z3::expr>& extra, QueryKind kind) -> std::optional<z3::model> {
     z3::solver once(ctx_);
-    z3::params params(ctx_);
-    params.set("timeout", timeout_ms);
-    once.set(params);
     for (const z3::expr& fact : solver_.assertions()) once.add(fact);
     for (unsigned i = 0; i < base.size(); ++i) once.add(base[i]);
     for (const z3::expr& e : extra) once.add(e);
-    if (once.check() != z3::sat) return std::nullopt;
+    if (bounded_check(once, kind) != z3::sat) return std::nullopt;
     return once.get_model();
   };
   for (const z3::expr& nice : hooks_.nice_constraints()) {
     kept.push_back(nice);
-    if (!attempt(kept, 5000)) kept.pop_back();
+    if (!attempt(kept, QueryKind::NiceAttempt)) kept.pop_back();
   }
-  auto model = attempt(kept, 60000);
+  auto model = attempt(kept, QueryKind::NiceModel);
   if (!model) throw ProofError("a counterexample vanished while minimising it");
   return *model;
 }
@@ -232,23 +214,20 @@ void Executor::require(MachineState& state, const std::string& name, const z3::e
   // dividers in the query), then anywhere.
   {
     z3::solver nice(ctx_);
-    z3::params params(ctx_);
-    params.set("timeout", 10000u);
-    nice.set(params);
     for (const z3::expr& fact : solver_.assertions()) nice.add(fact);
     nice.add(!h);
     for (const z3::expr& n : hooks_.nice_constraints()) nice.add(n);
-    if (nice.check() == z3::sat) {
+    if (bounded_check(nice, QueryKind::NiceCounterexample) == z3::sat) {
       report_time();
       throw CounterexampleFound{name, site, nice.get_model(), state, std::nullopt};
     }
   }
-  z3::check_result result = check_real(!h, 30000);
+  z3::check_result result = check_real(!h);
   report_time();
   if (result == z3::unsat) return;
   if (result == z3::unknown)
     throw ProofError("the solver could not decide \"" + name + "\" at " + site +
-                     " (it does not follow with products and quotients abstracted away, and the exact query timed out)");
+                     " (it does not follow with products and quotients abstracted away, and the exact query ran out of its resource budget)");
   z3::expr_vector assumptions(ctx_);
   assumptions.push_back(!h);
   throw CounterexampleFound{name, site, nice_model(assumptions), state, std::nullopt};
@@ -265,7 +244,7 @@ void Executor::require_all(MachineState& state, const std::vector<Obligation>& o
   // operations) go to the bit-blaster, where a smaller conjunction is much
   // faster than all of them together.
   std::vector<const Obligation*> rest;
-  if (check_integers(!conjunction, kObligationIntegersMs) == z3::unsat) {
+  if (check_integers(!conjunction, QueryKind::ObligationIntegers) == z3::unsat) {
     if (options_.verbose)
       std::cout << "    " << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s  "
                 << obligations.size() << " obligations together over the integers  [" << site << "]" << std::endl;
@@ -275,7 +254,7 @@ void Executor::require_all(MachineState& state, const std::vector<Obligation>& o
     z3::expr h = o.holds.simplify();
     if (h.is_true()) continue;
     auto t0 = std::chrono::steady_clock::now();
-    z3::check_result r = check_integers(!h, kObligationIntegersMs);
+    z3::check_result r = check_integers(!h, QueryKind::ObligationIntegers);
     if (options_.verbose)
       std::cout << "      integers: " << (r == z3::unsat ? "proved " : r == z3::sat ? "open   " : "unknown ")
                 << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s  " << o.name
@@ -402,7 +381,7 @@ void Executor::require_outside_regions(MachineState& state, const Instruction& i
       const Extent& e = state.extents[i];
       z3::expr offset = address - e.base;
       z3::expr inside = e.valid && z3::ule(offset, e.length) && z3::ule(length, e.length - offset);
-      z3::check_result r = integers_only ? check_integers(!inside, kQueryIntegersMs) : check_abstract(!inside);
+      z3::check_result r = integers_only ? check_integers(!inside, QueryKind::QueryIntegers) : check_abstract(!inside);
       if (r == z3::unsat) owner = i;
     }
     if (owner) break;

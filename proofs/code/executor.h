@@ -22,6 +22,7 @@
 #include "int_encoding.h"
 #include "nonlinear_abstraction.h"
 #include "object_code.h"
+#include "solver_budget.h"
 
 namespace mf::proof {
 
@@ -159,9 +160,10 @@ class Executor {
   z3::check_result check_abstract(const z3::expr& extra);
   // Only the integer stage of check_abstract: unsat is final, anything else
   // says nothing.
-  z3::check_result check_integers(const z3::expr& extra, unsigned timeout_ms);
-  // check_abstract on the real terms, given up after `timeout_ms`.
-  z3::check_result check_real(const z3::expr& extra, unsigned timeout_ms);
+  // `kind` says which budget (solver_budget.h) the query gets.
+  z3::check_result check_integers(const z3::expr& extra, QueryKind kind);
+  // check_abstract on the real terms, within the Exact budget.
+  z3::check_result check_real(const z3::expr& extra);
 
   z3::context& ctx_;
   z3::solver& solver_;  // holds the path's facts; queries run on fresh solvers

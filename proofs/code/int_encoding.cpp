@@ -36,11 +36,9 @@ z3::expr IntEncoding::wrap(const z3::expr& value, unsigned bits, int lowest, int
 }
 
 z3::expr IntEncoding::operator()(const z3::expr& e) {
-  unsigned id = Z3_get_ast_id(ctx_, e);
-  auto hit = memo_.find(id);
-  if (hit != memo_.end()) return hit->second;
+  if (std::optional<z3::expr> hit = memo_.find(e)) return *hit;
   z3::expr result = encode(e);
-  memo_.emplace(id, result);
+  memo_.remember(e, result);
   return result;
 }
 

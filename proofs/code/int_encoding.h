@@ -15,8 +15,9 @@
 
 #include <z3++.h>
 
-#include <unordered_map>
 #include <vector>
+
+#include "term_memo.h"
 
 namespace mf::proof {
 
@@ -35,7 +36,7 @@ class IntEncoding {
   z3::expr power(unsigned exponent);
 
   z3::context& ctx_;
-  std::unordered_map<unsigned, z3::expr> memo_;
+  TermMemo memo_;  // holds its keys: see term_memo.h
   std::vector<z3::expr> side_;
   unsigned counter_ = 0;
 };

@@ -13,16 +13,16 @@ z3::expr NonlinearAbstraction::function(const char* stem, const z3::expr& a, con
   auto narrow = [&](const z3::expr& v) {  // zero-extended from 64 bits?
     return bits == 128 && (v.extract(127, 64).simplify() == ctx_.bv_val(0, 64)).simplify().is_true();
   };
-  if (std::string(stem) == "abstract_mul" && narrow(a) && narrow(b) && fact_for_.insert(Z3_get_ast_id(ctx_, result)).second)
+  if (std::string(stem) == "abstract_mul" && narrow(a) && narrow(b) && !fact_for_.find(result)) {
+    fact_for_.remember(result, result);
     facts_.push_back(z3::ule(result.extract(127, 64), ctx_.bv_val(static_cast<std::uint64_t>(~0ULL - 1), 64)));
+  }
   return result;
 }
 
 z3::expr NonlinearAbstraction::operator()(const z3::expr& e) {
   if (!e.is_app()) return e;
-  unsigned id = Z3_get_ast_id(ctx_, e);
-  auto hit = memo_.find(id);
-  if (hit != memo_.end()) return hit->second;
+  if (std::optional<z3::expr> hit = memo_.find(e)) return *hit;
   z3::expr result = e;
   unsigned n = e.num_args();
   if (n > 0) {
@@ -63,7 +63,7 @@ z3::expr NonlinearAbstraction::operator()(const z3::expr& e) {
       result = e.decl()(args);
     }
   }
-  memo_.emplace(id, result);
+  memo_.remember(e, result);
   return result;
 }
 

@@ -16,9 +16,9 @@
 
 #include <z3++.h>
 
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
+
+#include "term_memo.h"
 
 namespace mf::proof {
 
@@ -36,9 +36,9 @@ class NonlinearAbstraction {
  private:
   z3::expr function(const char* stem, const z3::expr& a, const z3::expr& b);
   z3::context& ctx_;
-  std::unordered_map<unsigned, z3::expr> memo_;
+  TermMemo memo_;  // holds its keys: see term_memo.h
   std::vector<z3::expr> facts_;
-  std::unordered_set<unsigned> fact_for_;  // products that already have their fact
+  TermMemo fact_for_;  // products that already have their fact
 };
 
 }  // namespace mf::proof

@@ -218,34 +218,33 @@ ProofOutcome prove(z3::context& ctx, const ObjectCode& code, FunctionSpec& spec,
     spec.setup(setup);
     assume_layout(ctx, setup);
     for (const z3::expr& fact : setup.assumptions()) solver.add(fact);
-    if (solver.check() != z3::sat)
-      throw ProofError("the precondition of " + spec.proof_name() + " is unsatisfiable: the proof would be vacuous");
+    z3::check_result precondition = bounded_check(solver, QueryKind::Precondition);
+    if (precondition != z3::sat)
+      throw ProofError(precondition == z3::unknown
+                           ? "the precondition of " + spec.proof_name() + " could not be shown satisfiable within its budget"
+                           : "the precondition of " + spec.proof_name() + " is unsatisfiable: the proof would be vacuous");
     // Each witness is searched for with the products and quotients made
     // concrete-friendly by a small nice bound first (a model of a 64-bit
     // multiplier constraint is quick to find among small numbers).
     for (const NamedValue& witness : spec.witnesses(setup)) {
       auto started = std::chrono::steady_clock::now();
       z3::solver once(ctx);
-      z3::params params(ctx);
-      params.set("timeout", 20000u);
-      once.set(params);
       for (const z3::expr& fact : setup.assumptions()) once.add(fact);
       once.add(witness.value);
       for (const z3::expr& nice : spec.nice_constraints(setup)) once.add(nice);
-      z3::check_result found = once.check();
+      z3::check_result found = bounded_check(once, QueryKind::Witness);
       if (found == z3::unsat) {  // not among nice states: look everywhere
         z3::solver anywhere(ctx);
-        anywhere.set(params);
         for (const z3::expr& fact : setup.assumptions()) anywhere.add(fact);
         anywhere.add(witness.value);
-        found = anywhere.check();
+        found = bounded_check(anywhere, QueryKind::Witness);
       }
       if (options.executor.verbose)
         std::cout << "    " << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()
                   << " s  witness: " << witness.name << std::endl;
       if (found != z3::sat)
         throw ProofError("the precondition of " + spec.proof_name() + " admits no state where " + witness.name +
-                         (found == z3::unknown ? " that the solver could find in time" : "") +
+                         (found == z3::unknown ? " that the solver could find within its budget" : "") +
                          ": the proof would be vacuous there");
     }
 
@@ -295,6 +294,10 @@ ProofOutcome prove(z3::context& ctx, const ObjectCode& code, FunctionSpec& spec,
     outcome.status = ProofOutcome::Status::error;
     outcome.message = e.what();
     out << "PROOF ERROR in " << spec.proof_name() << ": " << e.what() << "\n";
+  } catch (const BudgetGuardFired& e) {
+    outcome.status = ProofOutcome::Status::error;
+    outcome.message = e.what();
+    out << "NO VERDICT for " << spec.proof_name() << ": " << e.what() << "\n";
   } catch (const z3::exception& e) {
     outcome.status = ProofOutcome::Status::error;
     outcome.message = e.msg();

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <iostream>
 
+#include "solver_budget.h"
+
 namespace mf::proof::layout_proofs {
 
 void Prover::prove(const std::string& name, const std::vector<z3::expr>& hypotheses, const z3::expr& claim,
@@ -11,11 +13,11 @@ void Prover::prove(const std::string& name, const std::vector<z3::expr>& hypothe
   auto started = std::chrono::steady_clock::now();
   z3::solver solver(ctx_);
   for (const z3::expr& h : hypotheses) solver.add(h);
-  bool vacuous = solver.check() != z3::sat;
+  bool vacuous = bounded_check(solver, QueryKind::LayoutClaim) != z3::sat;
   z3::check_result result = z3::unsat;
   if (!vacuous) {
     solver.add(!claim);
-    result = solver.check();
+    result = bounded_check(solver, QueryKind::LayoutClaim);
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!vacuous && result == z3::unsat) {
@@ -46,13 +48,13 @@ void Prover::prove_each(const std::string& name, std::uint64_t count,
     z3::expr claim = instance(i, hypotheses);
     z3::solver solver(ctx_);
     for (const z3::expr& h : hypotheses) solver.add(h);
-    if (solver.check() != z3::sat) {
+    if (bounded_check(solver, QueryKind::LayoutClaim) != z3::sat) {
       ++failures_;
       std::cout << "FAILED   " << name << ": instance " << i << " has unsatisfiable hypotheses" << std::endl;
       return;
     }
     solver.add(!claim);
-    z3::check_result result = solver.check();
+    z3::check_result result = bounded_check(solver, QueryKind::LayoutClaim);
     if (result != z3::unsat) {
       ++failures_;
       std::cout << "FAILED   " << name << ": instance " << i
