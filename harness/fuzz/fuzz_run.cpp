@@ -59,7 +59,7 @@ InputVerdict run_one_input(ops::Target target, const std::uint8_t* data, std::si
     // fuzzer's own crash report, where triage scripts look for it.
     std::fprintf(stderr, "mf-fuzz: the input as a text trace:\n%s\n%s\n%s\n",
                  ops::write_text_trace(decoded.trace).c_str(), runner::to_text(d).c_str(),
-                 divergence_signature(target, d.op_text, d.what).c_str());
+                 runner::to_string(runner::divergence_signature(target, d)).c_str());
     std::fflush(stderr);
     std::abort();
   }

@@ -1,5 +1,7 @@
 // commands.h - the subcommands of `mfh`.  Each takes the arguments after its
-// name and returns the process exit status.  To add one (convert, minimize,
+// name and returns the process exit status, the same codes everywhere:
+// 0 the SUT and the model agree (or nothing new), 1 a divergence (a new
+// finding), 2 bad usage or input, 3 a saved input that does not reproduce.  To add one (convert, minimize,
 // ...), write its function and add a row to kCommands in main.cpp.
 #pragma once
 
@@ -20,6 +22,16 @@ int convert_command(std::span<const std::string_view> args);
 // mfh minimize IN [-o OUT]: the smallest trace that diverges the same way.
 // 0 minimized; 2 bad input or an IN that does not diverge.
 int minimize_command(std::span<const std::string_view> args);
+
+// mfh reproduce [--target=T] [--seconds=N] INPUT [-o OUT]: the input as a
+// trace with its results, the divergence, its signature and the minimised
+// regression trace.  1 reproduces; 3 does not; 2 bad usage or input.
+int reproduce_command(std::span<const std::string_view> args);
+
+// mfh triage [--target=T] [--seconds=N] [--known=F] [--regressions=D]
+// --out=DIR INPUT...: one finding per signature.  0 nothing new; 1 new
+// findings; 2 bad usage or an unreadable input; 3 nothing reproduces.
+int triage_command(std::span<const std::string_view> args);
 
 // mfh gen-test IN [-o OUT.cpp] [--name NAME]: a GoogleTest case of a trace.
 int gen_test_command(std::span<const std::string_view> args);

@@ -20,6 +20,10 @@ constexpr Command kCommands[] = {
      &mf::mfh::replay_command},
     {"convert", "turn a binary trace into text, or a text trace into binary", &mf::mfh::convert_command},
     {"minimize", "shrink a diverging trace to a small one with the same divergence", &mf::mfh::minimize_command},
+    {"reproduce", "from a saved input (a fuzzer's crash file, a trace) to its divergence and a regression trace",
+     &mf::mfh::reproduce_command},
+    {"triage", "group saved inputs by divergence signature; one minimised regression trace per new one",
+     &mf::mfh::triage_command},
     {"gen-test", "write a GoogleTest case that replays a trace", &mf::mfh::gen_test_command},
 #ifdef MF_MFH_COV
     {"cov", "run a corpus on the instrumented assembly and list the hits of every probe", &mf::mfh::cov_command},
@@ -29,7 +33,7 @@ constexpr Command kCommands[] = {
 int usage(std::FILE* out) {
   std::fputs("usage: mfh <command> [arguments]   (mfh <command> --help for details)\ncommands:\n", out);
   for (const Command& c : kCommands) {
-    std::fprintf(out, "  %-10.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
+    std::fprintf(out, "  %-11.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
                  static_cast<int>(c.summary.size()), c.summary.data());
   }
   return out == stdout ? 0 : 2;

@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "input_file.h"
+#include "finding.h"
 #include "minimizer.h"
 #include "observed_trace.h"
 #include "output_file.h"
@@ -19,7 +20,8 @@ constexpr const char* kUsage =
     "usage: mfh minimize [--target=T] [--text|--binary] [--max-runs=N] IN [-o OUT]\n"
     "  IN must diverge (simulated mode). Removes ops (chunks, then single ops) and lowers operand\n"
     "  values while the divergence keeps its signature (target, op, what differs), then writes the\n"
-    "  result as a text trace whose expectations are the observed results, for corpus/regressions/.\n"
+    "  result as a text trace whose expectations are the observed results, with a '# signature:' line,\n"
+    "  for corpus/regressions/.\n"
     "  -o OUT        write the trace there (default: standard output); the summary goes to stderr\n"
     "  --target=T    target of a binary IN; default: a directory of its path named after a target\n"
     "  --max-runs=N  stop shrinking after N runs, keeping the best so far (default 200000)\n"
@@ -80,7 +82,7 @@ int minimize_command(std::span<const std::string_view> args) {
     std::fprintf(stderr, "mfh minimize: %s: %s\n", files[0].c_str(), error.c_str());
     return 2;
   }
-  const std::string text = observed_trace_text(result->trace, result->run);
+  const std::string text = regression_text(result->trace, result->run, result->signature);
   if (!write_output(out_path, text, error)) {
     std::fprintf(stderr, "mfh minimize: %s\n", error.c_str());
     return 2;

@@ -6,7 +6,8 @@
 
 namespace mf::mfh {
 
-// False with `error` set when the file cannot be written completely.
+// False with `error` set when the file cannot be written completely.  A
+// file is replaced atomically (a temporary beside it, then rename).
 bool write_output(const std::string& path, std::string_view bytes, std::string& error);
 
 }  // namespace mf::mfh

@@ -8,74 +8,22 @@
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
 
-# A fixed linear congruential sequence: the same trace on every run.
-set(state 20261125)
-macro(next_random bound out)
-  math(EXPR state "(${state} * 1103515245 + 12345) % 2147483648")
-  math(EXPR ${out} "(${state} / 65536) % ${bound}")
-endmacro()
-
-set(trace "# mfh trace v1 target=arena\n")
-set(arenas 0)
-set(op_count 0)
-foreach(i RANGE 1 150)
-  next_random(8 pick)
-  if(arenas EQUAL 0 OR pick EQUAL 0)
-    # Sizes 100..611 that are not multiples of 8 never fit a Round8 request exactly.
-    next_random(64 size)
-    math(EXPR size "${size} * 8 + 101")
-    string(APPEND trace "arena_create ${size}\n")
-    math(EXPR arenas "${arenas} + 1")
-  else()
-    next_random(${arenas} a)
-    if(pick LESS 4)
-      next_random(40 size)
-      string(APPEND trace "arena_alloc a${a} ${size}\n")
-    elseif(pick EQUAL 4)
-      string(APPEND trace "arena_usage a${a}\n")
-    elseif(pick EQUAL 5)
-      string(APPEND trace "arena_reset a${a}\n")
-    elseif(pick EQUAL 6)
-      string(APPEND trace "arena_capacity a${a}\n")
-    else()
-      next_random(100000 seconds)
-      string(APPEND trace "clock_advance ${seconds}\n")
-    endif()
-  endif()
-  math(EXPR op_count "${op_count} + 1")
-endforeach()
-# The bug: 40 + 56 = 96 bytes fill the arena exactly.  More ops follow it.
-string(APPEND trace "arena_create 96\narena_alloc a${arenas} 40\narena_alloc a${arenas} 56\n")
-string(APPEND trace "arena_usage a0\narena_reset a0\narena_alloc a0 8\n")
+include(${CMAKE_CURRENT_LIST_DIR}/long_arena_trace.cmake)
+long_arena_trace(trace)
 file(WRITE "${WORK}/long.trace" "${trace}")
 
-set(failures "")
-# run(<status> <text in the output or "">  <program> <arguments>...): output in `last_output`.
-function(run want_status want_text program)
-  execute_process(COMMAND "${program}" ${ARGN} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  set(last_output "${out}${err}" PARENT_SCOPE)
-  string(FIND "${out}${err}" "${want_text}" at)
-  if(NOT status STREQUAL "${want_status}" OR at EQUAL -1)
-    set(failures "${failures}\n${program} ${ARGN}: status ${status} (want ${want_status}, text '${want_text}'), output:\n${out}${err}"
-        PARENT_SCOPE)
-  endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/cli_check.cmake)
 
 # The long trace diverges on the mutant, at the exact fit.
 run(1 "what:     the result differs" "${MUTANT_MFH}" replay --quiet "${WORK}/long.trace")
-run(0 "signature: arena arena_alloc: the result differs" "${MUTANT_MFH}" minimize "${WORK}/long.trace"
+run(0 "signature: MF-DIVERGENCE target=arena op=arena_alloc field=the_result_differs" "${MUTANT_MFH}" minimize "${WORK}/long.trace"
     -o "${WORK}/min.trace")
 message(STATUS "${last_output}")
 
-# At most 6 ops (lines that are neither the header, blank nor a comment).
-file(STRINGS "${WORK}/min.trace" lines)
-set(ops 0)
-foreach(line IN LISTS lines)
-  if(NOT line MATCHES "^[ \t]*(#.*)?$")
-    math(EXPR ops "${ops} + 1")
-  endif()
-endforeach()
+# At most 6 ops.
+count_ops("${WORK}/min.trace" ops)
 if(ops GREATER 6 OR ops EQUAL 0)
+  file(READ "${WORK}/min.trace" lines)
   string(APPEND failures "\nthe minimized trace has ${ops} ops (want 1..6):\n${lines}")
 endif()
 
@@ -92,7 +40,7 @@ run(0 "verdict: agree" "${MFH}" replay --native "${WORK}/min.trace")
 file(WRITE "${WORK}/wrong_expectation.trace"
      "# mfh trace v1 target=arena\narena_create 64\narena_create 128\narena_alloc a1 8\narena_alloc a0 8\n"
      "arena_usage a1 -> 9\narena_reset a0\n")
-run(0 "signature: arena arena_usage: the model disagrees with the trace's expectation" "${MFH}" minimize
+run(0 "signature: MF-DIVERGENCE target=arena op=arena_usage field=the_model_disagrees_with_the_trace_s_expectation" "${MFH}" minimize
     "${WORK}/wrong_expectation.trace" -o "${WORK}/wrong_expectation.min")
 run(1 "the model disagrees with the trace's expectation" "${MFH}" replay "${WORK}/wrong_expectation.min")
 

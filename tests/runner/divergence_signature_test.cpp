@@ -1,4 +1,4 @@
-// The one-line signature triage groups fuzzer crashes by: equal for the same
+// The one-line signature every engine and `mfh triage` group findings by: equal for the same
 // kind of disagreement whatever the handle numbers and values, different for
 // different ops or fields.
 #include "divergence_signature.h"
@@ -7,9 +7,10 @@
 
 namespace {
 
-using mf::fuzz::divergence_signature;
-using mf::fuzz::field_of;
-using mf::fuzz::op_kind_of;
+using mf::runner::divergence_signature;
+using mf::runner::field_of;
+using mf::runner::op_kind_of;
+using mf::runner::parse_signature;
 using mf::ops::Target;
 
 TEST(DivergenceSignature, NamesTheOpByItsFirstWord) {
@@ -30,9 +31,23 @@ TEST(DivergenceSignature, SameBugSameLineOtherBugOtherLine) {
   const auto a = divergence_signature(Target::pool, "pool_free p0 p0.start+8", "p0 header: free_count differs");
   const auto b = divergence_signature(Target::pool, "pool_free p7 p7.start+96", "p7 header: free_count differs");
   const auto c = divergence_signature(Target::pool, "pool_alloc p0", "p0 header: free_count differs");
-  EXPECT_EQ(a, "MF-DIVERGENCE target=pool op=pool_free field=pN_header_free_count_differs");
+  EXPECT_EQ(to_string(a), "MF-DIVERGENCE target=pool op=pool_free field=pN_header_free_count_differs");
   EXPECT_EQ(a, b);
   EXPECT_NE(a, c);
+}
+
+TEST(DivergenceSignature, ReadsBackWhatItWrites) {
+  const auto a = divergence_signature(Target::builtins, "(end of run)", "block b2: pattern byte 17 differs");
+  EXPECT_EQ(parse_signature(to_string(a)), a);
+  EXPECT_EQ(parse_signature("# signature: " + to_string(a) + "  "), a);
+  EXPECT_EQ(mf::runner::file_stem(a), "builtins-end_of_run-block_bN_pattern_byte_N_differs");
+}
+
+TEST(DivergenceSignature, RejectsALineThatIsNotOne) {
+  EXPECT_FALSE(parse_signature("MF-DIVERGENCE target=pool op=pool_free"));
+  EXPECT_FALSE(parse_signature("MF-DIVERGENCE target=heap op=x field=y"));
+  EXPECT_FALSE(parse_signature("divergence at op 3"));
+  EXPECT_FALSE(parse_signature(""));
 }
 
 }  // namespace

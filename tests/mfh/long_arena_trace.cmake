@@ -1,0 +1,46 @@
+# long_arena_trace(<var>): a fixed pseudo-random arena trace of 156 ops that
+# ends up asking for an exact fit (40 + 56 bytes in a 96-byte arena), the
+# case tests/mutants/arena_exact_fit_refused breaks, with more ops after it.
+# The same text on every run.
+function(long_arena_trace out)
+  # A fixed linear congruential sequence: the same trace on every run.
+  set(state 20261125)
+  macro(next_random bound out)
+    math(EXPR state "(${state} * 1103515245 + 12345) % 2147483648")
+    math(EXPR ${out} "(${state} / 65536) % ${bound}")
+  endmacro()
+  
+  set(trace "# mfh trace v1 target=arena\n")
+  set(arenas 0)
+  set(op_count 0)
+  foreach(i RANGE 1 150)
+    next_random(8 pick)
+    if(arenas EQUAL 0 OR pick EQUAL 0)
+      # Sizes 100..611 that are not multiples of 8 never fit a Round8 request exactly.
+      next_random(64 size)
+      math(EXPR size "${size} * 8 + 101")
+      string(APPEND trace "arena_create ${size}\n")
+      math(EXPR arenas "${arenas} + 1")
+    else()
+      next_random(${arenas} a)
+      if(pick LESS 4)
+        next_random(40 size)
+        string(APPEND trace "arena_alloc a${a} ${size}\n")
+      elseif(pick EQUAL 4)
+        string(APPEND trace "arena_usage a${a}\n")
+      elseif(pick EQUAL 5)
+        string(APPEND trace "arena_reset a${a}\n")
+      elseif(pick EQUAL 6)
+        string(APPEND trace "arena_capacity a${a}\n")
+      else()
+        next_random(100000 seconds)
+        string(APPEND trace "clock_advance ${seconds}\n")
+      endif()
+    endif()
+    math(EXPR op_count "${op_count} + 1")
+  endforeach()
+  # The bug: 40 + 56 = 96 bytes fill the arena exactly.  More ops follow it.
+  string(APPEND trace "arena_create 96\narena_alloc a${arenas} 40\narena_alloc a${arenas} 56\n")
+  string(APPEND trace "arena_usage a0\narena_reset a0\narena_alloc a0 8\n")
+  set(${out} "${trace}" PARENT_SCOPE)
+endfunction()
