@@ -7,6 +7,12 @@
 #   MF_FUZZ_SANITIZERS  also fuzz_<target>_asan: ASan + UBSan over the driver
 #                       and the harness (the assembly is not instrumented).
 #                       OFF by default: it doubles the fuzz build.
+#   MF_FUZZING_ENGINE   what the libFuzzer targets link as their engine, as
+#                       the OSS-Fuzz build contract's $LIB_FUZZING_ENGINE
+#                       (taken from that variable when it is set at configure
+#                       time): -fsanitize=fuzzer by default, or an engine
+#                       library.  The entry points are compiled with
+#                       -fsanitize=fuzzer-no-link either way.
 
 if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
   set(mf_fuzz_default ON)
@@ -15,6 +21,14 @@ else()
 endif()
 option(MF_FUZZ "Build the libFuzzer and AFL++ targets (needs clang)" ${mf_fuzz_default})
 option(MF_FUZZ_SANITIZERS "Also build ASan+UBSan variants of the libFuzzer targets" OFF)
+if(DEFINED ENV{LIB_FUZZING_ENGINE} AND NOT "$ENV{LIB_FUZZING_ENGINE}" STREQUAL "")
+  set(mf_engine_default "$ENV{LIB_FUZZING_ENGINE}")
+else()
+  set(mf_engine_default "-fsanitize=fuzzer")
+endif()
+set(MF_FUZZING_ENGINE "${mf_engine_default}" CACHE STRING
+    "Link flags of the fuzzing engine (OSS-Fuzz's LIB_FUZZING_ENGINE): -fsanitize=fuzzer or a library")
+separate_arguments(MF_FUZZING_ENGINE_FLAGS UNIX_COMMAND "${MF_FUZZING_ENGINE}")
 
 if(MF_FUZZ AND NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
   message(STATUS "Fuzzing: off, the C++ compiler is ${CMAKE_CXX_COMPILER_ID}, and -fsanitize=fuzzer needs clang "

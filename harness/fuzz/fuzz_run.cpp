@@ -6,6 +6,7 @@
 #include <string>
 
 #include "binary_format.h"
+#include "crash_site.h"
 #include "divergence_signature.h"
 #include "runner.h"
 #include "text_format.h"
@@ -55,13 +56,13 @@ InputVerdict run_one_input(ops::Target target, const std::uint8_t* data, std::si
 
   if (result.verdict == runner::Verdict::diverged) {
     const runner::Divergence& d = *result.divergence;
+    const std::string signature = runner::to_string(runner::divergence_signature(target, d));
     // The trace first, so that the signature is the last line before the
     // fuzzer's own crash report, where triage scripts look for it.
     std::fprintf(stderr, "mf-fuzz: the input as a text trace:\n%s\n%s\n%s\n",
-                 ops::write_text_trace(decoded.trace).c_str(), runner::to_text(d).c_str(),
-                 runner::to_string(runner::divergence_signature(target, d)).c_str());
+                 ops::write_text_trace(decoded.trace).c_str(), runner::to_text(d).c_str(), signature.c_str());
     std::fflush(stderr);
-    std::abort();
+    crash_for_signature(signature);  // a place of its own: crash_site.h
   }
   // A binary trace skips ops outside the contract instead of being invalid;
   // an invalid verdict would be a decoder bug, which the fuzzer should not
