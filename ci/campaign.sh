@@ -54,6 +54,17 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 repo_root=$(pwd)
 
+# Settings come from the environment (above); the only argument is --help,
+# which prints that description and runs nothing.
+if (($# > 0)); then
+  if [[ $1 == --help || $1 == -h ]] && (($# == 1)); then
+    sed -n '2,/^# Engines and handlers/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
+    exit 0
+  fi
+  echo "campaign: unexpected argument '$1' (settings are environment variables: bash ci/campaign.sh --help)" >&2
+  exit 2
+fi
+
 # ---------------------------------------------------------------- settings --
 
 total_seconds=${MF_CAMPAIGN_SECONDS:-180}
@@ -329,7 +340,7 @@ engine_property() {
 # of the SUT) is decoded into a text trace with the harness's writer; the
 # replay's divergence line and one-line signature go into its comments.
 fuzz_dir() { echo "$build_dir/harness/fuzz"; }
-fuzz_convert() { echo "$build_dir/harness/fuzz/mf-fuzz-convert"; }
+mfh_tool() { echo "$build_dir/harness/mfh/mfh"; }
 fuzz_seeds() { echo "$build_dir/fuzz/seeds/$1"; }
 
 # fuzz_save_finding TARGET ENGINE INPUT REPLAY_LOG DIR NAME REPRODUCE: writes
@@ -349,7 +360,9 @@ fuzz_save_finding() {
     comments+=("crash without a divergence (${line:-see the log}); cannot run as is: see the note")
   fi
   comments+=("found by $engine; the raw input is work/$target/$engine/${input#"$dir"/}")
-  "$(fuzz_convert)" to-text "$target" "$input" "$dir/findings/$name.trace" "${comments[@]}"
+  local comment_options=() c
+  for c in "${comments[@]}"; do comment_options+=("--comment=$c"); done
+  "$(mfh_tool)" convert --binary --target="$target" "${comment_options[@]}" "$input" "$dir/findings/$name.trace"
   {
     echo "# How to reproduce $name"
     echo
@@ -368,7 +381,7 @@ engine_libfuzzer_describe() {
 }
 
 engine_libfuzzer_prepare() {
-  local build_targets=(mf-fuzz-convert mf_fuzz_seeds) t
+  local build_targets=(mfh mf_fuzz_seeds) t
   for t in "${targets[@]}"; do build_targets+=("fuzz_$t"); done
   cmake --build "$build_dir" -j "$(nproc)" --target "${build_targets[@]}"
 }
@@ -417,7 +430,7 @@ engine_afl_prepare() {
     echo "afl-fuzz not found (Debian package afl++, installed by ci/setup.sh)"
     return 1
   }
-  cmake --build "$build_dir" -j "$(nproc)" --target mf-fuzz-convert mf_fuzz_seeds mf_afl_fuzzers
+  cmake --build "$build_dir" -j "$(nproc)" --target mfh mf_fuzz_seeds mf_afl_fuzzers
 }
 
 engine_afl() {

@@ -4,7 +4,7 @@
 #
 #   bash ci/fuzz_throughput.sh
 #
-# The inputs are generated (`mf-fuzz-convert generate ... --in-contract`) to
+# The inputs are generated (`mfh convert --generate=... --in-contract`) to
 # decode to exactly MF_THROUGHPUT_OPS ops each and to mostly run all of them
 # (no null handles, pointers inside live memory).  Columns:
 #   replay      libFuzzer running those fixed inputs over and over (-runs=N
@@ -37,7 +37,7 @@ inputs_per_target=64
 if [[ ! -f $build_dir/CMakeCache.txt ]]; then
   CC=${CC:-clang} CXX=${CXX:-clang++} cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
-build_targets=(mf-fuzz-convert)
+build_targets=(mfh)
 for t in "${targets[@]}"; do build_targets+=("fuzz_$t" "fuzz_${t}_nocov"); done
 cmake --build "$build_dir" -j 2 --target "${build_targets[@]}" >/dev/null
 have_afl=0
@@ -45,7 +45,7 @@ if command -v afl-fuzz >/dev/null && cmake --build "$build_dir" -j 2 --target mf
   have_afl=1
 fi
 
-convert=$build_dir/harness/fuzz/mf-fuzz-convert
+mfh=$build_dir/harness/mfh/mfh
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -93,7 +93,8 @@ echo "| target | replay, asm coverage | replay, no asm coverage | ops/exec | fuz
 echo "|---|---:|---:|---:|---:|---:|"
 for t in "${targets[@]}"; do
   inputs=$work/inputs-$t
-  "$convert" generate "$t" "$ops" "$inputs_per_target" 1 "$inputs" --in-contract
+  "$mfh" convert --generate="$ops" --count="$inputs_per_target" --seed=1 --in-contract --target="$t" \
+    --out-dir="$inputs"
   max_len=$(find "$inputs" -type f -printf '%s\n' | sort -n | tail -n1)
   read -r with_cov ops_per_exec <<<"$(replay_rate "$build_dir/harness/fuzz/fuzz_$t" "$inputs")"
   read -r without_cov _ <<<"$(replay_rate "$build_dir/harness/fuzz/fuzz_${t}_nocov" "$inputs")"

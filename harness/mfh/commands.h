@@ -15,8 +15,10 @@ namespace mf::mfh {
 // read or run (and none diverged).
 int replay_command(std::span<const std::string_view> args);
 
-// mfh convert [--target=T] IN OUT: binary <-> text.  0 converted; 2 bad
-// input, or a text op the binary form cannot say.
+// mfh convert [--target=T] IN OUT: binary <-> text; also --seeds (text
+// traces to a fuzzer's seeds), --generate (random inputs) and --dict (the
+// fuzzers' dictionary).  0 converted; 2 bad input, or a text op the binary
+// form cannot say.
 int convert_command(std::span<const std::string_view> args);
 
 // mfh minimize IN [-o OUT]: the smallest trace that diverges the same way.

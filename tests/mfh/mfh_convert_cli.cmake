@@ -26,6 +26,33 @@ if(NOT back STREQUAL "${header}arena_create 64\narena_alloc a0 8\nos_fail mmap 3
   string(APPEND failures "\nsmall.trace came back as:\n${back}")
 endif()
 
+# --comment lines land under the header of a binary IN's text, never on a text IN.
+expect(0 "" convert "--comment=found by libfuzzer" --comment=second "${WORK}/arena/small.bin" "${WORK}/commented.trace")
+file(READ "${WORK}/commented.trace" commented)
+if(NOT commented STREQUAL "${header}# found by libfuzzer\n# second\narena_create 64\narena_alloc a0 8\nos_fail mmap 3\n")
+  string(APPEND failures "\n--comment gave:\n${commented}")
+endif()
+expect(2 "--comment goes with a binary IN" convert --comment=x "${WORK}/small.trace" "${WORK}/unused.bin")
+
+# --seeds: every trace of the target becomes a seed named after it; another
+# target's trace is skipped with a note.  --generate: COUNT inputs.
+file(WRITE "${WORK}/pool_only.trace" "# mfh trace v1 target=pool\npool_create 16 4\n")
+expect(0 "1 seed(s) written, 1 trace(s) skipped" convert --seeds --target=arena "--out-dir=${WORK}/seeds"
+       "${WORK}/small.trace" "${WORK}/pool_only.trace")
+if(NOT EXISTS "${WORK}/seeds/small" OR EXISTS "${WORK}/seeds/pool_only")
+  string(APPEND failures "\n--seeds did not write exactly seeds/small")
+endif()
+expect(0 "" convert --generate=8 --count=5 --seed=1 --in-contract --target=pool "--out-dir=${WORK}/generated")
+file(GLOB generated "${WORK}/generated/*")
+list(LENGTH generated generated_count)
+if(NOT generated_count EQUAL 5)
+  string(APPEND failures "\n--generate=8 --count=5 wrote ${generated_count} inputs")
+endif()
+expect(2 "missing or extra arguments" convert --seeds "--out-dir=${WORK}/seeds" "${WORK}/small.trace")
+expect(2 "missing or extra arguments" convert --generate=8 --count=5 --target=pool)
+expect(2 "bad number" convert --generate=x --target=pool "--out-dir=${WORK}/g")
+expect(0 "# Dictionary of the pool fuzz targets" convert --dict --target=pool)
+
 # Every seed trace that has a binary form: text -> bin -> text -> bin gives
 # the same bytes, and the text replays.
 file(GLOB_RECURSE seeds "${TRACES}/*.trace")
