@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "code_digest.h"
 #include "object_code.h"
 #include "prover.h"
 #include "solver_budget.h"
@@ -88,6 +89,9 @@ int main(int argc, char** argv) {
       return expect_counterexample ? 1 : 2;
     }
     std::cout << proof << ": " << function << " in " << code->path() << "\n";
+    const mf::proof::CodeDigest digest = mf::proof::code_digest(*code, function);
+    std::cout << "code: " << function << ", " << digest.size << " bytes, sha256 " << digest.sha256
+              << " (bytes and relocations)\n";
     outcome = mf::proof::prove(ctx, *code, *spec, options, std::cout);
   } catch (const std::exception& e) {
     std::cout << "PROOF ERROR: " << e.what() << "\n";
