@@ -12,15 +12,20 @@
 #
 #   summary.md                 per target and engine: rounds, runs, ops run,
 #                              findings, time; the corpus replay; the findings
-#   findings/<target>/*.trace  each finding as a shrunk text trace, ready to
-#                              drop into corpus/regressions/ (a note next to
-#                              it says how to reproduce it)
+#   findings/<target>/*.trace  each new finding, through `mfh triage`: one
+#                              minimised regression trace per divergence
+#                              signature, ready to drop into corpus/regressions/
+#                              (a note next to it says how to reproduce it)
+#   known/<target>/*.trace     findings whose signature is known (a trace of
+#                              corpus/regressions/, corpus/known_findings.txt)
+#                              or was already found in this campaign
 #   work/                      every round's log and raw output
 #
 # summary.md is rewritten after every step, so a campaign that is killed
 # leaves a readable report of what it did (its status then says so).
 #
-# Exit status: 0 nothing found; 1 a finding (a divergence); 2 an error (set-up,
+# Exit status: 0 nothing new found; 1 a new finding (a divergence whose
+# signature is not known); 2 an error (set-up,
 # build, an engine or replay that could not run, an unusable output
 # directory), with or without findings.
 #
@@ -119,6 +124,8 @@ status="running (if this stays, the campaign was killed)"
 : >"$out/state/targets.tsv"
 : >"$out/state/replay.tsv"
 : >"$out/state/findings.tsv"
+: >"$out/state/known.tsv"
+: >"$out/state/signatures.tsv"
 : >"$out/state/errors.txt"
 
 note_error() {
@@ -174,6 +181,18 @@ write_summary() {
       echo "None."
     fi
     echo
+    echo "## Known findings ($(count_lines "$out/state/known.tsv"))"
+    echo
+    if [[ -s $out/state/known.tsv ]]; then
+      echo "Signatures already in corpus/regressions/ or corpus/known_findings.txt, or found twice in"
+      echo "this campaign: listed, not counted as findings."
+      echo
+      while IFS=$'\t' read -r where signature reason; do echo "- \`$where\`: $signature ($reason)"; done \
+        <"$out/state/known.tsv"
+    else
+      echo "None."
+    fi
+    echo
     echo "## Errors ($(count_lines "$out/state/errors.txt"))"
     echo
     if [[ -s $out/state/errors.txt ]]; then sed 's/^/- /' "$out/state/errors.txt"; else echo "None."; fi
@@ -217,13 +236,50 @@ run_bounded() {
   run_logged "$1" timeout --kill-after=10 "$seconds" "${@:2}"
 }
 
+# triage_finding TRACE TARGET: `mfh triage` on one finding.  Prints one line:
+#   new SIGNATURE        TRACE is now the minimised regression trace (its note
+#                        gets triage's: the divergence, how to reproduce it)
+#   duplicate SIGNATURE  another finding of this campaign had that signature
+#   known SIGNATURE<TAB>REASON  in corpus/regressions/ or corpus/known_findings.txt
+#   unreproduced         mfh shows no divergence (a crash of the harness, a
+#                        fault outside the simulation): kept as it is
+triage_finding() {
+  local trace=$1 target=$2
+  local tdir
+  tdir=$out/state/triage/$(basename "${trace%.trace}")
+  rm -rf "$tdir"
+  mkdir -p "$tdir"
+  "$(mfh_tool)" triage --target="$target" --seconds=60 --out="$tdir" "$trace" >"$tdir.log" 2>&1
+  local status=$? row signature detail
+  row=$(awk -F'\t' 'NR > 1 && $1 != "does-not-reproduce"' "$tdir/triage.tsv" 2>/dev/null | head -1)
+  signature=$(cut -f3 <<<"$row")
+  detail=$(cut -f4 <<<"$row")
+  if [[ $status == 1 && -f $tdir/$detail/regression.trace ]]; then
+    if grep -qxF "$signature" "$out/state/signatures.tsv"; then
+      echo "duplicate $signature"
+      return
+    fi
+    echo "$signature" >>"$out/state/signatures.tsv"
+    cp -f "$tdir/$detail/regression.trace" "$trace"
+    { echo; cat "$tdir/$detail/note.md"; } >>"${trace%.trace}.note.md"
+    echo "new $signature"
+  elif [[ $status == 0 && -n $row ]]; then
+    printf 'known %s\t%s\n' "$signature" "$detail"
+  else
+    echo "unreproduced"
+  fi
+}
+
 # harvest TARGET ENGINE DIR PREFIX: moves the findings in DIR (*.trace, and
 # the *.note.md beside them) to findings/TARGET/ENGINE-PREFIX<name> and lists
-# them in the report.  Safe to call twice.
+# them in the report, each through `mfh triage`: a new signature becomes its
+# minimised regression trace; a known one or a repeat goes to known/ and the
+# report's list of known findings, and does not fail the campaign.  Safe to
+# call twice.
 harvest() {
   local target=$1 engine=$2 found=$3 prefix=$4
   [[ -d $found ]] || return 0
-  local trace name dest what
+  local trace name dest what verdict
   for trace in "$found"/*.trace; do
     [[ -e $trace ]] || continue
     mkdir -p "$out/findings/$target"
@@ -233,7 +289,26 @@ harvest() {
     if [[ -e ${trace%.trace}.note.md ]]; then mv -f "${trace%.trace}.note.md" "${dest%.trace}.note.md"; fi
     what=$(grep -m1 '^# divergence at op' "$dest" | sed 's/^# //')
     [[ -n $what ]] || what=$(grep -m1 -i 'cannot run' "$dest" | sed 's/^# //')
-    printf '%s\t%s\n' "findings/$target/$name" "${what:-see the file}" >>"$out/state/findings.tsv"
+    verdict=$(triage_finding "$dest" "$target")
+    case $verdict in
+      known* | duplicate*)
+        mkdir -p "$out/known/$target"
+        mv -f "$dest" "$out/known/$target/$name"
+        if [[ -e ${dest%.trace}.note.md ]]; then mv -f "${dest%.trace}.note.md" "$out/known/$target/${name%.trace}.note.md"; fi
+        local kind=${verdict%% *} rest=${verdict#* }
+        local reason=${rest#*$'\t'}
+        [[ $kind == duplicate ]] && reason="a repeat of a finding of this campaign"
+        printf '%s\t%s\t%s\n' "known/$target/$name" "${rest%%$'\t'*}" "$reason" >>"$out/state/known.tsv"
+        ;;
+      new*)
+        printf '%s\t%s\n' "findings/$target/$name" "${verdict#new } (minimised; ${what:-see the file})" \
+          >>"$out/state/findings.tsv"
+        ;;
+      *)
+        printf '%s\t%s\n' "findings/$target/$name" "${what:-see the file} (mfh triage does not reproduce it: see the note)" \
+          >>"$out/state/findings.tsv"
+        ;;
+    esac
   done
 }
 
