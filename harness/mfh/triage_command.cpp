@@ -177,8 +177,15 @@ int triage_command(std::span<const std::string_view> args) {
     }
     Examined e = examine(*input.trace, options);
     if (!e.signature) {
-      not_reproduced.push_back(path);
-      std::printf("%-9s %s\n", e.run.verdict == runner::Verdict::invalid ? "invalid" : "agrees", path.c_str());
+      // Why not: the sides agree, the input cannot run, or the simulated run
+      // hung or died and native mode did not show where.
+      std::string why = e.run.verdict == runner::Verdict::invalid ? "cannot run: " + e.run.invalid_reason
+                        : e.hung_in_simulation ? "the simulated run did not finish within " +
+                                                     std::to_string(options.seconds) + " s"
+                        : !e.simulation_failure.empty() ? e.simulation_failure
+                                                        : "the SUT and the model agree";
+      not_reproduced.push_back(path + "\t" + why);
+      std::printf("%-9s %s  (%s)\n", "no-repro", path.c_str(), why.c_str());
       continue;
     }
     const std::string line = runner::to_string(*e.signature);
@@ -212,12 +219,16 @@ int triage_command(std::span<const std::string_view> args) {
 
   // The summary, and the notes of findings seen more than once (their lists
   // of inputs are only complete now).
-  std::string tsv = "status\tinputs\tsignature\tdirectory_or_reason\n";
+  std::string tsv = "status\tinputs\tsignature\tdirectory_or_reason\tinput_not_reproduced\n";
   for (const auto& [line, g] : groups) {
     tsv += (g.known_reason.empty() ? "new\t" : "known\t") + std::to_string(g.inputs.size()) + "\t" + line + "\t" +
            (g.known_reason.empty() ? g.directory : g.known_reason) + "\n";
   }
-  for (const std::string& path : not_reproduced) tsv += "does-not-reproduce\t1\t-\t" + path + "\n";
+  // Here the fourth column is why, the fifth the input.
+  for (const std::string& entry : not_reproduced) {
+    const std::size_t tab = entry.find('\t');
+    tsv += "does-not-reproduce\t1\t-\t" + entry.substr(tab + 1) + "\t" + entry.substr(0, tab) + "\n";
+  }
   std::string write_error;
   for (const auto& [line, g] : groups) {
     if (!g.first || g.inputs.size() < 2) continue;
