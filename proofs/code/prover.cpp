@@ -289,7 +289,7 @@ ProofOutcome prove(z3::context& ctx, const ObjectCode& code, FunctionSpec& spec,
     outcome.paths = hooks.paths;
     outcome.obligations = hooks.obligations;
     out << "PROVED " << spec.proof_name() << ": " << outcome.paths << " paths, " << outcome.obligations
-        << " end-of-path obligations, every access checked\n";
+        << " end-of-path obligations, accesses checked as proofs/README.md says\n";
   } catch (const ProofError& e) {
     outcome.status = ProofOutcome::Status::error;
     outcome.message = e.what();
