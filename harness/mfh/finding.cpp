@@ -1,15 +1,6 @@
 #include "finding.h"
 
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <chrono>
-#include <cstring>
-
-#include "child_wire.h"
+#include "forked_runner.h"
 #include "minimizer.h"
 #include "observed_trace.h"
 #include "text_format.h"
@@ -17,103 +8,6 @@
 namespace mf::mfh {
 
 namespace {
-
-struct SimulatedRun {
-  std::optional<runner::RunResult> result;  // unset: hung or died
-  bool hung = false;
-  std::string failure;
-};
-
-// The simulated run in a forked child, its result back over a pipe.  The
-// child is killed when it has not finished within `seconds`.
-SimulatedRun run_simulated_guarded(const ops::Trace& trace, unsigned seconds) {
-  SimulatedRun out;
-  int fds[2];
-  if (pipe(fds) != 0) {
-    out.failure = std::string("pipe: ") + std::strerror(errno);
-    return out;
-  }
-  const pid_t pid = fork();
-  if (pid < 0) {
-    out.failure = std::string("fork: ") + std::strerror(errno);
-    close(fds[0]);
-    close(fds[1]);
-    return out;
-  }
-  if (pid == 0) {
-    close(fds[0]);
-    runner::RunOptions options;
-    options.mode = runner::OsMode::simulated;
-    options.record_observed = true;
-    options.catch_faults = true;
-    const runner::RunResult r = runner::run_trace(trace, options);
-    runner::WireOut wire;
-    for (std::size_t i = 0; i < r.observed.size(); ++i) runner::put_expectation(wire, i, r.observed[i]);
-    runner::put_result(wire, r);
-    const std::string& bytes = wire.bytes();
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-      const ssize_t n = write(fds[1], bytes.data() + done, bytes.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) _exit(3);
-      done += static_cast<std::size_t>(n);
-    }
-    _exit(0);
-  }
-  close(fds[1]);
-  std::string bytes;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      out.hung = true;
-      break;
-    }
-    pollfd p{fds[0], POLLIN, 0};
-    const int ready = poll(&p, 1, static_cast<int>(left.count()));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready == 0) continue;  // the deadline check above ends it
-    char buf[65536];
-    const ssize_t n = read(fds[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    bytes.append(buf, static_cast<std::size_t>(n));
-  }
-  close(fds[0]);
-  if (out.hung) kill(pid, SIGKILL);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (out.hung) return out;
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    out.failure = WIFSIGNALED(status) ? "the simulated run was killed by signal " + std::to_string(WTERMSIG(status))
-                                      : "the simulated run exited with status " + std::to_string(WEXITSTATUS(status));
-    return out;
-  }
-  runner::WireIn in(bytes);
-  runner::RunResult r;
-  bool have_result = false;
-  while (in.more() && in.ok()) {
-    const std::uint8_t kind = in.u8();
-    if (kind == 'O') {
-      const std::size_t index = in.u64();
-      const ops::Expectation e = runner::get_expectation(in);
-      if (r.observed.size() <= index) r.observed.resize(index + 1);
-      r.observed[index] = e;
-    } else if (kind == 'R') {
-      runner::get_result(in, r);
-      have_result = in.ok();
-    } else {
-      break;
-    }
-  }
-  if (!have_result) {
-    out.failure = "the simulated run's result could not be read back";
-    return out;
-  }
-  out.result = std::move(r);
-  return out;
-}
 
 // The ops the contract leaves undefined are skipped by a binary replay but
 // make a text trace invalid: a regression trace must not have them.
@@ -143,19 +37,19 @@ std::string regression_text(const ops::Trace& trace, const runner::RunResult& ru
 Examined examine(const ops::Trace& trace, const ExamineOptions& options) {
   Examined e;
   e.original_ops = trace.ops.size();
-  SimulatedRun simulated = run_simulated_guarded(trace, options.seconds);
-  e.hung_in_simulation = simulated.hung;
-  e.simulation_failure = simulated.failure;
-  if (simulated.result) e.run = std::move(*simulated.result);
-  const bool diverged_simulated = simulated.result && e.run.verdict == runner::Verdict::diverged;
-  if (!diverged_simulated && options.try_native && runner::mode_available(runner::OsMode::native)) {
-    runner::RunOptions native;
-    native.mode = runner::OsMode::native;
-    native.record_observed = true;
-    native.child_timeout_seconds = options.seconds;
-    runner::RunResult r = runner::run_trace(trace, native);
-    if (r.verdict == runner::Verdict::diverged || !simulated.result) {
-      e.run = std::move(r);
+  // A forked child in both modes: a SUT that loops or crashes ends the child,
+  // and the runner turns that into a divergence at the op it was in.
+  runner::RunOptions run;
+  run.record_observed = true;
+  run.child_timeout_seconds = options.seconds;
+  run.mode = runner::OsMode::simulated;
+  e.run = runner::run_forked(trace, run);
+  if (e.run.verdict != runner::Verdict::diverged && options.try_native &&
+      runner::mode_available(runner::OsMode::native)) {
+    run.mode = runner::OsMode::native;
+    runner::RunResult native = runner::run_forked(trace, run);
+    if (native.verdict == runner::Verdict::diverged || e.run.verdict == runner::Verdict::invalid) {
+      e.run = std::move(native);
       e.mode = runner::OsMode::native;
     }
   }
@@ -163,9 +57,11 @@ Examined examine(const ops::Trace& trace, const ExamineOptions& options) {
   e.signature = runner::divergence_signature(trace.target, *e.run.divergence);
 
   // The regression trace: minimised where the divergence shows in simulated
-  // mode (the minimiser runs there, in process); otherwise the trace as run.
+  // mode and the SUT returned (the minimiser runs there, in process, where a
+  // SUT that never returns would hang it); otherwise the trace as run.
   ops::Trace cleaned = without_skipped_ops(trace, e.run);
-  if (e.mode == runner::OsMode::simulated) {
+  const bool hangs = e.run.divergence->what.starts_with("the SUT did not return within");
+  if (e.mode == runner::OsMode::simulated && !hangs) {
     std::string error;
     MinimizeLimits limits;
     limits.max_runs = options.max_minimize_runs;
@@ -177,7 +73,8 @@ Examined examine(const ops::Trace& trace, const ExamineOptions& options) {
       e.regression_problem = "not minimised: " + (m ? "the minimiser ended on another signature" : error);
     }
   } else {
-    e.regression_problem = "not minimised: the divergence shows only in native mode";
+    e.regression_problem = hangs ? "not minimised: the SUT does not return"
+                                 : "not minimised: the divergence shows only in native mode";
   }
   if (!e.minimised) {
     e.regression_trace = regression_text(cleaned, e.run, *e.signature);
@@ -195,7 +92,7 @@ Examined examine(const ops::Trace& trace, const ExamineOptions& options) {
   check.mode = e.mode;
   check.unsafe_is_invalid = true;
   check.child_timeout_seconds = options.seconds;
-  const runner::RunResult again = runner::run_trace(*back.trace, check);
+  const runner::RunResult again = runner::run_forked(*back.trace, check);
   if (again.verdict != runner::Verdict::diverged ||
       runner::divergence_signature(trace.target, *again.divergence) != *e.signature) {
     e.regression_problem += (e.regression_problem.empty() ? "" : "; ") +

@@ -1,7 +1,8 @@
 // finding.h - one saved input examined the way `mfh triage` and `mfh
-// reproduce` need it: run under a time limit, first in simulated mode (in a
-// forked child, so that a SUT that loops forever cannot hang the tool), then,
-// if that shows nothing, in native mode (the real os.s); the first
+// reproduce` need it: run in a forked child under a time limit (the
+// runner's run_forked, so a SUT that loops or crashes becomes a divergence
+// at its op instead of hanging or killing the tool), first in simulated mode,
+// then, if that shows nothing, in native mode (the real os.s); the first
 // divergence found gives the signature.  A divergence seen in simulated mode
 // is then minimised (ops, then values) into a regression trace whose
 // expectations are the contract's, checked to read back and to diverge the
@@ -27,8 +28,6 @@ struct ExamineOptions {
 struct Examined {
   runner::RunResult run;                    // the run that decided (observed outcomes recorded)
   runner::OsMode mode = runner::OsMode::simulated;
-  bool hung_in_simulation = false;          // the simulated run did not finish in time
-  std::string simulation_failure;           // the simulated child died (a harness bug?), and how
   std::optional<runner::DivergenceSignature> signature;  // set when it reproduces
 
   // With a signature: the regression trace (text, with a "# signature:"

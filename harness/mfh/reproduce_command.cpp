@@ -91,8 +91,6 @@ int reproduce_command(std::span<const std::string_view> args) {
   const Examined e = examine(*input.trace, options);
   std::printf("== %s (%s, target %s, %zu ops)\n", files[0].c_str(), input.text ? "text" : "binary",
               std::string(ops::target_name(input.trace->target)).c_str(), input.trace->ops.size());
-  if (e.hung_in_simulation) std::printf("the simulated run did not finish within %u s\n", options.seconds);
-  if (!e.simulation_failure.empty()) std::printf("%s\n", e.simulation_failure.c_str());
   std::printf("-- the input as a trace, with what happened (%s mode):\n%s",
               e.mode == runner::OsMode::native ? "native" : "simulated", observed_trace_text(*input.trace, e.run).c_str());
   if (e.run.verdict == runner::Verdict::invalid) {

@@ -77,9 +77,8 @@ std::string note_text(const Group& g, const Examined& first, const std::string& 
        << g.inputs.front() << "`, is kept here as `" << input_name << "`.\n\n";
   note << "## Reproduce\n\n```sh\nmfh reproduce --target=" << ops::target_name(g.signature.target) << " "
        << input_name << "\nmfh replay regression.trace   # fails until the bug is fixed, passes after\n```\n\n";
-  note << "Seen in " << (first.mode == runner::OsMode::native ? "native" : "simulated") << " mode";
-  if (first.hung_in_simulation) note << " (the simulated run did not finish within " << seconds << " s)";
-  note << ". The regression trace has " << first.regression_ops << " ops (the input had " << first.original_ops
+  note << "Seen in " << (first.mode == runner::OsMode::native ? "native" : "simulated") << " mode (each run limited to "
+       << seconds << " s). The regression trace has " << first.regression_ops << " ops (the input had " << first.original_ops
        << ")" << (first.minimised ? ", minimised" : "") << ".";
   if (!first.regression_problem.empty()) note << " Note: " << first.regression_problem << ".";
   note << "\n\n## The first divergence\n\n```\n" << runner::to_text(*first.run.divergence) << "```\n";
@@ -177,13 +176,10 @@ int triage_command(std::span<const std::string_view> args) {
     }
     Examined e = examine(*input.trace, options);
     if (!e.signature) {
-      // Why not: the sides agree, the input cannot run, or the simulated run
-      // hung or died and native mode did not show where.
+      // Why not: the sides agree, or the input cannot run (a harness failure
+      // outside the SUT is one: the runner says which).
       std::string why = e.run.verdict == runner::Verdict::invalid ? "cannot run: " + e.run.invalid_reason
-                        : e.hung_in_simulation ? "the simulated run did not finish within " +
-                                                     std::to_string(options.seconds) + " s"
-                        : !e.simulation_failure.empty() ? e.simulation_failure
-                                                        : "the SUT and the model agree";
+                                                                  : "the SUT and the model agree";
       not_reproduced.push_back(path + "\t" + why);
       std::printf("%-9s %s  (%s)\n", "no-repro", path.c_str(), why.c_str());
       continue;
