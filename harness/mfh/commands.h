@@ -35,6 +35,11 @@ int reproduce_command(std::span<const std::string_view> args);
 // findings; 2 bad usage or an unreadable input; 3 nothing reproduces.
 int triage_command(std::span<const std::string_view> args);
 
+// mfh report CAMPAIGN_OUT_DIR: report.md, report.json, findings.sarif,
+// plots/ and report.html from a campaign's state.  0 written; 2 bad usage
+// or state.
+int report_command(std::span<const std::string_view> args);
+
 // mfh gen-test IN [-o OUT.cpp] [--name NAME]: a GoogleTest case of a trace.
 int gen_test_command(std::span<const std::string_view> args);
 

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "asm_cov_runtime.h"
+#include "text_escape.h"
 
 namespace mf::mfh {
 
@@ -115,19 +116,6 @@ std::string summary_line(const FileCoverage& f) {
   return s;
 }
 
-std::string html_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 }  // namespace
 

@@ -24,6 +24,8 @@ constexpr Command kCommands[] = {
      &mf::mfh::reproduce_command},
     {"triage", "group saved inputs by divergence signature; one minimised regression trace per new one",
      &mf::mfh::triage_command},
+    {"report", "a campaign's reports (md, json, SARIF, svg, html) from its output directory",
+     &mf::mfh::report_command},
     {"gen-test", "write a GoogleTest case that replays a trace", &mf::mfh::gen_test_command},
 #ifdef MF_MFH_COV
     {"cov", "run a corpus on the instrumented assembly and list the hits of every probe", &mf::mfh::cov_command},
