@@ -2,7 +2,9 @@
 # campaign_smoke.sh REPO BUILD WORK ENGINES: two short campaigns on one kept
 # corpus (target arena).  The first must write every report and a complete
 # first generation; the second must start from it, report the corpus before
-# and after, and end with no less assembly coverage.
+# and after, and end with no less assembly coverage.  A third, stopped with
+# SIGTERM while it fuzzes, must exit 130 with its reports written and the
+# corpus untouched.
 set -uo pipefail
 repo=$1 build=$2 work=$3 engines=$4
 source "$(dirname "$0")/campaign_check.sh"
@@ -10,8 +12,8 @@ rm -rf "$work"
 mkdir -p "$work"
 
 campaign() {
-  bash "$repo/ci/campaign.sh" --no-build --skip-setup --build-dir "$build" --minutes 0.34 --jobs 2 --targets arena \
-    --engines "$engines" --corpus-dir "$work/kept" --out "$work/$1" 2>"$work/$1.stderr"
+  (exec bash "$repo/ci/campaign.sh" --no-build --skip-setup --build-dir "$build" --minutes 0.34 --jobs 2 \
+    --targets arena --engines "$engines" --corpus-dir "$work/kept" --out "$work/$1" 2>"$work/$1.stderr")
 }
 
 campaign first || fail "the first campaign exited $? ($(tail -n3 "$work/first.stderr"))"
@@ -38,4 +40,19 @@ gen=$(check_corpus_intact "$work/kept/arena") || exit 1
 cov_second=$(coverage_after_merge "$work/second" arena)
 ((cov_second >= cov_first)) || fail "coverage fell from $cov_first to $cov_second branch directions"
 grep -q "| arena | $inputs_first | " "$work/second/report.md" || fail "report.md does not show the corpus before"
+gen=$(check_corpus_intact "$work/kept/arena") || exit 1
+(exec bash "$repo/ci/campaign.sh" --no-build --skip-setup --build-dir "$build" --minutes 0.34 --jobs 2 \
+  --targets arena --engines "$engines" --corpus-dir "$work/kept" --out "$work/stopped" 2>"$work/stopped.stderr") &
+pid=$!
+until grep -q $'^status\tfuzzing' "$work/stopped/state/campaign.tsv" 2>/dev/null; do
+  kill -0 "$pid" 2>/dev/null || fail "the third campaign ended before it fuzzed"
+  sleep 0.1
+done
+sleep 2
+kill -TERM "$pid"
+wait "$pid"
+status=$?
+((status == 130)) || fail "the campaign stopped by SIGTERM exited $status, not 130"
+grep -q '^- status: interrupted by SIGTERM' "$work/stopped/report.md" || fail "report.md does not say it was interrupted"
+[[ $(check_corpus_intact "$work/kept/arena") == "$gen" ]] || fail "the interrupted campaign changed the corpus"
 echo "PASS: $inputs_first inputs and $cov_first directions after the first campaign, $(corpus_row "$work/second" arena after 4) and $cov_second after the second"
