@@ -3,7 +3,7 @@
 #include <set>
 
 #include "checked_math.h"
-#include "morph_abi.h"
+#include "layout.h"
 
 namespace mf::model {
 

@@ -1,7 +1,7 @@
 #include "builtins_model.h"
 
 #include "checked_math.h"
-#include "morph_abi.h"
+#include "layout.h"
 
 namespace mf::model {
 

@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <tuple>
 
-#include "morph_abi.h"
+#include "layout.h"
 
 namespace mf::model {
 

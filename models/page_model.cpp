@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "checked_math.h"
-#include "morph_abi.h"
+#include "layout.h"
 #include "size_class.h"
 
 namespace mf::model {

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "addr.h"
-#include "morph_abi.h"
+#include "layout.h"
 #include "os_model.h"
 #include "outcome.h"
 #include "page_memory.h"

@@ -4,7 +4,7 @@
 #include <set>
 #include <utility>
 
-#include "morph_abi.h"
+#include "layout.h"
 #include "page_model.h"
 #include "size_class.h"
 

@@ -4,7 +4,7 @@
 
 #include "model.h"
 #include "model_test_support.h"
-#include "morph_abi.h"
+#include "layout.h"
 
 namespace mf::model {
 namespace {
