@@ -26,8 +26,9 @@
 #include <vector>
 
 #include "bench_common.h"
-#include "morph_abi.h"
+#include "layout.h"
 #include "op.h"
+#include "op_calls.h"
 #include "os_binding.h"
 #include "runner.h"
 
@@ -135,71 +136,20 @@ class BareRun {
     if (p.start) base += p.kind() == ops::HandleKind::arena ? mf::layout::ARENA_HDR_SIZE : mf::layout::POOL_HDR_SIZE;
     return base + p.offset;
   }
-  template <typename T>
-  T* ptr_arg(const ops::Op& op, std::size_t i) const {
-    return reinterpret_cast<T*>(resolve(op.args[i].ptr));
-  }
-  std::uint64_t keep(ops::HandleKind kind, const void* created) {
-    handles_[static_cast<std::size_t>(kind)].push_back(reinterpret_cast<std::uint64_t>(created));
-    return reinterpret_cast<std::uint64_t>(created);
-  }
-
+  // The op's SUT call from the op table's adapters (op_calls.h), as the
+  // runner makes it, without the model, the checks or the exit catching.
   std::uint64_t call(const ops::Op& op) {
-    const std::uint64_t n0 = op.args[0].number;
-    const std::uint64_t n1 = op.args[1].number;
-    switch (op.code) {
-      case OpCode::arena_create:
-        return keep(ops::HandleKind::arena, arena_create(n0));
-      case OpCode::arena_alloc:
-        return reinterpret_cast<std::uint64_t>(arena_alloc(ptr_arg<MfArenaHeader>(op, 0), n1));
-      case OpCode::arena_reset:
-        arena_reset(ptr_arg<MfArenaHeader>(op, 0));
-        return 0;
-      case OpCode::arena_usage:
-        return arena_get_usage(ptr_arg<MfArenaHeader>(op, 0));
-      case OpCode::arena_capacity:
-        return arena_get_capacity(ptr_arg<MfArenaHeader>(op, 0));
-      case OpCode::arena_destroy:
-        arena_destroy(ptr_arg<MfArenaHeader>(op, 0));
-        return 0;
-      case OpCode::pool_create:
-        return keep(ops::HandleKind::pool, pool_create(n0, n1));
-      case OpCode::pool_alloc:
-        return reinterpret_cast<std::uint64_t>(pool_alloc(ptr_arg<MfPoolHeader>(op, 0)));
-      case OpCode::pool_free:
-        pool_free(ptr_arg<MfPoolHeader>(op, 0), ptr_arg<void>(op, 1));
-        return 0;
-      case OpCode::pool_destroy:
-        pool_destroy(ptr_arg<MfPoolHeader>(op, 0));
-        return 0;
-      case OpCode::mem_alloc:
-        return keep(ops::HandleKind::block, checked_ ? __mf_mem_alloc(n0) : mem_alloc(n0));
-      case OpCode::mem_free:
-        if (checked_) {
-          __mf_mem_free(ptr_arg<void>(op, 0), n1);
-        } else {
-          mem_free(ptr_arg<void>(op, 0), n1);
-        }
-        return 0;
-      case OpCode::load_i64:
-        return static_cast<std::uint64_t>(__mf_load_i64(ptr_arg<const void>(op, 0)));
-      case OpCode::poke_i64:
-        __mf_poke_i64(ptr_arg<void>(op, 0), static_cast<std::int64_t>(n1));
-        return 0;
-      case OpCode::load_byte:
-        return __mf_load_byte(ptr_arg<const void>(op, 0));
-      case OpCode::poke_byte:
-        __mf_poke_byte(ptr_arg<void>(op, 0), n1);
-        return 0;
-      case OpCode::memcpy:
-        return reinterpret_cast<std::uint64_t>(
-            __mf_memcpy(ptr_arg<void>(op, 0), ptr_arg<const void>(op, 1), op.args[2].number));
-      case OpCode::os_fail:
-      case OpCode::clock_set:
-      case OpCode::clock_advance:
-        return 0;  // the bench traces hold none
+    const ops::OpInfo& info = op.info();
+    if (info.control) return 0;  // the bench traces hold none
+    mf::runner::RawArgs args{};
+    for (std::size_t i = 0; i < info.arity; ++i) {
+      args[i] = ops::syntax_of(info.args[i]) == ops::SyntaxClass::number ? op.args[i].number : resolve(op.args[i].ptr);
     }
-    return 0;
+    const std::uint64_t result = mf::runner::call_sut_function(op.code, args, checked_);
+    if (const std::optional<ops::HandleKind> kind = ops::created_kind(op.code)) {
+      handles_[static_cast<std::size_t>(*kind)].push_back(result);
+    }
+    return result;
   }
 
   bool checked_;

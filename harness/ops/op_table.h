@@ -57,37 +57,68 @@ enum class ResultKind : std::uint8_t {
   new_block,  // creates m<i>, or 0
 };
 
+// What an op does to the objects the harness tracks, beyond its result
+// (a creation is said by its ResultKind).  The runner's bookkeeping and
+// checks, the generators' guesses and the handle tracking act on this, not
+// on the op's name.
+enum class Effect : std::uint8_t {
+  none,         // nothing beyond its result (a load, a creation, a control op)
+  arena_read,   // reads the header of its arena operand
+  arena_bump,   // allocates a block after the last one of its arena operand
+  arena_reset,  // forgets every block of its arena operand
+  pool_take,    // takes an object (zero-filled) from its pool operand
+  pool_return,  // returns its object operand to its pool operand
+  ends_handle,  // ends the handle its first operand names exactly (a destroy, a free)
+  write,        // writes `width` bytes at its first operand
+  copy,         // writes at its first operand as many bytes as its last operand says
+};
+
+// What an op's size operands mean, so that generators draw likely values.
+enum class SizeRole : std::uint8_t {
+  request,         // a request for bytes (the default)
+  arena_capacity,  // an arena's capacity
+  arena_request,   // a request that fits what its arena has left, mostly
+  pool_shape,      // object size, then capacity
+  copy_length,     // a length that fits both pointer operands, mostly
+};
+
 // Which ops may appear in which targets, as a bit set over Target.
 using TargetMask = std::uint8_t;
 constexpr TargetMask mask_of(Target target) { return static_cast<TargetMask>(1u << static_cast<unsigned>(target)); }
 
-// X(name, targets, result, control, panic_names, arg kinds...)
+// X(name, targets, result, control, weight, effect, width, size_role, panic_names, arg kinds...)
 //   targets:     the targets besides `mixed` (which has every op)
 //   control:     true for ops handled by the environment, not the SUT
+//   weight:      how often the generators draw it, relative to the other ops
+//                of its target: enough creations to have objects, mostly
+//                uses of them, a little fault injection
+//   effect:      what it does to the objects the harness tracks (Effect)
+//   width:       bytes it reads or writes at its first operand (0: none)
+//   size_role:    what its size operands mean, for the generators (SizeRole)
 //   panic_names: the function names the SUT's exit message may give for this
 //                op, '|'-separated (a destroy exits through mem_free's check)
 #define MF_TGT(t) mask_of(Target::t)
-#define MF_OP_LIST(X)                                                                                             \
-  X(arena_create, MF_TGT(arena), new_arena, false, "arena_create", ArgKind::size)                                 \
-  X(arena_alloc, MF_TGT(arena), pointer, false, "arena_alloc", ArgKind::arena, ArgKind::size)                     \
-  X(arena_reset, MF_TGT(arena), none, false, "arena_reset", ArgKind::arena)                                       \
-  X(arena_usage, MF_TGT(arena), number, false, "arena_get_usage", ArgKind::arena)                                 \
-  X(arena_capacity, MF_TGT(arena), number, false, "arena_get_capacity", ArgKind::arena)                           \
-  X(arena_destroy, MF_TGT(arena), none, false, "arena_destroy|mem_free", ArgKind::arena)                          \
-  X(pool_create, MF_TGT(pool), new_pool, false, "pool_create", ArgKind::size, ArgKind::size)                      \
-  X(pool_alloc, MF_TGT(pool), pointer, false, "pool_alloc", ArgKind::pool)                                        \
-  X(pool_free, MF_TGT(pool), none, false, "pool_free", ArgKind::pool, ArgKind::obj)                               \
-  X(pool_destroy, MF_TGT(pool), none, false, "pool_destroy|mem_free", ArgKind::pool)                              \
-  X(mem_alloc, MF_TGT(alloc) | MF_TGT(builtins), new_block, false, "mem_alloc", ArgKind::size)                    \
-  X(mem_free, MF_TGT(alloc) | MF_TGT(builtins), none, false, "mem_free", ArgKind::block, ArgKind::block_size)     \
-  X(load_i64, MF_TGT(builtins), bits, false, "__mf_load_i64", ArgKind::ptr)                                       \
-  X(poke_i64, MF_TGT(builtins), none, false, "__mf_poke_i64", ArgKind::ptr, ArgKind::value)                       \
-  X(load_byte, MF_TGT(builtins), bits, false, "__mf_load_byte", ArgKind::ptr)                                     \
-  X(poke_byte, MF_TGT(builtins), none, false, "__mf_poke_byte", ArgKind::ptr, ArgKind::value)                     \
-  X(memcpy, MF_TGT(builtins), pointer, false, "__mf_memcpy", ArgKind::ptr, ArgKind::ptr, ArgKind::size)           \
-  X(os_fail, kEveryTarget, none, true, "", ArgKind::os_call, ArgKind::count)                                      \
-  X(clock_set, kEveryTarget, none, true, "", ArgKind::time)                                                       \
-  X(clock_advance, kEveryTarget, none, true, "", ArgKind::time)
+#define MF_OP_LIST(X)                                                                                                                                 \
+  X(arena_create, MF_TGT(arena), new_arena, false, 4, none, 0, arena_capacity, "arena_create", ArgKind::size)                                         \
+  X(arena_alloc, MF_TGT(arena), pointer, false, 14, arena_bump, 0, arena_request, "arena_alloc", ArgKind::arena, ArgKind::size)                       \
+  X(arena_reset, MF_TGT(arena), none, false, 2, arena_reset, 0, request, "arena_reset", ArgKind::arena)                                               \
+  X(arena_usage, MF_TGT(arena), number, false, 2, arena_read, 0, request, "arena_get_usage", ArgKind::arena)                                          \
+  X(arena_capacity, MF_TGT(arena), number, false, 2, arena_read, 0, request, "arena_get_capacity", ArgKind::arena)                                    \
+  X(arena_destroy, MF_TGT(arena), none, false, 2, ends_handle, 0, request, "arena_destroy|mem_free", ArgKind::arena)                                  \
+  X(pool_create, MF_TGT(pool), new_pool, false, 4, none, 0, pool_shape, "pool_create", ArgKind::size, ArgKind::size)                                  \
+  X(pool_alloc, MF_TGT(pool), pointer, false, 12, pool_take, 0, request, "pool_alloc", ArgKind::pool)                                                 \
+  X(pool_free, MF_TGT(pool), none, false, 10, pool_return, 0, request, "pool_free", ArgKind::pool, ArgKind::obj)                                      \
+  X(pool_destroy, MF_TGT(pool), none, false, 2, ends_handle, 0, request, "pool_destroy|mem_free", ArgKind::pool)                                      \
+  X(mem_alloc, MF_TGT(alloc) | MF_TGT(builtins), new_block, false, 12, none, 0, request, "mem_alloc", ArgKind::size)                                  \
+  X(mem_free, MF_TGT(alloc) | MF_TGT(builtins), none, false, 9, ends_handle, 0, request, "mem_free", ArgKind::block, ArgKind::block_size)             \
+  X(load_i64, MF_TGT(builtins), bits, false, 4, none, 8, request, "__mf_load_i64", ArgKind::ptr)                                                      \
+  X(poke_i64, MF_TGT(builtins), none, false, 4, write, 8, request, "__mf_poke_i64", ArgKind::ptr, ArgKind::value)                                     \
+  X(load_byte, MF_TGT(builtins), bits, false, 3, none, 1, request, "__mf_load_byte", ArgKind::ptr)                                                    \
+  X(poke_byte, MF_TGT(builtins), none, false, 3, write, 1, request, "__mf_poke_byte", ArgKind::ptr, ArgKind::value)                                   \
+  X(memcpy, MF_TGT(builtins), pointer, false, 4, copy, 1, copy_length, "__mf_memcpy", ArgKind::ptr, ArgKind::ptr, ArgKind::size)                      \
+  X(os_fail, kEveryTarget, none, true, 2, none, 0, request, "", ArgKind::os_call, ArgKind::count)                                                     \
+  X(clock_set, kEveryTarget, none, true, 1, none, 0, request, "", ArgKind::time)                                                                      \
+  X(clock_advance, kEveryTarget, none, true, 1, none, 0, request, "", ArgKind::time)
 
 inline constexpr TargetMask kEveryTarget = 0x1F;
 
@@ -111,6 +142,10 @@ struct OpInfo {
   TargetMask targets;  // `mixed` included
   ResultKind result;
   bool control;
+  unsigned weight;   // the generators' relative frequency
+  Effect effect;
+  std::uint8_t width;  // bytes accessed at the first operand
+  SizeRole size_role;
   std::string_view panic_names;
   std::array<ArgKind, kMaxArgs> args;
   std::uint8_t arity;
@@ -125,17 +160,20 @@ struct OpInfo {
 namespace detail {
 template <typename... Kinds>
 constexpr OpInfo make_info(OpCode code, std::string_view name, TargetMask targets, ResultKind result, bool control,
+                           unsigned weight, Effect effect, std::uint8_t width, SizeRole size_role,
                            std::string_view panic_names, Kinds... kinds) {
-  return OpInfo{code,        name, static_cast<TargetMask>(targets | mask_of(Target::mixed)),
-                result,      control,
-                panic_names, std::array<ArgKind, kMaxArgs>{kinds...},
+  return OpInfo{code,   name,    static_cast<TargetMask>(targets | mask_of(Target::mixed)),
+                result, control, weight,
+                effect, width,   size_role,
+                panic_names,     std::array<ArgKind, kMaxArgs>{kinds...},
                 static_cast<std::uint8_t>(sizeof...(kinds))};
 }
 }  // namespace detail
 
 inline constexpr std::array<OpInfo, kOpCount> kOpTable = {
-#define MF_OP_INFO(name, targets, result, control, panic_names, ...) \
-  detail::make_info(OpCode::name, #name, targets, ResultKind::result, control, panic_names, __VA_ARGS__),
+#define MF_OP_INFO(name, targets, result, control, weight, effect, width, size_role, panic_names, ...)    \
+  detail::make_info(OpCode::name, #name, targets, ResultKind::result, control, weight, Effect::effect, width, \
+                    SizeRole::size_role, panic_names, __VA_ARGS__),
     MF_OP_LIST(MF_OP_INFO)
 #undef MF_OP_INFO
 };

@@ -49,8 +49,9 @@ void StaticHandles::apply(const Op& op) {
     if (h.live) live_[index(*kind)].push_back(static_cast<std::uint32_t>(all_[index(*kind)].size() - 1));
     return;
   }
-  const bool frees = op.code == OpCode::arena_destroy || op.code == OpCode::pool_destroy || op.code == OpCode::mem_free;
-  if (frees && op.args[0].ptr.is_exact_handle()) kill(op.args[0].ptr.kind(), op.args[0].ptr.index);
+  if (op.info().effect == Effect::ends_handle && op.args[0].ptr.is_exact_handle()) {
+    kill(op.args[0].ptr.kind(), op.args[0].ptr.index);
+  }
 }
 
 void StaticHandles::kill(HandleKind kind, std::uint32_t i) {

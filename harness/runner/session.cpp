@@ -94,31 +94,7 @@ RunResult Session::Impl::finish() {
 }
 
 StepStatus Session::Impl::step_control(const ops::Op& op) {
-  simos::OsRules& rules = env_->rules();
-  model::OsModel& os = model_.os();
-  switch (op.code) {
-    case OpCode::os_fail:
-      if (static_cast<ops::OsCall>(op.args[0].number) == ops::OsCall::mmap) {
-        rules.fail_mmap(op.args[1].number);
-        os.fail_mmap(op.args[1].number);
-      } else {
-        rules.fail_munmap(op.args[1].number);
-        os.fail_munmap(op.args[1].number);
-      }
-      break;
-    case OpCode::clock_set:
-      rules.set_time(static_cast<std::int64_t>(op.args[0].number));
-      os.set_time(static_cast<std::int64_t>(op.args[0].number));
-      break;
-    case OpCode::clock_advance:
-      // The clock is a 64-bit register that wraps, like the kernel's time_t
-      // would: add in unsigned arithmetic, where wrapping is defined.
-      rules.set_time(static_cast<std::int64_t>(static_cast<std::uint64_t>(rules.time()) + op.args[0].number));
-      os.set_time(static_cast<std::int64_t>(static_cast<std::uint64_t>(os.time()) + op.args[0].number));
-      break;
-    default:
-      break;
-  }
+  apply_control_op(env_->rules(), model_.os(), op.code, {op.args[0].number, op.args[1].number, op.args[2].number});
   ++result_.ops_run;
   if (options_.check_expectations && op.expect.kind == Expectation::Kind::exit) {
     return diverge({"the trace expects an exit from a control op, which never exits",
@@ -158,44 +134,7 @@ Session::Impl::Operand Session::Impl::resolve(const PtrExpr& ptr) const {
 }
 
 model::Outcome Session::Impl::call_model(const ops::Op& op, const std::array<Operand, ops::kMaxArgs>& a) {
-  switch (op.code) {
-    case OpCode::arena_create:
-      return model_.arena_create(a[0].sut);
-    case OpCode::arena_alloc:
-      return model_.arena_alloc(a[0].model, a[1].sut);
-    case OpCode::arena_reset:
-      return model_.arena_reset(a[0].model);
-    case OpCode::arena_usage:
-      return model_.arena_get_usage(a[0].model);
-    case OpCode::arena_capacity:
-      return model_.arena_get_capacity(a[0].model);
-    case OpCode::arena_destroy:
-      return model_.arena_destroy(a[0].model);
-    case OpCode::pool_create:
-      return model_.pool_create(a[0].sut, a[1].sut);
-    case OpCode::pool_alloc:
-      return model_.pool_alloc(a[0].model);
-    case OpCode::pool_free:
-      return model_.pool_free(a[0].model, a[1].model);
-    case OpCode::pool_destroy:
-      return model_.pool_destroy(a[0].model);
-    case OpCode::mem_alloc:
-      return model_.mem_alloc(a[0].sut);
-    case OpCode::mem_free:
-      return model_.mem_free(a[0].model, a[1].sut);
-    case OpCode::load_i64:
-      return model_.load_i64(a[0].model);
-    case OpCode::poke_i64:
-      return model_.poke_i64(a[0].model, a[1].sut);
-    case OpCode::load_byte:
-      return model_.load_byte(a[0].model);
-    case OpCode::poke_byte:
-      return model_.poke_byte(a[0].model, a[1].sut);
-    case OpCode::memcpy:
-      return model_.memcpy(a[0].model, a[1].model, a[2].sut);
-    default:
-      throw std::logic_error("a control op has no model call");
-  }
+  return call_model_function(model_, op.code, a);
 }
 
 StepStatus Session::Impl::step_sut(const ops::Op& op) {

@@ -11,7 +11,6 @@ namespace mf::runner {
 
 namespace {
 
-using ops::OpCode;
 using namespace mf::layout;
 
 std::string hex(std::uint64_t v) {
@@ -41,22 +40,20 @@ std::optional<Problem> Session::Impl::check_after(const ops::Op& op, const std::
   if (std::optional<Problem> p = check_os_accounting()) return p;
   if (options_.full_check_every_op) return check_everything();
 
-  switch (op.code) {
-    case OpCode::arena_create:
-    case OpCode::pool_create:
-    case OpCode::mem_alloc:
-      if (!outcome.pointer.is_null()) {
-        const std::uint64_t addr = slots_[static_cast<std::size_t>(*ops::created_kind(op.code))].back().sut;
-        if (op.code == OpCode::pool_create) {
-          if (std::optional<Problem> p = check_pool_bitmap(slots_[static_cast<std::size_t>(ops::HandleKind::pool)].back().object, std::nullopt)) return p;
-        }
-        // A new plain block holds exactly the pattern fill() wrote after the
-        // SUT returned (no SUT code ran since), so only its neighbours need a
-        // look; a new arena's or pool's header is the SUT's and is checked.
-        if (std::optional<Problem> p = check_mem_neighbours(addr, op.code == OpCode::mem_alloc)) return p;
-      }
-      break;
-    case OpCode::arena_alloc: {
+  const std::optional<ops::HandleKind> created = ops::created_kind(op.code);
+  if (created && !outcome.pointer.is_null()) {
+    const std::uint64_t addr = slots_[static_cast<std::size_t>(*created)].back().sut;
+    if (*created == ops::HandleKind::pool) {
+      if (std::optional<Problem> p = check_pool_bitmap(slots_[static_cast<std::size_t>(ops::HandleKind::pool)].back().object, std::nullopt)) return p;
+    }
+    // A new plain block holds exactly the pattern fill() wrote after the
+    // SUT returned (no SUT code ran since), so only its neighbours need a
+    // look; a new arena's or pool's header is the SUT's and is checked.
+    if (std::optional<Problem> p = check_mem_neighbours(addr, *created == ops::HandleKind::block)) return p;
+  }
+
+  switch (op.info().effect) {
+    case ops::Effect::arena_bump: {
       const std::uint32_t arena = operand_object(ops::HandleKind::arena, op, args[0]);
       if (std::optional<Problem> p = check_arena_header(arena)) return p;
       const std::size_t n = arenas_[arena].blocks.size();
@@ -66,18 +63,17 @@ std::optional<Problem> Session::Impl::check_after(const ops::Op& op, const std::
       }
       break;
     }
-    case OpCode::arena_reset:
-    case OpCode::arena_usage:
-    case OpCode::arena_capacity:
+    case ops::Effect::arena_reset:
+    case ops::Effect::arena_read:
       if (std::optional<Problem> p = check_arena_header(operand_object(ops::HandleKind::arena, op, args[0]))) {
         return p;
       }
       break;
-    case OpCode::pool_alloc:
-    case OpCode::pool_free: {
+    case ops::Effect::pool_take:
+    case ops::Effect::pool_return: {
       const std::uint32_t pool = operand_object(ops::HandleKind::pool, op, args[0]);
       if (std::optional<Problem> p = check_pool_header(pool)) return p;
-      const std::uint64_t obj = op.code == OpCode::pool_alloc ? (outcome.pointer.is_null() ? 0 : pages_.absolute(outcome.pointer).value_or(0))
+      const std::uint64_t obj = op.info().effect == ops::Effect::pool_take ? (outcome.pointer.is_null() ? 0 : pages_.absolute(outcome.pointer).value_or(0))
                                                               : args[1].sut;
       if (obj != 0) {
         const std::uint64_t k = (obj - pools_[pool].start()) / pools_[pool].obj_size;
@@ -89,14 +85,11 @@ std::optional<Problem> Session::Impl::check_after(const ops::Op& op, const std::
       }
       break;
     }
-    case OpCode::arena_destroy:
-    case OpCode::pool_destroy:
-    case OpCode::mem_free:
+    case ops::Effect::ends_handle:
       if (std::optional<Problem> p = check_mem_neighbours(args[0].sut)) return p;
       break;
-    case OpCode::poke_i64:
-    case OpCode::poke_byte:
-    case OpCode::memcpy: {
+    case ops::Effect::write:
+    case ops::Effect::copy: {
       // The written object in full (the model knows its bytes now), then its
       // neighbours; the deep check covers everything the shallow one would.
       auto next = mem_index_.upper_bound(args[0].sut);
@@ -107,7 +100,7 @@ std::optional<Problem> Session::Impl::check_after(const ops::Op& op, const std::
       if (std::optional<Problem> p = check_mem_neighbours(args[0].sut, written_checked)) return p;
       break;
     }
-    default:
+    case ops::Effect::none:
       break;
   }
 

@@ -13,7 +13,6 @@ namespace mf::runner {
 namespace {
 
 using ops::Expectation;
-using ops::OpCode;
 using ops::PtrExpr;
 using ops::ResultKind;
 
@@ -153,12 +152,15 @@ ops::Expectation Session::Impl::observed_form(const ops::Op& op, const std::arra
       break;
   }
   if (actual.value == 0) return Expectation::pointer_to(PtrExpr::null());
-  if (op.code == OpCode::memcpy && actual.value == args[0].sut) return Expectation::pointer_to(op.args[0].ptr);
-  if (op.code == OpCode::arena_alloc || op.code == OpCode::pool_alloc) {
+  const ops::Effect effect = op.info().effect;
+  // A copy returns its destination; an arena's or pool's allocation is
+  // written relative to the start of its owner's memory.
+  if (effect == ops::Effect::copy && actual.value == args[0].sut) return Expectation::pointer_to(op.args[0].ptr);
+  if (effect == ops::Effect::arena_bump || effect == ops::Effect::pool_take) {
     const PtrExpr& owner = op.args[0].ptr;
     const std::uint64_t header = slots_[static_cast<std::size_t>(owner.kind())][owner.index].sut;
     const std::uint64_t start =
-        header + (op.code == OpCode::arena_alloc ? layout::ARENA_HDR_SIZE : layout::POOL_HDR_SIZE);
+        header + (effect == ops::Effect::arena_bump ? layout::ARENA_HDR_SIZE : layout::POOL_HDR_SIZE);
     return Expectation::pointer_to(PtrExpr::handle(owner.kind(), owner.index, true, actual.value - start));
   }
   return Expectation::pointer_to(PtrExpr::absolute(actual.value));

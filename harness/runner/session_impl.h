@@ -17,6 +17,7 @@
 
 #include "model.h"
 #include "op.h"
+#include "op_calls.h"
 #include "os_environment.h"
 #include "page_map.h"
 #include "runner.h"
@@ -127,10 +128,7 @@ class Session::Impl {
   };
 
   // An operand as both sides receive it.
-  struct Operand {
-    std::uint64_t sut = 0;
-    model::Addr model;
-  };
+  using Operand = runner::Operand;  // op_calls.h
 
   // ---- session.cpp ----
   StepStatus step_control(const ops::Op& op);

@@ -12,7 +12,6 @@ namespace mf::runner {
 
 namespace {
 
-using ops::OpCode;
 
 std::string hex(std::uint64_t v) {
   char buf[24];
@@ -68,7 +67,7 @@ std::optional<Problem> Session::Impl::apply_effects(const ops::Op& op, const std
       slot.model = outcome.pointer;
       ObjRef ref;
       const model::BlockHandle model_block = outcome.new_block.value_or(0);
-      if (op.code == OpCode::mem_alloc) {
+      if (*kind == ops::HandleKind::block) {
         BlockObj block;
         block.addr = actual.value;
         block.size = args[0].sut;
@@ -78,7 +77,7 @@ std::optional<Problem> Session::Impl::apply_effects(const ops::Op& op, const std
         ref = {ObjKind::block, static_cast<std::uint32_t>(blocks_.size())};
         blocks_.push_back(block);
         fill(block.addr, block.size, block.seed, block.model);
-      } else if (op.code == OpCode::arena_create) {
+      } else if (*kind == ops::HandleKind::arena) {
         ArenaObj arena;
         arena.header = actual.value;
         arena.capacity = args[0].sut;
@@ -109,8 +108,8 @@ std::optional<Problem> Session::Impl::apply_effects(const ops::Op& op, const std
     slots.push_back(slot);
   }
 
-  switch (op.code) {
-    case OpCode::arena_alloc:
+  switch (op.info().effect) {
+    case ops::Effect::arena_bump:
       if (actual.value != 0) {
         ArenaObj& arena = arenas_[operand_object(ops::HandleKind::arena, op, args[0])];
         ArenaBlock block{actual.value - arena.start(), args[1].sut, seed, false};
@@ -118,10 +117,10 @@ std::optional<Problem> Session::Impl::apply_effects(const ops::Op& op, const std
         fill(actual.value, block.size, seed, outcome.pointer);
       }
       break;
-    case OpCode::arena_reset:
+    case ops::Effect::arena_reset:
       arenas_[operand_object(ops::HandleKind::arena, op, args[0])].blocks.clear();
       break;
-    case OpCode::pool_alloc:
+    case ops::Effect::pool_take:
       if (actual.value != 0) {
         const std::uint32_t index = operand_object(ops::HandleKind::pool, op, args[0]);
         PoolObj& pool = pools_[index];
@@ -136,23 +135,24 @@ std::optional<Problem> Session::Impl::apply_effects(const ops::Op& op, const std
         fill(actual.value, pool.obj_size, seed, outcome.pointer);
       }
       break;
-    case OpCode::pool_free: {
+    case ops::Effect::pool_return: {
       PoolObj& pool = pools_[operand_object(ops::HandleKind::pool, op, args[0])];
       const std::uint64_t k = (args[1].sut - pool.start()) / pool.obj_size;
       if (k < pool.seeds.size()) pool.seeds[k] = 0;
       if (k < pool.dirty.size()) pool.dirty[k] = 0;
       break;
     }
-    case OpCode::poke_i64:
-      mark_dirty(model_.canonical(args[0].model), 8);
+    case ops::Effect::write:
+      mark_dirty(model_.canonical(args[0].model), op.info().width);
       break;
-    case OpCode::poke_byte:
-      mark_dirty(model_.canonical(args[0].model), 1);
+    case ops::Effect::copy: {
+      const std::uint64_t length = args[op.info().arity - 1].sut;
+      if (length != 0) mark_dirty(model_.canonical(args[0].model), length);
       break;
-    case OpCode::memcpy:
-      if (args[2].sut != 0) mark_dirty(model_.canonical(args[0].model), args[2].sut);
-      break;
-    default:
+    }
+    case ops::Effect::none:
+    case ops::Effect::arena_read:
+    case ops::Effect::ends_handle:
       break;
   }
   if (outcome.freed_block) kill_model_block(*outcome.freed_block);

@@ -7,7 +7,7 @@
 #include <csignal>
 #include <cstdlib>
 
-#include "morph_abi.h"
+#include "op_calls.h"
 #include "sim_os.h"
 
 namespace mf::runner {
@@ -31,76 +31,6 @@ constexpr int kJumpFault = 2;
   g_armed = 0;
   g_exit_code = code;
   _longjmp(g_jump, kJumpExit);
-}
-
-template <typename T>
-std::uint64_t raw(T value) {
-  if constexpr (std::is_pointer_v<T>) {
-    return reinterpret_cast<std::uint64_t>(value);
-  } else {
-    return static_cast<std::uint64_t>(value);
-  }
-}
-
-template <typename T>
-T* as_ptr(std::uint64_t v) {
-  return reinterpret_cast<T*>(v);
-}
-
-std::uint64_t dispatch(ops::OpCode code, std::uint64_t a, std::uint64_t b, std::uint64_t c, bool checked) {
-  using ops::OpCode;
-  switch (code) {
-    case OpCode::arena_create:
-      return raw(arena_create(a));
-    case OpCode::arena_alloc:
-      return raw(arena_alloc(as_ptr<MfArenaHeader>(a), b));
-    case OpCode::arena_reset:
-      arena_reset(as_ptr<MfArenaHeader>(a));
-      return 0;
-    case OpCode::arena_usage:
-      return arena_get_usage(as_ptr<MfArenaHeader>(a));
-    case OpCode::arena_capacity:
-      return arena_get_capacity(as_ptr<MfArenaHeader>(a));
-    case OpCode::arena_destroy:
-      arena_destroy(as_ptr<MfArenaHeader>(a));
-      return 0;
-    case OpCode::pool_create:
-      return raw(pool_create(a, b));
-    case OpCode::pool_alloc:
-      return raw(pool_alloc(as_ptr<MfPoolHeader>(a)));
-    case OpCode::pool_free:
-      pool_free(as_ptr<MfPoolHeader>(a), as_ptr<void>(b));
-      return 0;
-    case OpCode::pool_destroy:
-      pool_destroy(as_ptr<MfPoolHeader>(a));
-      return 0;
-    case OpCode::mem_alloc:
-      return raw(checked ? __mf_mem_alloc(a) : mem_alloc(a));
-    case OpCode::mem_free:
-      if (checked) {
-        __mf_mem_free(as_ptr<void>(a), b);
-      } else {
-        mem_free(as_ptr<void>(a), b);
-      }
-      return 0;
-    case OpCode::load_i64:
-      return raw(__mf_load_i64(as_ptr<const void>(a)));
-    case OpCode::poke_i64:
-      __mf_poke_i64(as_ptr<void>(a), static_cast<std::int64_t>(b));
-      return 0;
-    case OpCode::load_byte:
-      return __mf_load_byte(as_ptr<const void>(a));
-    case OpCode::poke_byte:
-      __mf_poke_byte(as_ptr<void>(a), b);
-      return 0;
-    case OpCode::memcpy:
-      return raw(__mf_memcpy(as_ptr<void>(a), as_ptr<const void>(b), c));
-    case OpCode::os_fail:
-    case OpCode::clock_set:
-    case OpCode::clock_advance:
-      break;  // control ops never reach the SUT
-  }
-  std::abort();
 }
 
 void on_fault(int sig, siginfo_t* info, void*) {
@@ -130,7 +60,7 @@ SutOutcome call_sut(ops::OpCode code, std::uint64_t a, std::uint64_t b, std::uin
   const int jumped = _setjmp(g_jump);
   if (jumped == 0) {
     g_armed = 1;
-    out.value = dispatch(code, a, b, c, checked_alloc_entry);
+    out.value = call_sut_function(code, {a, b, c}, checked_alloc_entry);
     g_armed = 0;
     return out;
   }

@@ -14,35 +14,6 @@ using ops::ArgKind;
 using ops::HandleKind;
 using ops::OpCode;
 
-// How often each op comes up, relative to the others of its target.  Tuning
-// values: enough creations to have objects, mostly uses of them, a little
-// fault injection.
-unsigned base_weight(OpCode code) {
-  switch (code) {
-    case OpCode::arena_create: return 4;
-    case OpCode::arena_alloc: return 14;
-    case OpCode::arena_reset: return 2;
-    case OpCode::arena_usage: return 2;
-    case OpCode::arena_capacity: return 2;
-    case OpCode::arena_destroy: return 2;
-    case OpCode::pool_create: return 4;
-    case OpCode::pool_alloc: return 12;
-    case OpCode::pool_free: return 10;
-    case OpCode::pool_destroy: return 2;
-    case OpCode::mem_alloc: return 12;
-    case OpCode::mem_free: return 9;
-    case OpCode::load_i64: return 4;
-    case OpCode::poke_i64: return 4;
-    case OpCode::load_byte: return 3;
-    case OpCode::poke_byte: return 3;
-    case OpCode::memcpy: return 4;
-    case OpCode::os_fail: return 2;
-    case OpCode::clock_set: return 1;
-    case OpCode::clock_advance: return 1;
-  }
-  return 1;
-}
-
 // Whether the trace has something worth the op: a usable object of the
 // kind it works on, and for pool_free a pool with an object to free.
 bool has_subject(OpCode code, const TraceState& state) {
@@ -53,7 +24,7 @@ bool has_subject(OpCode code, const TraceState& state) {
       return !state.usable(HandleKind::block).empty();
     case ArgKind::pool: {
       const std::vector<std::uint32_t> pools = state.usable(HandleKind::pool);
-      if (code != OpCode::pool_free) return !pools.empty();
+      if (ops::info(code).effect != ops::Effect::pool_return) return !pools.empty();
       return std::any_of(pools.begin(), pools.end(),
                          [&](std::uint32_t p) { return !state.likely_live_slots(p).empty(); });
     }
@@ -63,7 +34,7 @@ bool has_subject(OpCode code, const TraceState& state) {
 }
 
 unsigned weight(OpCode code, const TraceState& state) {
-  const unsigned w = 4 * base_weight(code);
+  const unsigned w = 4 * ops::info(code).weight;  // the op table's weight
   // With nothing to use yet, creating something is what makes a trace go on,
   // and an op with nothing to work on would mostly just exit (which stays
   // possible, rarely).
@@ -73,13 +44,14 @@ unsigned weight(OpCode code, const TraceState& state) {
   return has_subject(code, state) ? w : 1;
 }
 
-std::uint64_t width_of(OpCode code) { return code == OpCode::load_i64 || code == OpCode::poke_i64 ? 8 : 1; }
+// The bytes a memory operand should have room for.
+std::uint64_t width_of(OpCode code) { return std::max<std::uint64_t>(ops::info(code).width, 1); }
 
 std::uint64_t draw_size_operand(const ops::Op& op, std::size_t i, const TraceState& state) {
-  switch (op.code) {
-    case OpCode::arena_create:
+  switch (op.info().size_role) {
+    case ops::SizeRole::arena_capacity:
       return draw_size(SizeUse::arena_capacity);
-    case OpCode::arena_alloc: {
+    case ops::SizeRole::arena_request: {
       const ops::PtrExpr& arena = op.args[0].ptr;
       if (!arena.is_handle() || state.guess(HandleKind::arena, arena.index).likely_null) {
         return draw_size(SizeUse::request);
@@ -87,16 +59,17 @@ std::uint64_t draw_size_operand(const ops::Op& op, std::size_t i, const TraceSta
       return draw_arena_request(state.handles().handle(HandleKind::arena, arena.index).size,
                                 state.guess(HandleKind::arena, arena.index).arena_used);
     }
-    case OpCode::pool_create:
+    case ops::SizeRole::pool_shape:
       return draw_size(i == 0 ? SizeUse::pool_object : SizeUse::pool_capacity);
-    case OpCode::memcpy: {
+    case ops::SizeRole::copy_length: {
       std::uint64_t room = std::min(room_after(state, op.args[0].ptr), room_after(state, op.args[1].ptr));
       if (!op.args[0].ptr.is_handle() || !op.args[1].ptr.is_handle()) room = 64;  // it exits or is skipped anyway
       return draw_copy_length(room);
     }
-    default:
+    case ops::SizeRole::request:
       return draw_size(SizeUse::request);
   }
+  return draw_size(SizeUse::request);
 }
 
 }  // namespace
@@ -141,7 +114,8 @@ ops::Op draw_op(OpCode code, const TraceState& state) {
         arg.ptr = draw_owner(state, HandleKind::pool);
         break;
       case ArgKind::ptr:
-        arg.ptr = code == OpCode::memcpy && i == 1 ? draw_memory_ptr_near(state, op.args[0].ptr)
+        // A copy's source is drawn near its destination, where overlaps are.
+        arg.ptr = info.effect == ops::Effect::copy && i == 1 ? draw_memory_ptr_near(state, op.args[0].ptr)
                                                    : draw_memory_ptr(state, width_of(code));
         break;
       case ArgKind::obj:

@@ -10,7 +10,6 @@ namespace mf::property {
 namespace {
 
 using ops::HandleKind;
-using ops::OpCode;
 
 constexpr std::uint64_t kMax = ~std::uint64_t{0};
 
@@ -19,12 +18,11 @@ constexpr std::uint64_t kHopeless = simos::kDefaultMemoryLimit;
 
 bool creation_hopeless(const ops::Op& op) {
   const std::uint64_t a = op.args[0].number;
-  switch (op.code) {
-    case OpCode::mem_alloc:
+  switch (op.info().result) {
+    case ops::ResultKind::new_block:
+    case ops::ResultKind::new_arena:
       return a == 0 || a >= kHopeless;
-    case OpCode::arena_create:
-      return a == 0 || a >= kHopeless;
-    case OpCode::pool_create: {
+    case ops::ResultKind::new_pool: {
       const std::uint64_t capacity = op.args[1].number;
       if (a < layout::POOL_MIN_OBJ || capacity == 0 || a > kMax - 7) return true;
       const std::uint64_t size = (a + 7) / 8 * 8;
@@ -69,23 +67,23 @@ void TraceState::guess_effects(const ops::Op& op) {
   if (!owner.is_handle() || !handles_.exists(owner.kind(), owner.index)) return;
   HandleGuess& g = guesses_[index(owner.kind())][owner.index];
   const ops::StaticHandle& h = handles_.handle(owner.kind(), owner.index);
-  switch (op.code) {
-    case OpCode::arena_alloc: {
+  switch (op.info().effect) {
+    case ops::Effect::arena_bump: {
       const std::uint64_t rounded = round8_or_zero(op.args[1].number);
       if (rounded != 0 && rounded <= h.size - std::min(h.size, g.arena_used)) g.arena_used += rounded;
       break;
     }
-    case OpCode::arena_reset:
+    case ops::Effect::arena_reset:
       g.arena_used = 0;
       break;
-    case OpCode::pool_alloc:
+    case ops::Effect::pool_take:
       if (!g.pool_free.empty()) {
         g.pool_free.pop_back();
       } else if (g.pool_bump < h.capacity) {
         ++g.pool_bump;
       }
       break;
-    case OpCode::pool_free: {
+    case ops::Effect::pool_return: {
       const ops::PtrExpr& obj = op.args[1].ptr;
       if (h.size == 0 || !obj.is_handle() || obj.kind() != HandleKind::pool || obj.index != owner.index || !obj.start ||
           obj.offset % h.size != 0) {

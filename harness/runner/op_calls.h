@@ -1,0 +1,43 @@
+// op_calls.h - the two calls behind every SUT op of the op table: the
+// assembly's function and the model's.  They are the table's own adapters,
+// written once per row in op_calls.cpp (a table built from MF_OP_LIST, so
+// an op without its calls does not compile).  The runner's SUT call, its
+// model call and the runner benchmark's bare calls all go through here;
+// nothing else lists the ops.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "model.h"
+#include "op_table.h"
+
+namespace mf::simos {
+class OsRules;
+}
+
+namespace mf::runner {
+
+// An operand as both sides take it: the raw 64-bit value the SUT gets, and
+// the model's view of it (a number's model form is the number itself).
+struct Operand {
+  std::uint64_t sut = 0;
+  model::Addr model;
+};
+using Operands = std::array<Operand, ops::kMaxArgs>;
+using RawArgs = std::array<std::uint64_t, ops::kMaxArgs>;
+
+// Calls the SUT function of a SUT op with raw arguments and returns rax (0
+// for a void function).  checked_alloc_entry picks __mf_mem_alloc /
+// __mf_mem_free for mem_alloc / mem_free (the builtins target's entry points).
+std::uint64_t call_sut_function(ops::OpCode code, const RawArgs& args, bool checked_alloc_entry);
+
+// The model's answer to the same op.  A control op has neither call (it
+// changes the environment, ops::OpInfo::control); calling one is a logic error.
+model::Outcome call_model_function(model::Model& model, ops::OpCode code, const Operands& args);
+
+// A control op (fault injection, the clock) applied to the simulated OS's
+// rules and to the model's view of the OS alike.
+void apply_control_op(simos::OsRules& rules, model::OsModel& os, ops::OpCode code, const RawArgs& args);
+
+}  // namespace mf::runner
