@@ -121,14 +121,53 @@ Trace builtins_trace() {
 
 class BareRun {
  public:
-  explicit BareRun(Target target) : checked_(ops::uses_checked_alloc_entry(target)) {}
+  // The trace's calls, looked up in the op table's adapters (op_calls.h)
+  // once, here: run() then does what the runner's SUT call does, without the
+  // model, the checks or the exit catching.
+  explicit BareRun(const Trace& trace) : checked_(ops::uses_checked_alloc_entry(trace.target)) {
+    for (const ops::Op& op : trace.ops) {
+      const ops::OpInfo& info = op.info();
+      if (info.control) continue;  // the bench traces hold none
+      Step step{mf::runner::sut_function(op.code), {}, {}, 0, -1};
+      for (std::size_t i = 0; i < info.arity; ++i) {
+        if (ops::syntax_of(info.args[i]) == ops::SyntaxClass::number) {
+          step.args[i] = op.args[i].number;  // fixed: set once
+        } else {
+          step.pointers[step.pointer_count++] = {static_cast<std::uint8_t>(i), op.args[i].ptr};
+        }
+      }
+      if (const std::optional<ops::HandleKind> kind = ops::created_kind(op.code)) {
+        step.creates = static_cast<int>(*kind);
+      }
+      steps_.push_back(step);
+    }
+  }
 
-  void run(const Trace& trace) {
+  void run() {
     for (auto& h : handles_) h.clear();
-    for (const ops::Op& op : trace.ops) benchmark::DoNotOptimize(call(op));
+    for (Step& step : steps_) {
+      for (std::size_t k = 0; k < step.pointer_count; ++k) {
+        step.args[step.pointers[k].index] = resolve(step.pointers[k].ptr);
+      }
+      const std::uint64_t result = step.call(step.args, checked_);
+      if (step.creates >= 0) handles_[static_cast<std::size_t>(step.creates)].push_back(result);
+      benchmark::DoNotOptimize(result);
+    }
   }
 
  private:
+  struct PointerArg {
+    std::uint8_t index;
+    PtrExpr ptr;  // resolved against the handles of the current run
+  };
+  struct Step {
+    mf::runner::SutFunction call;
+    mf::runner::RawArgs args;  // the numbers, and the pointers of the last run
+    std::array<PointerArg, ops::kMaxArgs> pointers;
+    std::uint8_t pointer_count;
+    int creates;  // the HandleKind it creates, or -1
+  };
+
   std::uint64_t resolve(const PtrExpr& p) const {
     if (p.base == PtrExpr::Base::null) return 0;
     if (p.base == PtrExpr::Base::abs) return p.offset;
@@ -136,23 +175,9 @@ class BareRun {
     if (p.start) base += p.kind() == ops::HandleKind::arena ? mf::layout::ARENA_HDR_SIZE : mf::layout::POOL_HDR_SIZE;
     return base + p.offset;
   }
-  // The op's SUT call from the op table's adapters (op_calls.h), as the
-  // runner makes it, without the model, the checks or the exit catching.
-  std::uint64_t call(const ops::Op& op) {
-    const ops::OpInfo& info = op.info();
-    if (info.control) return 0;  // the bench traces hold none
-    mf::runner::RawArgs args{};
-    for (std::size_t i = 0; i < info.arity; ++i) {
-      args[i] = ops::syntax_of(info.args[i]) == ops::SyntaxClass::number ? op.args[i].number : resolve(op.args[i].ptr);
-    }
-    const std::uint64_t result = mf::runner::call_sut_function(op.code, args, checked_);
-    if (const std::optional<ops::HandleKind> kind = ops::created_kind(op.code)) {
-      handles_[static_cast<std::size_t>(*kind)].push_back(result);
-    }
-    return result;
-  }
 
   bool checked_;
+  std::vector<Step> steps_;
   std::array<std::vector<std::uint64_t>, ops::kHandleKinds> handles_;
 };
 
@@ -196,8 +221,8 @@ void bare(benchmark::State& state, const Trace& trace) {
   mf::simos::OsEnvironment* os = mf::simos::os_environment(mf::simos::OsMode::simulated);
   mf::simos::select_os_mode(mf::simos::OsMode::simulated);
   os->begin_run(mf::simos::kDefaultMemoryLimit);
-  BareRun run(trace.target);
-  for (auto _ : state) run.run(trace);
+  BareRun run(trace);
+  for (auto _ : state) run.run();
   os->end_run();
   report_ops(state, trace.ops.size());
 }

@@ -1,15 +1,11 @@
 #include "addr.h"
 
 #include <cstdio>
+#include "hex_text.h"
 
 namespace mf::model {
 
 namespace {
-std::string hex(std::uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 }  // namespace
 
 std::string to_string(const Addr& addr) {

@@ -1,16 +1,12 @@
 #include <cstdio>
 
 #include "text_format.h"
+#include "hex_text.h"
 
 namespace mf::ops {
 
 namespace {
 
-std::string hex(std::uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 std::string format_arg(ArgKind kind, const Arg& arg) {
   switch (syntax_of(kind)) {

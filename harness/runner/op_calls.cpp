@@ -24,7 +24,6 @@ T* as(std::uint64_t v) {
   return reinterpret_cast<T*>(v);
 }
 
-using SutFunction = std::uint64_t (*)(const RawArgs&, bool checked);
 using ModelFunction = model::Outcome (*)(model::Model&, const Operands&);
 using ControlFunction = void (*)(simos::OsRules&, model::OsModel&, const RawArgs&);
 
@@ -217,6 +216,8 @@ static_assert(calls_match_rows(), "every SUT op has its SUT and model calls, eve
 std::uint64_t call_sut_function(ops::OpCode code, const RawArgs& args, bool checked_alloc_entry) {
   return kCalls[static_cast<std::size_t>(code)].sut(args, checked_alloc_entry);
 }
+
+SutFunction sut_function(ops::OpCode code) { return kCalls[static_cast<std::size_t>(code)].sut; }
 
 model::Outcome call_model_function(model::Model& model, ops::OpCode code, const Operands& args) {
   const ModelFunction call = kCalls[static_cast<std::size_t>(code)].model;

@@ -32,6 +32,11 @@ using RawArgs = std::array<std::uint64_t, ops::kMaxArgs>;
 // __mf_mem_free for mem_alloc / mem_free (the builtins target's entry points).
 std::uint64_t call_sut_function(ops::OpCode code, const RawArgs& args, bool checked_alloc_entry);
 
+// The same call as a function pointer (null for a control op), for a caller
+// that looks it up once per op of a trace rather than once per call.
+using SutFunction = std::uint64_t (*)(const RawArgs& args, bool checked_alloc_entry);
+SutFunction sut_function(ops::OpCode code);
+
 // The model's answer to the same op.  A control op has neither call (it
 // changes the environment, ops::OpInfo::control); calling one is a logic error.
 model::Outcome call_model_function(model::Model& model, ops::OpCode code, const Operands& args);

@@ -6,6 +6,7 @@
 
 #include "morph_abi.h"
 #include "session_impl.h"
+#include "hex_text.h"
 
 namespace mf::runner {
 
@@ -13,11 +14,6 @@ namespace {
 
 using namespace mf::layout;
 
-std::string hex(std::uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 const std::uint64_t* quads_at(std::uint64_t addr) { return reinterpret_cast<const std::uint64_t*>(addr); }
 

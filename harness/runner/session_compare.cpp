@@ -7,6 +7,7 @@
 #include "morph_abi.h"
 #include "session_impl.h"
 #include "text_format.h"
+#include "hex_text.h"
 
 namespace mf::runner {
 
@@ -16,11 +17,6 @@ using ops::Expectation;
 using ops::PtrExpr;
 using ops::ResultKind;
 
-std::string hex(std::uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 std::string describe(const SutOutcome& outcome, std::string_view captured) {
   switch (outcome.kind) {

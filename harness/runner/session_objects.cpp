@@ -7,17 +7,13 @@
 #include "morph_abi.h"
 #include "pattern.h"
 #include "session_impl.h"
+#include "hex_text.h"
 
 namespace mf::runner {
 
 namespace {
 
 
-std::string hex(std::uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 std::uint8_t* bytes_at(std::uint64_t addr) { return reinterpret_cast<std::uint8_t*>(addr); }
 

@@ -6,6 +6,7 @@
 
 #include "morph_abi.h"
 #include "session_impl.h"
+#include "hex_text.h"
 
 namespace mf::runner {
 
@@ -15,11 +16,6 @@ using namespace mf::layout;
 
 constexpr std::size_t kMaxPagesShown = 32;
 
-std::string hex(std::uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 }  // namespace
 

@@ -8,16 +8,12 @@
 #include <cstring>
 
 #include "sut_state.h"
+#include "hex_text.h"
 
 namespace mf::simos {
 
 namespace {
 
-std::string hex(std::uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 }  // namespace
 
