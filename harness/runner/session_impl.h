@@ -25,7 +25,7 @@
 
 namespace mf::runner {
 
-// Native mode's child reports progress through this (native_runner.cpp); it
+// Native mode's child reports progress through this (forked_runner.cpp); it
 // is absent in simulated mode.
 class ChildChannel {
  public:

@@ -1,12 +1,11 @@
 // spec_registry.cpp
 #include "spec_registry.h"
 
+#include "code_proofs.h"
+
 namespace mf::proof {
 
-std::vector<std::string> spec_names() {
-  return {"arena_create", "arena_alloc", "arena_reset", "arena_get_usage", "arena_get_capacity",
-          "pool_create",  "pool_alloc",  "pool_free",   "mem_alloc", "new_slab"};
-}
+std::vector<std::string> spec_names() { return {MF_CODE_PROOF_NAMES}; }  // specs/code_proofs.list
 
 std::unique_ptr<FunctionSpec> make_spec(const std::string& name) {
   if (auto spec = make_arena_spec(name)) return spec;
