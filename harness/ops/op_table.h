@@ -97,6 +97,7 @@ constexpr TargetMask mask_of(Target target) { return static_cast<TargetMask>(1u 
 //   size_role:    what its size operands mean, for the generators (SizeRole)
 //   panic_names: the function names the SUT's exit message may give for this
 //                op, '|'-separated (a destroy exits through mem_free's check)
+//   arg kinds:   none to three (an op without operands ends its row there)
 #define MF_TGT(t) mask_of(Target::t)
 #define MF_OP_LIST(X)                                                                                                                                 \
   X(arena_create, MF_TGT(arena), new_arena, false, 4, none, 0, arena_capacity, "arena_create", ArgKind::size)                                         \
@@ -173,7 +174,7 @@ constexpr OpInfo make_info(OpCode code, std::string_view name, TargetMask target
 inline constexpr std::array<OpInfo, kOpCount> kOpTable = {
 #define MF_OP_INFO(name, targets, result, control, weight, effect, width, size_role, panic_names, ...)    \
   detail::make_info(OpCode::name, #name, targets, ResultKind::result, control, weight, Effect::effect, width, \
-                    SizeRole::size_role, panic_names, __VA_ARGS__),
+                    SizeRole::size_role, panic_names __VA_OPT__(, ) __VA_ARGS__),
     MF_OP_LIST(MF_OP_INFO)
 #undef MF_OP_INFO
 };
