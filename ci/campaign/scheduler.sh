@@ -14,7 +14,6 @@
 
 declare -a schedule_queue=()
 declare -A schedule_running=()  # pid -> "target engine instance end dir"
-declare -a schedule_all_pids=()
 
 schedule_build_queue() {
   local t e n i per_core
@@ -57,7 +56,6 @@ schedule_launch() {
   local pid=$!
   set +m
   schedule_running[$pid]="$t $e $i $((SECONDS + seconds)) $dir"
-  schedule_all_pids+=("$pid")
   printf '%s\t%s\t%s\t%s\tstarted\n' "$t" "$e" "$i" "$seconds" >>"$out/state/schedule.tsv"
 }
 

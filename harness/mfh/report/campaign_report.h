@@ -19,6 +19,20 @@ struct ReportInput {
   std::string source_root;                     // where asm/*.s are, for locations
 };
 
+// A table both report.md and report.html show: made once, rendered twice.
+struct TableCell {
+  std::string text;
+  std::string link;  // a relative path, or empty
+};
+struct Table {
+  std::vector<std::string> header;
+  std::vector<bool> right_aligned;  // per column
+  std::vector<std::vector<TableCell>> rows;
+};
+Table engine_table(const ReportInput& in);    // per target and engine: workers, execs, exec/s, seconds
+Table corpus_table(const ReportInput& in);    // per target: corpus and assembly coverage before and after
+Table findings_table(const ReportInput& in);  // per target: findings by status
+
 std::string markdown_report(const ReportInput& in);                 // report.md
 std::string json_report(const ReportInput& in);                     // report.json
 std::string sarif_report(const ReportInput& in);                    // findings.sarif

@@ -60,41 +60,18 @@ std::string coverage_plot_svg(const TargetFigures& t, std::uint64_t budget_secon
 
 namespace {
 
-// The markdown tables as HTML: each "| a | b |" line a row.
-std::string table_from_markdown(const std::string& md, const std::string& heading) {
-  const std::size_t start = md.find("## " + heading);
-  if (start == std::string::npos) return "";
-  std::string html = "<table>\n";
-  std::size_t pos = md.find('\n', start) + 1;
-  bool header = true;
-  while (pos < md.size()) {
-    std::size_t end = md.find('\n', pos);
-    if (end == std::string::npos) end = md.size();
-    const std::string line = md.substr(pos, end - pos);
-    pos = end + 1;
-    if (line.empty() && html.size() > 9) break;
-    if (!line.starts_with("|")) continue;
-    if (line.starts_with("|---")) continue;
+std::string html_table(const Table& table) {
+  std::string html = "<table>\n<tr>";
+  for (const std::string& h : table.header) html += "<th>" + html_escape(h) + "</th>";
+  html += "</tr>\n";
+  for (const auto& row : table.rows) {
     html += "<tr>";
-    std::size_t cell = 1;
-    while (cell < line.size()) {
-      const std::size_t bar = line.find('|', cell);
-      if (bar == std::string::npos) break;
-      std::string text = line.substr(cell, bar - cell);
-      text.erase(0, text.find_first_not_of(' '));
-      text.erase(text.find_last_not_of(' ') + 1);
-      std::string content = html_escape(text);
-      // [label](link) -> a link
-      if (text.starts_with("[") && text.ends_with(")")) {
-        const std::size_t mid = text.find("](");
-        content = "<a href=\"" + html_escape(text.substr(mid + 2, text.size() - mid - 3)) + "\">" +
-                  html_escape(text.substr(1, mid - 1)) + "</a>";
-      }
-      html += (header ? "<th>" : "<td>") + content + (header ? "</th>" : "</td>");
-      cell = bar + 1;
+    for (const TableCell& c : row) {
+      html += "<td>" + (c.link.empty() ? html_escape(c.text)
+                                       : "<a href=\"" + html_escape(c.link) + "\">" + html_escape(c.text) + "</a>") +
+              "</td>";
     }
     html += "</tr>\n";
-    header = false;
   }
   return html + "</table>\n";
 }
@@ -103,7 +80,6 @@ std::string table_from_markdown(const std::string& md, const std::string& headin
 
 std::string html_report(const ReportInput& in) {
   const CampaignState& s = in.state;
-  const std::string md = markdown_report(in);
   std::string h = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Morph campaign " +
                   html_escape(s.info_or("started", "")) +
                   "</title>\n<style>body{font-family:sans-serif;max-width:70em;margin:2em auto}"
@@ -118,13 +94,13 @@ std::string html_report(const ReportInput& in) {
   h += "<li>commit " + html_escape(s.info_or("commit", "?")) + "</li>";
   h += "<li>machine-readable: <a href=\"report.json\">report.json</a>, <a href=\"findings.sarif\">findings.sarif</a>; "
        "<a href=\"report.md\">report.md</a></li></ul>\n";
-  h += "<h2>Engines</h2>\n" + table_from_markdown(md, "Engines");
-  h += "<h2>Corpus and assembly branch coverage</h2>\n" + table_from_markdown(md, "Corpus and assembly branch coverage");
+  h += "<h2>Engines</h2>\n" + html_table(engine_table(in));
+  h += "<h2>Corpus and assembly branch coverage</h2>\n" + html_table(corpus_table(in));
   for (const TargetFigures& t : in.targets)
     h += "<figure><img src=\"plots/" + html_escape(t.target) + ".svg\" alt=\"" + html_escape(t.target) +
          " coverage over time\"><figcaption><a href=\"coverage/" + html_escape(t.target) +
          ".html\">annotated assembly listing of the merged corpus</a></figcaption></figure>\n";
-  h += "<h2>Findings</h2>\n" + table_from_markdown(md, "Findings");
+  h += "<h2>Findings</h2>\n" + html_table(findings_table(in));
   if (in.findings.empty()) h += "<p>No new finding.</p>\n";
   for (const FindingDetail& f : in.findings) {
     h += "<h3 class=\"new\">" + html_escape(f.row.signature) + "</h3>\n<p>" + std::to_string(f.row.inputs) +

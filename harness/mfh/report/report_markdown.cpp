@@ -24,7 +24,62 @@ std::string count_of(const TargetFigures& t, const std::string& status) {
   return std::to_string(it == t.findings_by_status.end() ? 0 : it->second);
 }
 
+std::string markdown_table(const Table& table) {
+  std::string md = "|";
+  for (const std::string& h : table.header) md += " " + h + " |";
+  md += "\n|";
+  for (const bool right : table.right_aligned) md += right ? "---:|" : "---|";
+  md += "\n";
+  for (const auto& row : table.rows) {
+    md += "|";
+    for (const TableCell& c : row) md += " " + (c.link.empty() ? c.text : "[" + c.text + "](" + c.link + ")") + " |";
+    md += "\n";
+  }
+  return md;
+}
+
 }  // namespace
+
+Table engine_table(const ReportInput& in) {
+  Table t{{"target", "engine", "workers", "execs", "exec/s", "seconds"}, {false, false, true, true, true, true}, {}};
+  for (const TargetFigures& target : in.targets)
+    for (const EngineFigures& e : target.engines)
+      t.rows.push_back({{target.target, ""},
+                        {e.engine, ""},
+                        {std::to_string(e.workers), ""},
+                        {std::to_string(e.execs), ""},
+                        {rate(e.execs_per_second()), ""},
+                        {std::to_string(e.seconds), ""}});
+  return t;
+}
+
+Table corpus_table(const ReportInput& in) {
+  Table t{{"target", "inputs before", "inputs after merge", "merge", "asm branch directions before", "after merge", "plot",
+           "listing"},
+          {false, true, true, false, false, false, false, false},
+          {}};
+  for (const TargetFigures& target : in.targets)
+    t.rows.push_back({{target.target, ""},
+                      {target.before ? std::to_string(target.before->inputs) : "?", ""},
+                      {target.after ? std::to_string(target.after->inputs) : "?", ""},
+                      {target.after ? target.after->merge : "not run", ""},
+                      {coverage_text(target.coverage_before), ""},
+                      {coverage_text(target.coverage_after), ""},
+                      {"svg", "plots/" + target.target + ".svg"},
+                      {"html", "coverage/" + target.target + ".html"}});
+  return t;
+}
+
+Table findings_table(const ReportInput& in) {
+  Table t{{"target", "new", "known", "do not reproduce", "untriaged"}, {false, true, true, true, true}, {}};
+  for (const TargetFigures& target : in.targets)
+    t.rows.push_back({{target.target, ""},
+                      {count_of(target, "new"), ""},
+                      {count_of(target, "known"), ""},
+                      {count_of(target, "does-not-reproduce"), ""},
+                      {count_of(target, "untriaged"), ""}});
+  return t;
+}
 
 std::string percent(std::uint64_t part, std::uint64_t whole) {
   if (whole == 0) return "-";
@@ -43,26 +98,9 @@ std::string markdown_report(const ReportInput& in) {
         s.info_or("engines", "?") + "\n";
   md += "- kept corpus: " + s.info_or("corpus_dir", "?") + "\n\n";
 
-  md += "## Engines\n\n| target | engine | workers | execs | exec/s | seconds |\n|---|---|---:|---:|---:|---:|\n";
-  for (const TargetFigures& t : in.targets)
-    for (const EngineFigures& e : t.engines)
-      md += "| " + t.target + " | " + e.engine + " | " + std::to_string(e.workers) + " | " + std::to_string(e.execs) +
-            " | " + rate(e.execs_per_second()) + " | " + std::to_string(e.seconds) + " |\n";
-
-  md += "\n## Corpus and assembly branch coverage\n\n"
-        "| target | inputs before | inputs after merge | merge | asm branch directions before | after merge | "
-        "plot | listing |\n|---|---:|---:|---|---|---|---|---|\n";
-  for (const TargetFigures& t : in.targets) {
-    md += "| " + t.target + " | " + (t.before ? std::to_string(t.before->inputs) : "?") + " | " +
-          (t.after ? std::to_string(t.after->inputs) : "?") + " | " + (t.after ? t.after->merge : "not run") + " | " +
-          coverage_text(t.coverage_before) + " | " + coverage_text(t.coverage_after) + " | [svg](plots/" + t.target +
-          ".svg) | [html](coverage/" + t.target + ".html) |\n";
-  }
-
-  md += "\n## Findings\n\n| target | new | known | do not reproduce | untriaged |\n|---|---:|---:|---:|---:|\n";
-  for (const TargetFigures& t : in.targets)
-    md += "| " + t.target + " | " + count_of(t, "new") + " | " + count_of(t, "known") + " | " +
-          count_of(t, "does-not-reproduce") + " | " + count_of(t, "untriaged") + " |\n";
+  md += "## Engines\n\n" + markdown_table(engine_table(in));
+  md += "\n## Corpus and assembly branch coverage\n\n" + markdown_table(corpus_table(in));
+  md += "\n## Findings\n\n" + markdown_table(findings_table(in));
   md += "\n";
   if (in.findings.empty()) md += "No new finding.\n";
   for (const FindingDetail& f : in.findings) {
