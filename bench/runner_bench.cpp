@@ -220,7 +220,7 @@ void bare(benchmark::State& state, const Trace& trace) {
   // The SUT's system calls go to the simulated OS, as in the runner's runs.
   mf::simos::OsEnvironment* os = mf::simos::os_environment(mf::simos::OsMode::simulated);
   mf::simos::select_os_mode(mf::simos::OsMode::simulated);
-  os->begin_run(mf::simos::kDefaultMemoryLimit);
+  os->begin_run(mf::model::kDefaultMemoryLimit);
   BareRun run(trace);
   for (auto _ : state) run.run();
   os->end_run();

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "checked_math.h"
+#include "request_sizes.h"
 #include "layout.h"
 
 namespace mf::model {
@@ -10,9 +11,9 @@ namespace mf::model {
 using namespace mf::layout;
 
 Outcome ArenaModel::create(std::uint64_t size) {
-  if (size == 0) return Outcome::null_ptr();
-  if (size > kU64Max - ARENA_HDR_SIZE) return Outcome::null_ptr();  // 32 + size overflows
-  Outcome out = pages_.mem_alloc(ARENA_HDR_SIZE + size);
+  std::optional<std::uint64_t> request = arena_create_request(size);
+  if (!request) return Outcome::null_ptr();
+  Outcome out = pages_.mem_alloc(*request);
   if (out.pointer.is_null()) return out;  // mem_alloc refused: nothing changed
 
   ArenaRecord arena;
@@ -53,8 +54,7 @@ Outcome ArenaModel::alloc(Addr arena, std::uint64_t n) {
   std::optional<ArenaHandle> h = resolve(arena, failure);
   if (!h) return failure;
   ArenaRecord& a = arenas_[*h];
-  if (n == 0) return Outcome::null_ptr();
-  std::optional<std::uint64_t> rounded = round_up(n, ARENA_ALIGN);
+  std::optional<std::uint64_t> rounded = arena_alloc_size(n);
   if (!rounded) return Outcome::null_ptr();
   if (*rounded > a.capacity - a.used) return Outcome::null_ptr();
   Addr result = Addr::page(a.page, a.header_offset + ARENA_HDR_SIZE + a.used);

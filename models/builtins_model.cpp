@@ -145,7 +145,7 @@ Outcome BuiltinsModel::memcpy(Addr dst, Addr src, std::uint64_t n) {
 
 Outcome BuiltinsModel::init() {
   if (initialised_) return Outcome::value(0);
-  if (!os_.mmap(ALTSTACK_SIZE)) return Outcome::value(static_cast<std::uint64_t>(-OsModel::kEnomem));
+  if (!os_.mmap(ALTSTACK_SIZE)) return Outcome::value(static_cast<std::uint64_t>(-kEnomem));
   initialised_ = true;
   return Outcome::value(0);
 }

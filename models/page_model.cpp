@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "checked_math.h"
+#include "request_sizes.h"
 #include "layout.h"
 #include "size_class.h"
 
@@ -34,7 +35,7 @@ std::optional<PageHandle> PageModel::map_page(std::uint64_t size) {
 }
 
 Outcome PageModel::alloc_large(std::uint64_t n) {
-  std::optional<PageHandle> mapped = map_page(large_page_size(n));
+  std::optional<PageHandle> mapped = map_page(mem_new_page_size(n));
   if (!mapped) return Outcome::null_ptr();
   PageRecord& page = pages_[*mapped];
   page.large = true;
@@ -78,7 +79,7 @@ Outcome PageModel::alloc_small(std::uint64_t n, std::uint64_t class_index,
 
   Outcome out;
   if (!chosen) {
-    chosen = map_page(SLAB_SIZE);
+    chosen = map_page(mem_new_page_size(n));
     if (!chosen) return Outcome::null_ptr();  // nothing changed
     PageRecord& slab = pages_[*chosen];
     slab.block_size = block_size;

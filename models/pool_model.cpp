@@ -1,33 +1,17 @@
 #include "pool_model.h"
 
 #include "checked_math.h"
+#include "request_sizes.h"
 #include "layout.h"
 
 namespace mf::model {
 
 using namespace mf::layout;
 
-namespace {
-
-// total = 48 + obj_size * capacity + 8 * ceil(capacity / 64), or nullopt on
-// any overflow.
-std::optional<std::uint64_t> pool_total_size(std::uint64_t obj_size, std::uint64_t capacity) {
-  std::optional<std::uint64_t> objects = checked_mul(obj_size, capacity);
-  std::optional<std::uint64_t> bitmap = checked_mul(8, ceil_div(capacity, 64));
-  if (!objects || !bitmap) return std::nullopt;
-  std::optional<std::uint64_t> sum = checked_add(POOL_HDR_SIZE, *objects);
-  if (!sum) return std::nullopt;
-  return checked_add(*sum, *bitmap);
-}
-
-}  // namespace
-
 Outcome PoolModel::create(std::uint64_t obj_size, std::uint64_t capacity) {
-  if (obj_size < POOL_MIN_OBJ || capacity == 0) return Outcome::null_ptr();
-  std::optional<std::uint64_t> rounded = round_up(obj_size, POOL_ALIGN);
-  if (!rounded) return Outcome::null_ptr();
-  std::optional<std::uint64_t> total = pool_total_size(*rounded, capacity);
+  std::optional<std::uint64_t> total = pool_create_request(obj_size, capacity);
   if (!total) return Outcome::null_ptr();
+  const std::optional<std::uint64_t> rounded = pool_object_size(obj_size);  // exists, as the total does
   Outcome out = pages_.mem_alloc(*total);
   if (out.pointer.is_null()) return out;  // mem_alloc refused: nothing changed
 
@@ -213,7 +197,7 @@ std::vector<std::string> PoolModel::check_invariants() const {
     if (p.obj_size < POOL_MIN_OBJ || p.obj_size % POOL_ALIGN != 0)
       bad.push_back(name + ": obj_size is not a multiple of 8 of at least 8");
     if (p.capacity == 0) bad.push_back(name + ": capacity is 0");
-    if (pool_total_size(p.obj_size, p.capacity) != p.total) bad.push_back(name + ": total is not 48 + size * cap + bitmap");
+    if (pool_create_request(p.obj_size, p.capacity) != p.total) bad.push_back(name + ": total is not 48 + size * cap + bitmap");
     if (p.bump > p.capacity) bad.push_back(name + ": current is beyond end");
     if (p.free_list.size() != p.free_slots.size()) bad.push_back(name + ": a slot is on the free list twice");
     for (std::uint64_t slot : p.free_list) {

@@ -2,44 +2,44 @@
 
 #include <algorithm>
 
+#include "request_sizes.h"
+
 namespace mf::ops {
 
 namespace {
 
 constexpr HandleKind kPointerOrder[] = {HandleKind::block, HandleKind::arena, HandleKind::pool};
 
-std::uint64_t round8_saturating(std::uint64_t n) { return n > ~std::uint64_t{0} - 7 ? ~std::uint64_t{0} : (n + 7) / 8 * 8; }
-
-// Beyond this every creation returns 0 whatever the environment
-// (MEM_MAX_REQUEST of docs/spec.md; arenas and pools are built on mem_alloc).
-constexpr std::uint64_t kMaxRequest = std::uint64_t{1} << 40;
-
 // Whether the contract lets this creation succeed at all.  Creations it
 // rejects outright still number a handle, but never a live one: picking it
 // would only ever pass NULL.
 bool can_succeed(const Op& op) {
-  const std::uint64_t a = op.args[0].number;
-  switch (op.code) {
-    case OpCode::arena_create:
-      return a != 0 && a <= kMaxRequest - 32;
-    case OpCode::pool_create: {
-      const std::uint64_t size = round8_saturating(a);
-      const std::uint64_t cap = op.args[1].number;
-      if (a < 8 || cap == 0 || size > kMaxRequest || cap > kMaxRequest / size) return false;
-      return 48 + size * cap + 8 * ((cap + 63) / 64) <= kMaxRequest;
-    }
-    default:
-      return a != 0 && a <= kMaxRequest;
-  }
+  const std::optional<std::uint64_t> request = creation_request(op);
+  return request && model::mem_request_in_range(*request);
 }
 
 }  // namespace
 
+std::optional<std::uint64_t> creation_request(const Op& op) {
+  const std::uint64_t a = op.args[0].number;
+  switch (op.info().result) {
+    case ResultKind::new_block:
+      return a;
+    case ResultKind::new_arena:
+      return model::arena_create_request(a);
+    case ResultKind::new_pool:
+      return model::pool_create_request(a, op.args[1].number);
+    default:
+      return std::nullopt;
+  }
+}
+
 void StaticHandles::apply(const Op& op) {
   if (std::optional<HandleKind> kind = created_kind(op.code)) {
     StaticHandle h;
-    if (op.code == OpCode::pool_create) {
-      h.size = round8_saturating(op.args[0].number);
+    if (*kind == HandleKind::pool) {
+      // Saturated when the rounding overflows: no slot of it exists.
+      h.size = model::pool_object_size(op.args[0].number).value_or(~std::uint64_t{0});
       h.capacity = op.args[1].number;
     } else {
       h.size = op.args[0].number;

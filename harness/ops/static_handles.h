@@ -4,7 +4,8 @@
 //
 // A handle is alive from its creating op until an op that frees it exactly
 // (arena_destroy a<i>, pool_destroy p<i>, mem_free <handle> ...).  A creation
-// the contract rejects whatever happens (a size of 0, a request above 2^40)
+// the contract rejects whatever happens (a size of 0, a request above 2^40:
+// the contract's own arithmetic decides, models/contract/request_sizes.h)
 // makes no live handle; one that fails only at run time (the OS refuses)
 // does, and its null handle is still a valid operand.
 #pragma once
@@ -23,6 +24,11 @@ struct StaticHandle {
   std::uint64_t capacity = 0;  // p: the slot count
   bool live = true;
 };
+
+// The mem_alloc request behind a creating op (mem_alloc, arena_create,
+// pool_create), as the contract computes it; nullopt for any other op and
+// for a creation that returns 0 before asking (a size of 0, an overflow).
+std::optional<std::uint64_t> creation_request(const Op& op);
 
 class StaticHandles {
  public:

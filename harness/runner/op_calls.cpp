@@ -25,12 +25,12 @@ T* as(std::uint64_t v) {
 }
 
 using ModelFunction = model::Outcome (*)(model::Model&, const Operands&);
-using ControlFunction = void (*)(simos::OsRules&, model::OsModel&, const RawArgs&);
+using ControlFunction = void (*)(model::OsRules&, const RawArgs&);
 
 // One namespace per row, named after it, holding its calls: `sut` and
 // `model` for a SUT op (numbers go to the model as they are, .sut; pointers
 // in the model's form, .model), `control` for a control op, which changes
-// the simulated OS and the model's view of it alike.  What a row does not
+// one OsRules (apply_control_op calls it on the OS's and on the model's).  What a row does not
 // define it takes from no_call: null.
 namespace no_call {
 inline constexpr std::nullptr_t sut = nullptr;
@@ -150,39 +150,29 @@ std::uint64_t sut(const RawArgs& a, bool) { return raw(::__mf_memcpy(as<void>(a[
 Outcome model(Model& m, const Operands& a) { return m.memcpy(a[0].model, a[1].model, a[2].sut); }
 }  // namespace memcpy_op
 
-// The clock is a 64-bit register that wraps, like the kernel's time_t
-// would: clock_advance adds in unsigned arithmetic, where wrapping is defined.
-template <typename Environment>
-void advance_clock(Environment& env, std::uint64_t seconds) {
-  env.set_time(static_cast<std::int64_t>(static_cast<std::uint64_t>(env.time()) + seconds));
-}
-
 namespace os_fail_op {
 using namespace no_call;
-void control(simos::OsRules& rules, model::OsModel& os, const RawArgs& a) {
+void control(model::OsRules& rules, const RawArgs& a) {
   if (static_cast<ops::OsCall>(a[0]) == ops::OsCall::mmap) {
     rules.fail_mmap(a[1]);
-    os.fail_mmap(a[1]);
   } else {
     rules.fail_munmap(a[1]);
-    os.fail_munmap(a[1]);
   }
 }
 }  // namespace os_fail_op
 
 namespace clock_set_op {
 using namespace no_call;
-void control(simos::OsRules& rules, model::OsModel& os, const RawArgs& a) {
-  rules.set_time(static_cast<std::int64_t>(a[0]));
-  os.set_time(static_cast<std::int64_t>(a[0]));
-}
+void control(model::OsRules& rules, const RawArgs& a) { rules.set_time(static_cast<std::int64_t>(a[0])); }
 }  // namespace clock_set_op
 
 namespace clock_advance_op {
 using namespace no_call;
-void control(simos::OsRules& rules, model::OsModel& os, const RawArgs& a) {
-  advance_clock(rules, a[0]);
-  advance_clock(os, a[0]);
+// The clock is a 64-bit register that wraps, like the kernel's time_t
+// would: the seconds are added in unsigned arithmetic, where wrapping is
+// defined.
+void control(model::OsRules& rules, const RawArgs& a) {
+  rules.set_time(static_cast<std::int64_t>(static_cast<std::uint64_t>(rules.time()) + a[0]));
 }
 }  // namespace clock_advance_op
 
@@ -225,10 +215,11 @@ model::Outcome call_model_function(model::Model& model, ops::OpCode code, const 
   return call(model, args);
 }
 
-void apply_control_op(simos::OsRules& rules, model::OsModel& os, ops::OpCode code, const RawArgs& args) {
+void apply_control_op(model::OsRules& os_rules, model::OsRules& model_rules, ops::OpCode code, const RawArgs& args) {
   const ControlFunction call = kCalls[static_cast<std::size_t>(code)].control;
   if (call == nullptr) throw std::logic_error("a SUT op is no control op");
-  call(rules, os, args);
+  call(os_rules, args);
+  call(model_rules, args);
 }
 
 }  // namespace mf::runner

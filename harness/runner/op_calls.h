@@ -12,10 +12,6 @@
 #include "model.h"
 #include "op_table.h"
 
-namespace mf::simos {
-class OsRules;
-}
-
 namespace mf::runner {
 
 // An operand as both sides take it: the raw 64-bit value the SUT gets, and
@@ -41,8 +37,8 @@ SutFunction sut_function(ops::OpCode code);
 // changes the environment, ops::OpInfo::control); calling one is a logic error.
 model::Outcome call_model_function(model::Model& model, ops::OpCode code, const Operands& args);
 
-// A control op (fault injection, the clock) applied to the simulated OS's
-// rules and to the model's view of the OS alike.
-void apply_control_op(simos::OsRules& rules, model::OsModel& os, ops::OpCode code, const RawArgs& args);
+// A control op (fault injection, the clock) applied alike to the rules of
+// the run's OS (simulated or native) and to the model's (its OsModel).
+void apply_control_op(model::OsRules& os_rules, model::OsRules& model_rules, ops::OpCode code, const RawArgs& args);
 
 }  // namespace mf::runner

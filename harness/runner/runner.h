@@ -42,7 +42,7 @@ using simos::OsMode;
 
 struct RunOptions {
   OsMode mode = OsMode::simulated;
-  std::uint64_t memory_limit = simos::kDefaultMemoryLimit;
+  std::uint64_t memory_limit = model::kDefaultMemoryLimit;
   // Compare the model (and so the SUT) with the trace's `-> ...` parts.
   bool check_expectations = true;
   // An op the contract leaves undefined (the model's Unsafe: a dead arena, a

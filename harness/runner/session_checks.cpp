@@ -282,7 +282,7 @@ std::optional<Problem> Session::Impl::check_page_list(bool full) const {
 
 std::optional<Problem> Session::Impl::check_os_accounting() const {
   if (!env_->anomaly().empty()) return Problem{"the SUT misused the OS", "no misuse", std::string(env_->anomaly())};
-  const simos::OsRules& rules = env_->rules();
+  const model::OsRules& rules = env_->rules();
   const model::OsModel& os = model_.os();
   if (rules.mmap_calls() != os.mmap_calls()) {
     return Problem{"the number of mmap calls differs", std::to_string(os.mmap_calls()), std::to_string(rules.mmap_calls())};

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "layout.h"
 #include "model.h"
 #include "op.h"
 #include "op_calls.h"
@@ -111,7 +112,7 @@ class Session::Impl {
     std::vector<ArenaBlock> blocks;   // address order
     std::uint32_t slot = 0;           // a<slot>
     bool live = true;
-    std::uint64_t start() const { return header + 32; }
+    std::uint64_t start() const { return header + layout::ARENA_HDR_SIZE; }
   };
   struct PoolObj {
     std::uint64_t header = 0;
@@ -124,7 +125,7 @@ class Session::Impl {
     std::vector<std::uint8_t> dirty;   // per slot
     std::uint32_t slot = 0;            // p<slot>
     bool live = true;
-    std::uint64_t start() const { return header + 48; }
+    std::uint64_t start() const { return header + layout::POOL_HDR_SIZE; }
   };
 
   // An operand as both sides receive it.

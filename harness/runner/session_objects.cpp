@@ -260,7 +260,7 @@ std::optional<Problem> Session::Impl::check_arena_block(std::uint32_t arena, std
   if (i >= a.blocks.size()) return std::nullopt;
   const ArenaBlock& b = a.blocks[i];
   return check_block_bytes([&] { return arena_name(arena) + ".start+" + std::to_string(b.offset); }, a.start() + b.offset, b.size,
-                           b.seed, b.dirty, model::Addr::page(a.page, a.header_offset + 32 + b.offset));
+                           b.seed, b.dirty, model::Addr::page(a.page, a.header_offset + layout::ARENA_HDR_SIZE + b.offset));
 }
 
 std::optional<Problem> Session::Impl::check_pool_slot(std::uint32_t pool, std::uint64_t slot) const {
@@ -269,7 +269,7 @@ std::optional<Problem> Session::Impl::check_pool_slot(std::uint32_t pool, std::u
   const std::uint64_t offset = slot * p.obj_size;
   const bool dirty = slot < p.dirty.size() && p.dirty[slot] != 0;
   return check_block_bytes([&] { return pool_name(pool) + " object " + std::to_string(slot); }, p.start() + offset, p.obj_size,
-                           p.seeds[slot], dirty, model::Addr::page(p.page, p.header_offset + 48 + offset));
+                           p.seeds[slot], dirty, model::Addr::page(p.page, p.header_offset + layout::POOL_HDR_SIZE + offset));
 }
 
 std::optional<Problem> Session::Impl::check_object(ObjRef ref, bool deep) {

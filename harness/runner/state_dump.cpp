@@ -16,6 +16,12 @@ using namespace mf::layout;
 
 constexpr std::size_t kMaxPagesShown = 32;
 
+// The OS's side of a dump: the same line for the run's OS and the model's,
+// both being OsRules.
+std::string describe_os(const model::OsRules& os) {
+  return "  os: " + std::to_string(os.mmap_calls()) + " mmap, " + std::to_string(os.munmap_calls()) + " munmap, " +
+         std::to_string(os.mapped_bytes()) + " bytes mapped, clock " + std::to_string(os.time()) + "\n";
+}
 
 }  // namespace
 
@@ -57,10 +63,7 @@ std::string Session::Impl::dump_sut_state() const {
            ", current " + pages_.describe(h->current) + ", end " + pages_.describe(h->end) + ", obj_size " +
            std::to_string(h->obj_size) + ", free head " + pages_.describe(h->free_head) + "\n";
   }
-  const simos::OsRules& rules = env_->rules();
-  out += "  os: " + std::to_string(rules.mmap_calls()) + " mmap, " + std::to_string(rules.munmap_calls()) +
-         " munmap, " + std::to_string(rules.mapped_bytes()) + " bytes mapped, clock " + std::to_string(rules.time()) +
-         "\n";
+  out += describe_os(env_->rules());
   return out;
 }
 
@@ -94,9 +97,7 @@ std::string Session::Impl::dump_model_state() const {
            ", current " + model::to_string(v.current) + ", end " + model::to_string(v.end) + ", obj_size " +
            std::to_string(v.obj_size) + ", free head " + model::to_string(v.free_head) + "\n";
   }
-  const model::OsModel& os = model_.os();
-  out += "  os: " + std::to_string(os.mmap_calls()) + " mmap, " + std::to_string(os.munmap_calls()) + " munmap, " +
-         std::to_string(os.mapped_bytes()) + " bytes mapped, clock " + std::to_string(os.time()) + "\n";
+  out += describe_os(model_.os());
   return out;
 }
 

@@ -12,7 +12,7 @@ NativeOs& NativeOs::instance() {
 }
 
 long NativeOs::mmap(std::uint64_t len) {
-  if (!rules_.admit_mmap(len)) return -kEnomem;
+  if (!rules_.admit_mmap(len)) return -model::kEnomem;
   const long result = __real___mf_os_mmap(len);
   if (result < 0 && result >= -4095) {
     if (anomaly_.empty()) anomaly_ = "the kernel refused mmap(" + std::to_string(len) + "): errno " + std::to_string(-result);
@@ -23,7 +23,7 @@ long NativeOs::mmap(std::uint64_t len) {
 }
 
 long NativeOs::munmap(void* addr, std::uint64_t len) {
-  if (!rules_.admit_munmap()) return -kEnomem;
+  if (!rules_.admit_munmap()) return -model::kEnomem;
   const long result = __real___mf_os_munmap(addr, len);
   if (result != 0) {
     if (anomaly_.empty()) anomaly_ = "the kernel refused munmap: errno " + std::to_string(-result);

@@ -1,9 +1,9 @@
 // native_os.h - native mode's OS: the real os.s does every system call, and
 // the harness adds only what the model needs to predict the run:
 //
-//   * OsRules (os_rules.h): injected mmap/munmap failures and the memory
-//     limit refuse a call before it reaches the kernel, exactly as in the
-//     simulation (without the limit, a 2 GiB request the model refuses
+//   * OsRules (models/os_rules.h, the same rules as the model's): injected
+//     mmap/munmap failures and the memory limit refuse a call before it
+//     reaches the kernel, exactly as in the simulation (without the limit, a 2 GiB request the model refuses
 //     would succeed under the kernel's overcommit);
 //   * the clock: the real time system call is made (so that it is
 //     exercised) but the run's virtual clock is returned, so page timestamps
@@ -33,14 +33,14 @@ class NativeOs final : public OsEnvironment {
 
   void begin_run(std::uint64_t memory_limit) override;
   void end_run() override {}
-  OsRules& rules() override { return rules_; }
+  model::OsRules& rules() override { return rules_; }
   std::string_view captured_stderr() const override { return {stderr_.data(), stderr_size_}; }
   std::string_view anomaly() const override { return anomaly_; }
   bool is_live_mapping(std::uint64_t, std::uint64_t) const override { return true; }
 
  private:
   NativeOs() = default;
-  OsRules rules_;
+  model::OsRules rules_;
   std::array<char, 4096> stderr_{};
   std::size_t stderr_size_ = 0;
   std::string anomaly_;

@@ -24,7 +24,7 @@ class OsEnvironment {
   virtual void end_run() = 0;
 
   // Clock, fault injection and call accounting.
-  virtual OsRules& rules() = 0;
+  virtual model::OsRules& rules() = 0;
 
   // What the SUT wrote to stderr since begin_run (simulated: everything, up to
   // a cap; native: a copy of what went to the real stderr).

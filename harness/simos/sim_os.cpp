@@ -23,19 +23,19 @@ SimOs& SimOs::instance() {
 }
 
 long SimOs::mmap(std::uint64_t len) {
-  if (!rules_.admit_mmap(len)) return -kEnomem;
+  if (!rules_.admit_mmap(len)) return -model::kEnomem;
   std::optional<std::uint64_t> addr = space_.map(len);
   if (!addr) {
     // The rules allowed it, so the model thinks it succeeded: report why not.
     note_anomaly("mmap(" + std::to_string(len) + ") admitted but the simulated address region has no room");
-    return -kEnomem;
+    return -model::kEnomem;
   }
   rules_.commit_mmap(len);
   return static_cast<long>(*addr);
 }
 
 long SimOs::munmap(std::uint64_t addr, std::uint64_t len) {
-  if (!rules_.admit_munmap()) return -kEnomem;
+  if (!rules_.admit_munmap()) return -model::kEnomem;
   if (!space_.unmap(addr, len)) {
     note_anomaly("munmap(" + hex(addr) + ", " + std::to_string(len) + ") does not name one whole mapping");
     return -EINVAL;

@@ -54,7 +54,7 @@ class SimOs final : public OsEnvironment {
   // ---- OsEnvironment ----
   void begin_run(std::uint64_t memory_limit) override;
   void end_run() override;
-  OsRules& rules() override { return rules_; }
+  model::OsRules& rules() override { return rules_; }
   std::string_view captured_stderr() const override { return {stderr_.data(), stderr_size_}; }
   std::string_view anomaly() const override { return anomaly_; }
   bool is_live_mapping(std::uint64_t addr, std::uint64_t len) const override { return space_.is_live(addr, len); }
@@ -68,7 +68,7 @@ class SimOs final : public OsEnvironment {
   void reset_observations();
 
   AddressSpace space_;
-  OsRules rules_;
+  model::OsRules rules_;
   std::array<char, kStderrCapacity> stderr_{};
   std::size_t stderr_size_ = 0;
   std::uint64_t stdout_bytes_ = 0;

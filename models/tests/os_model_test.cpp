@@ -1,4 +1,5 @@
-// The simulated OS's accounting and fault-injection rules.
+// The OS rules (os_rules.h) every run's OS and the model share, and the
+// model's OsModel on top of them.
 #include <gtest/gtest.h>
 
 #include "os_model.h"
@@ -36,6 +37,31 @@ TEST(OsModel, InjectedMunmapFailureLeavesTheMemoryMapped) {
   EXPECT_FALSE(os.munmap(4096));
   EXPECT_EQ(os.mapped_bytes(), 4096u);
   EXPECT_EQ(os.munmap_calls(), 1u);
+}
+
+TEST(OsRules, ARequestWhoseSumWouldWrapIsRefusedAndCounted) {
+  OsRules rules;
+  rules.set_memory_limit(~std::uint64_t{0});
+  ASSERT_TRUE(rules.admit_mmap(4096));
+  rules.commit_mmap(4096);
+  EXPECT_FALSE(rules.admit_mmap(~std::uint64_t{0} - 4095));  // 4096 + that wraps to 0
+  EXPECT_EQ(rules.mmap_calls(), 2u);
+  EXPECT_EQ(rules.mapped_bytes(), 4096u);
+}
+
+TEST(OsRules, ResetForgetsCallsMappingsFailuresAndTheClock) {
+  OsRules rules;
+  rules.fail_mmap(1);
+  rules.fail_munmap(1);
+  rules.set_time(99);
+  ASSERT_TRUE(rules.admit_munmap() == false);
+  rules.reset(8192);
+  EXPECT_EQ(rules.time(), 0);
+  EXPECT_EQ(rules.mmap_calls(), 0u);
+  EXPECT_EQ(rules.munmap_calls(), 0u);
+  EXPECT_EQ(rules.memory_limit(), 8192u);
+  EXPECT_TRUE(rules.admit_mmap(8192));  // the pending mmap failure is gone
+  EXPECT_FALSE(rules.admit_mmap(8193));
 }
 
 TEST(OsModel, PlaceholderAddressesNeverOverlap) {

@@ -2,8 +2,9 @@
 
 #include <algorithm>
 
-#include "morph_abi.h"
 #include "os_rules.h"
+#include "request_sizes.h"
+#include "static_handles.h"
 
 namespace mf::property {
 
@@ -11,29 +12,13 @@ namespace {
 
 using ops::HandleKind;
 
-constexpr std::uint64_t kMax = ~std::uint64_t{0};
-
-// A creation that needs more memory than a run may map can only return 0.
-constexpr std::uint64_t kHopeless = simos::kDefaultMemoryLimit;
-
+// A creation whose new page would be larger than a run may map can only
+// return 0 (the contract's own arithmetic says how much it maps).
 bool creation_hopeless(const ops::Op& op) {
-  const std::uint64_t a = op.args[0].number;
-  switch (op.info().result) {
-    case ops::ResultKind::new_block:
-    case ops::ResultKind::new_arena:
-      return a == 0 || a >= kHopeless;
-    case ops::ResultKind::new_pool: {
-      const std::uint64_t capacity = op.args[1].number;
-      if (a < layout::POOL_MIN_OBJ || capacity == 0 || a > kMax - 7) return true;
-      const std::uint64_t size = (a + 7) / 8 * 8;
-      return capacity > kHopeless / size;
-    }
-    default:
-      return false;
-  }
+  const std::optional<std::uint64_t> request = ops::creation_request(op);
+  if (!request || !model::mem_request_in_range(*request)) return true;
+  return model::mem_new_page_size(*request) > model::kDefaultMemoryLimit;
 }
-
-std::uint64_t round8_or_zero(std::uint64_t n) { return n > kMax - 7 ? 0 : (n + 7) / 8 * 8; }
 
 }  // namespace
 
@@ -69,8 +54,8 @@ void TraceState::guess_effects(const ops::Op& op) {
   const ops::StaticHandle& h = handles_.handle(owner.kind(), owner.index);
   switch (op.info().effect) {
     case ops::Effect::arena_bump: {
-      const std::uint64_t rounded = round8_or_zero(op.args[1].number);
-      if (rounded != 0 && rounded <= h.size - std::min(h.size, g.arena_used)) g.arena_used += rounded;
+      const std::optional<std::uint64_t> taken = model::arena_alloc_size(op.args[1].number);
+      if (taken && *taken <= h.size - std::min(h.size, g.arena_used)) g.arena_used += *taken;
       break;
     }
     case ops::Effect::arena_reset:

@@ -1,5 +1,5 @@
 // The simulated OS (harness/simos): deterministic real mappings with guard
-// pages, the rules it shares with the model's OsModel, the clock, stderr
+// pages, the rules (OsRules) it shares with the model's OsModel, the clock, stderr
 // capture and exits.
 
 #include <gtest/gtest.h>
@@ -12,18 +12,16 @@
 #include <random>
 
 #include "os_model.h"
-#include "os_rules.h"
 #include "sim_os.h"
 
 namespace {
 
 using mf::simos::AddressSpace;
-using mf::simos::OsRules;
 using mf::simos::SimOs;
 
 constexpr std::uint64_t kPage = 4096;
 
-SimOs& fresh_os(std::uint64_t limit = mf::simos::kDefaultMemoryLimit) {
+SimOs& fresh_os(std::uint64_t limit = mf::model::kDefaultMemoryLimit) {
   SimOs& os = SimOs::instance();
   os.begin_run(limit);
   return os;
@@ -82,7 +80,7 @@ TEST(SimOs, AnEarlierRunsMemoryComesBackZeroedAndGuarded) {
     std::memset(reinterpret_cast<void*>(a), 0x11, len);
     std::memset(reinterpret_cast<void*>(b), 0x22, kPage);  // partly written
     std::memset(reinterpret_cast<void*>(b + static_cast<long>(len - kPage)), 0x33, kPage);
-    os.begin_run(mf::simos::kDefaultMemoryLimit);
+    os.begin_run(mf::model::kDefaultMemoryLimit);
     const long small = os.mmap(kPage);
     ASSERT_EQ(small, a);
     EXPECT_EQ(*reinterpret_cast<const unsigned char*>(small), 0) << len;
@@ -135,7 +133,7 @@ TEST(SimOs, BeginRunForgetsEverything) {
   os.rules().set_time(99);
   os.rules().fail_mmap(1);
   os.write(2, "x", 1);
-  os.begin_run(mf::simos::kDefaultMemoryLimit);
+  os.begin_run(mf::model::kDefaultMemoryLimit);
   EXPECT_FALSE(os.is_live_mapping(static_cast<std::uint64_t>(a), 1));
   EXPECT_EQ(os.time(), 0);
   EXPECT_EQ(os.captured_stderr(), "");
@@ -176,64 +174,57 @@ TEST(SimOs, ExitGoesToTheHandlerOrEndsTheProcess) {
 }
 
 // The simulated OS must refuse exactly the calls the model refuses, or the
-// runner would report the model's prediction as the SUT's fault.
-TEST(OsRules, DecideEveryCallAsTheModelsOsModelDoes) {
+// runner would report the model's prediction as the SUT's fault.  Both
+// decide with an OsRules; this checks that SimOs asks its rules for every
+// call and reports every success back to them.
+TEST(SimOs, RefusesExactlyTheCallsTheModelRefuses) {
   std::mt19937_64 rng(4);
   for (int round = 0; round < 200; ++round) {
-    OsRules rules;
-    mf::model::OsModel model;
     const std::uint64_t limit = (rng() % 64 + 1) * kPage;
-    rules.reset(limit);
+    SimOs& os = fresh_os(limit);
+    mf::model::OsModel model;
     model.set_memory_limit(limit);
-    std::vector<std::uint64_t> mapped;
+    std::vector<std::pair<long, std::uint64_t>> mapped;  // address, length
     for (int step = 0; step < 60; ++step) {
       switch (rng() % 5) {
         case 0: {
           const std::uint64_t n = rng() % 4 + 1;
-          rules.fail_mmap(n);
+          os.rules().fail_mmap(n);
           model.fail_mmap(n);
           break;
         }
         case 1: {
           const std::uint64_t n = rng() % 3 + 1;
-          rules.fail_munmap(n);
+          os.rules().fail_munmap(n);
           model.fail_munmap(n);
           break;
         }
         case 2:
         case 3: {
           const std::uint64_t len = rng() % 3 == 0 ? ~std::uint64_t{0} - rng() % 8 : (rng() % 20 + 1) * 1000;
-          const bool ours = rules.admit_mmap(len);
-          if (ours) rules.commit_mmap(len);
+          const long address = os.mmap(len);
           const bool theirs = model.mmap(len).has_value();
-          ASSERT_EQ(ours, theirs) << "round " << round << " step " << step << " len " << len;
-          if (ours) mapped.push_back(len);
+          ASSERT_EQ(address >= 0, theirs) << "round " << round << " step " << step << " len " << len;
+          if (address < 0) ASSERT_EQ(address, -mf::model::kEnomem);
+          if (address >= 0) mapped.emplace_back(address, len);
           break;
         }
         default:
           if (!mapped.empty()) {
-            const std::uint64_t len = mapped.back();
-            const bool ours = rules.admit_munmap();
-            if (ours) rules.commit_munmap(len);
-            ASSERT_EQ(ours, model.munmap(len)) << "round " << round << " step " << step;
-            if (ours) mapped.pop_back();
+            const auto [address, len] = mapped.back();
+            const long result = os.munmap(static_cast<std::uint64_t>(address), len);
+            ASSERT_EQ(result == 0, model.munmap(len)) << "round " << round << " step " << step;
+            if (result == 0) mapped.pop_back();
           }
           break;
       }
-      ASSERT_EQ(rules.mapped_bytes(), model.mapped_bytes());
-      ASSERT_EQ(rules.mmap_calls(), model.mmap_calls());
-      ASSERT_EQ(rules.munmap_calls(), model.munmap_calls());
+      ASSERT_EQ(os.rules().mapped_bytes(), model.mapped_bytes());
+      ASSERT_EQ(os.rules().mmap_calls(), model.mmap_calls());
+      ASSERT_EQ(os.rules().munmap_calls(), model.munmap_calls());
+      ASSERT_TRUE(os.anomaly().empty()) << os.anomaly();
     }
+    os.end_run();
   }
-}
-
-TEST(OsRules, StartLikeTheModel) {
-  OsRules rules;
-  rules.reset(mf::simos::kDefaultMemoryLimit);
-  mf::model::OsModel model;
-  EXPECT_EQ(rules.time(), model.time());
-  EXPECT_EQ(rules.memory_limit(), model.memory_limit());
-  EXPECT_EQ(mf::simos::kEnomem, mf::model::OsModel::kEnomem);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #include "os_rules.h"
 
-namespace mf::simos {
+namespace mf::model {
 
 void OsRules::reset(std::uint64_t memory_limit) {
   *this = OsRules{};
@@ -19,4 +19,4 @@ bool OsRules::admit_munmap() {
   return failing_munmaps_.erase(munmap_calls_) == 0;
 }
 
-}  // namespace mf::simos
+}  // namespace mf::model

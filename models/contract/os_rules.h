@@ -1,25 +1,28 @@
-// os_rules.h - the environment's rules for mmap/munmap accounting, fault
-// injection and the clock: exactly the rules of the model's OsModel
-// (models/os_model.h), so that the model predicts which calls fail.
+// os_rules.h - the one description of the OS a run sees: mmap/munmap
+// accounting, fault injection, the memory limit and the clock.  The model's
+// OsModel (os_model.h) is these rules; the simulated OS and the native mode's
+// policy (harness/simos) each keep one OsRules too, so the model predicts
+// exactly which calls fail, because the same code decides both.
 //
 //   * Every mmap and munmap call is counted, whether it succeeds or not.
 //   * fail_mmap(n) makes the n-th mmap call from now fail (n = 1: the next
 //     one); several may be pending.  Likewise fail_munmap.
 //   * mmap(len) may proceed iff no failure is injected for that call and
-//     mapped_bytes + len <= memory limit (no wrap-around); the length counted
-//     is the caller's len, without page rounding or guard pages.
+//     mapped_bytes + len <= memory limit (default 1 GiB; a sum that would wrap
+//     is refused).  len is the caller's length: no page rounding, and guard
+//     pages the simulated OS may add do not count.
 //   * munmap(len) may proceed iff no failure is injected for that call; a
-//     successful one subtracts len.
-//   * A refused call returns -ENOMEM.
+//     successful one subtracts len, a refused one leaves the memory mapped.
+//   * A refused call returns -ENOMEM (-12) to the caller.
 //
-// Both the simulated OS and the native-mode policy (real system calls) keep
-// one OsRules, so the two modes fail the same calls.
+// A caller asks admit_*, performs the call if admitted, and reports success
+// with commit_* (the real call may still fail after the rules admitted it).
 #pragma once
 
 #include <cstdint>
 #include <set>
 
-namespace mf::simos {
+namespace mf::model {
 
 inline constexpr std::uint64_t kDefaultMemoryLimit = std::uint64_t{1} << 30;
 inline constexpr long kEnomem = 12;
@@ -29,12 +32,12 @@ class OsRules {
   // Back to the start of a run: no calls counted, nothing mapped, no
   // failures pending, clock at 0.
   void reset(std::uint64_t memory_limit);
+  void set_memory_limit(std::uint64_t bytes) { memory_limit_ = bytes; }
 
   void fail_mmap(std::uint64_t nth_from_now) { failing_mmaps_.insert(mmap_calls_ + nth_from_now); }
   void fail_munmap(std::uint64_t nth_from_now) { failing_munmaps_.insert(munmap_calls_ + nth_from_now); }
 
-  // Count the call and decide it; the caller then performs it and reports
-  // success with commit_*.
+  // Count the call and decide it.
   bool admit_mmap(std::uint64_t len);
   void commit_mmap(std::uint64_t len) { mapped_bytes_ += len; }
   bool admit_munmap();
@@ -58,4 +61,4 @@ class OsRules {
   std::int64_t now_ = 0;
 };
 
-}  // namespace mf::simos
+}  // namespace mf::model
