@@ -15,8 +15,11 @@ script=$repo/tests/mutants/$mutant.sed
 [[ -f $script ]] || fail "no mutant $script"
 file=$(sed -n 's/^# mutates: *\([^ ]*\).*/\1/p' "$script")
 changes=$(sed -n 's/^# changes: *\([0-9]*\).*/\1/p' "$script")
-suite=$(sed -n 's/^# caught-by: *\([A-Za-z]*\)Property.*/\1/p' "$script")
-target=$(tr '[:upper:]' '[:lower:]' <<<"$suite")
+# The registry's declaration (tests/mutants/mutant_registry.cmake): the
+# signature names the target to fuzz.
+signature=$(sed -n 's/^# signature: *//p' "$script")
+target=$(sed -n 's/^MF-DIVERGENCE target=\([a-z]*\) .*/\1/p' <<<"$signature")
+[[ -n $target ]] || fail "$script declares no signature with a target"
 mkdir -p "$work/broken"
 cmake -DSED="$(command -v sed)" -DSCRIPT="$script" -DSOURCE="$repo/asm/$file" -DOUTPUT="$work/broken/$file" \
   -DCHANGES="$changes" -P "$repo/tests/mutants/apply_mutation.cmake" || fail "the mutation does not apply"

@@ -1,6 +1,6 @@
 # Runs one property test against a broken SUT and passes only if the harness
 # caught the break: the test fails, its report names the op that diverged
-# (the mutant's "diverges-at"), and RapidCheck's reproduce string is printed.
+# (the op of the mutant's signature), and RapidCheck's reproduce string is printed.
 #   cmake -DPROGRAM=<property test program> -DTEST=<Suite.Name> -DOP=<op name>
 #         -P expect_caught.cmake
 

@@ -2,9 +2,9 @@
 # the free list without zero-filling it: it still holds the free-list link
 # and its old contents.
 # mutates: pool.s
-# caught-by: PoolProperty.Simulated
-# diverges-at: pool_alloc
 # changes: 1
+# signature: MF-DIVERGENCE target=pool op=pool_alloc field=pN_object_N_is_not_zero_filled_at_N
+# checks: property=PoolProperty.Simulated fuzz replay=corpus/regressions/pool_alloc_no_zero_fill_on_reuse.trace
 /btrq[[:space:]]*%rax, %r9/{
 n
 s/$/\n        movq    %rsi, %rax              # MUTANT: a reused object is not zero-filled\n        ret/
