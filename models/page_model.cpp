@@ -34,6 +34,16 @@ std::optional<PageHandle> PageModel::map_page(std::uint64_t size) {
   return pages_.back().handle;
 }
 
+BlockHandle PageModel::add_block(PageHandle page, std::uint64_t offset, std::uint64_t request) {
+  BlockRecord block;
+  block.handle = blocks_.size();
+  block.page = page;
+  block.offset = offset;
+  block.request = request;
+  blocks_.push_back(block);
+  return block.handle;
+}
+
 Outcome PageModel::alloc_large(std::uint64_t n) {
   std::optional<PageHandle> mapped = map_page(mem_new_page_size(n));
   if (!mapped) return Outcome::null_ptr();
@@ -43,17 +53,11 @@ Outcome PageModel::alloc_large(std::uint64_t n) {
   page.live_count = 1;
   page.class_index = PAGE_CLASS_LARGE;
 
-  BlockRecord block;
-  block.handle = blocks_.size();
-  block.page = page.handle;
-  block.offset = LARGE_USER_OFFSET;
-  block.request = n;
-  blocks_.push_back(block);
-  page.large_block = block.handle;
+  page.large_block = add_block(page.handle, LARGE_USER_OFFSET, n);
 
   Outcome out = Outcome::ptr(Addr::page(page.handle, LARGE_USER_OFFSET));
   out.new_page = page.handle;
-  out.new_block = block.handle;
+  out.new_block = page.large_block;
   return out;
 }
 
@@ -106,17 +110,11 @@ Outcome PageModel::alloc_small(std::uint64_t n, std::uint64_t class_index,
   slab.slots[slot] = SlotState::Live;
   ++slab.live_count;
 
-  BlockRecord block;
-  block.handle = blocks_.size();
-  block.page = slab.handle;
-  block.offset = offset;
-  block.request = n;
-  blocks_.push_back(block);
-  slab.slot_block[slot] = block.handle;
+  slab.slot_block[slot] = add_block(slab.handle, offset, n);
 
   Outcome result = Outcome::ptr(Addr::page(slab.handle, offset));
   result.new_page = out.new_page;
-  result.new_block = block.handle;
+  result.new_block = slab.slot_block[slot];
   return result;
 }
 

@@ -126,6 +126,8 @@ class PageModel {
   Outcome alloc_large(std::uint64_t n);
   Outcome alloc_small(std::uint64_t n, std::uint64_t class_index, std::uint64_t block_size);
   std::optional<PageHandle> map_page(std::uint64_t size);
+  // A new live block record of `request` bytes at `offset` in `page`.
+  BlockHandle add_block(PageHandle page, std::uint64_t offset, std::uint64_t request);
   void unlink_and_unmap(PageHandle h, Outcome& outcome);
   bool has_free_block(const PageRecord& slab) const;
   std::optional<BlockHandle> live_block_of_class(Addr p, std::uint64_t n) const;

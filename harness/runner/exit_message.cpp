@@ -1,20 +1,19 @@
 #include "exit_message.h"
 
+#include "layout.h"
+
 namespace mf::runner {
 
 namespace {
 
-std::string_view reason_of(int code) {
-  switch (code) {
-    case 110:
-      return "NULL pointer dereference";
-    case 111:
-      return "out-of-bounds access";
-    case 112:
-      return "stack overflow";
-    default:
-      return "";
-  }
+// The reason docs/spec.md's exit message gives for each exit code of
+// asm/layout.inc.
+std::string_view reason_of(int exit_code) {
+  const auto code = static_cast<std::uint64_t>(exit_code);
+  if (code == layout::MF_EXIT_NULL) return "NULL pointer dereference";
+  if (code == layout::MF_EXIT_BOUNDS) return "out-of-bounds access";
+  if (code == layout::MF_EXIT_STACK) return "stack overflow";
+  return "";
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 #include "object_code.h"
 #include "prover.h"
 #include "solver_budget.h"
+#include "text_format.h"
 #include "specs/spec_registry.h"
 
 namespace {
@@ -38,7 +39,7 @@ int usage() {
 bool trace_written(const std::string& path) {
   std::ifstream in(path);
   std::string header;
-  return in && std::getline(in, header) && header.rfind("# mfh trace v1 target=", 0) == 0;
+  return in && std::getline(in, header) && header.rfind(mf::ops::kTextHeaderPrefix, 0) == 0;
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "callee_specs.h"
 #include "executor.h"
 #include "object_code.h"
+#include "op.h"
 
 namespace mf::proof {
 
@@ -72,7 +73,7 @@ class FunctionSpec {
   // A short name for messages and file names (defaults to the function).
   virtual std::string proof_name() const { return function(); }
   // The trace target a counterexample is written for: arena, pool, alloc.
-  virtual std::string trace_target() const = 0;
+  virtual ops::Target trace_target() const = 0;
 
   virtual void setup(ProofSetup& setup) = 0;
   // Every access the code makes; return false to end the path here (the
@@ -90,8 +91,8 @@ class FunctionSpec {
   virtual std::vector<NamedValue> inputs(ProofSetup& setup) = 0;
   // The trace ops that lead to the counterexample's state and then run the
   // failing call, expectations per the contract; empty if not expressible.
-  virtual std::vector<std::string> trace(const z3::model& model, const CounterexampleFound& cex,
-                                         ProofSetup& setup) = 0;
+  // The prover writes them with the harness's text writer.
+  virtual std::vector<ops::Op> trace(const z3::model& model, const CounterexampleFound& cex, ProofSetup& setup) = 0;
 };
 
 // ---- helpers for writing obligations ----

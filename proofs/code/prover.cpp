@@ -1,6 +1,5 @@
 // prover.cpp
 #include "prover.h"
-#include "hex_text.h"
 
 #include <chrono>
 #include <fstream>
@@ -8,7 +7,9 @@
 #include <iomanip>
 #include <sstream>
 
+#include "hex_text.h"
 #include "morph_abi.h"
+#include "text_format.h"
 
 namespace mf::proof {
 namespace {
@@ -169,20 +170,18 @@ void report_counterexample(const CounterexampleFound& cex, FunctionSpec& spec, P
       out << "\n";
     }
   }
-  std::vector<std::string> trace = spec.trace(m, cex, setup);
-  if (trace.empty()) {
+  ops::Trace trace{spec.trace_target(), spec.trace(m, cex, setup)};
+  if (trace.ops.empty()) {
     out << "  (no trace: this state cannot be written as a trace of public calls)\n";
     return;
   }
-  std::ostringstream text;
-  text << "# mfh trace v1 target=" << spec.trace_target() << "\n";
-  for (const std::string& line : trace) text << line << "\n";
+  const std::string text = ops::write_text_trace(trace);
   out << "  trace:\n";
-  std::istringstream lines(text.str());
+  std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) out << "    " << line << "\n";
   if (!options.trace_path.empty()) {
     std::ofstream file(options.trace_path);
-    file << text.str();
+    file << text;
     if (!file) throw ProofError("cannot write " + options.trace_path);
     out << "  trace written to " << options.trace_path << "\n";
   }

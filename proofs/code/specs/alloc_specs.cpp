@@ -18,13 +18,15 @@
 #include "spec_arith.h"
 #include "spec_registry.h"
 #include "spec_support.h"
-#include "trace_text.h"
+#include "request_sizes.h"
+#include "trace_ops.h"
 
 namespace mf::proof {
 namespace {
 
 namespace L = mf::layout;
 using spec::u64;
+constexpr ops::HandleKind kBlock = ops::HandleKind::block;
 
 const std::map<std::uint64_t, std::string> kPageFields = {
     {L::PAGE_NEXT, "next"},         {L::PAGE_PREV, "prev"},   {L::PAGE_TIMESTAMP, "timestamp"},
@@ -70,7 +72,7 @@ void linked_page_obligations(const PathEnd& end, ProofSetup& s, int region, cons
 class MemAllocSpec : public FunctionSpec {
  public:
   std::string function() const override { return "mem_alloc"; }
-  std::string trace_target() const override { return "alloc"; }
+  ops::Target trace_target() const override { return ops::Target::alloc; }
 
   void setup(ProofSetup& s) override {
     z3::context& c = s.ctx();
@@ -146,13 +148,13 @@ class MemAllocSpec : public FunctionSpec {
     return false;
   }
 
-  std::vector<std::string> trace(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) override {
+  TraceOps trace(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) override {
     std::uint64_t n = value_in(m, s.arg(0));
-    bool refused = n == 0 || n > L::MEM_MAX_REQUEST;
     auto maps = cex.end ? calls_to(*cex.end, "__mf_os_mmap") : std::vector<const CallEvent*>{};
     if (!maps.empty() && value_in(m, maps.front()->result) >= static_cast<std::uint64_t>(-4095))
-      return {"os_fail mmap 1", "mem_alloc " + dec(n) + " -> 0"};
-    return {"mem_alloc " + dec(n) + " -> " + (refused ? std::string("0") : std::string("m0"))};
+      return {fail_next_mmap(), ops::make_op(OpCode::mem_alloc, {number(n)}, returns_null())};
+    const bool refused = !model::mem_request_in_range(n);
+    return {ops::make_op(OpCode::mem_alloc, {number(n)}, refused ? returns_null() : creates_first(kBlock))};
   }
 
  private:
@@ -167,7 +169,7 @@ class MemAllocSpec : public FunctionSpec {
 class NewSlabSpec : public FunctionSpec {
  public:
   std::string function() const override { return "new_slab"; }
-  std::string trace_target() const override { return "alloc"; }
+  ops::Target trace_target() const override { return ops::Target::alloc; }
 
   void setup(ProofSetup& s) override {
     z3::context& c = s.ctx();
@@ -217,10 +219,11 @@ class NewSlabSpec : public FunctionSpec {
     return out;
   }
 
-  std::vector<std::string> trace(const z3::model& m, const CounterexampleFound&, ProofSetup& s) override {
+  TraceOps trace(const z3::model& m, const CounterexampleFound&, ProofSetup& s) override {
     // The first small allocation of the class maps a slab.
     std::uint64_t n = value_in(m, spec::class_block_size(s.arg(0)));
-    return {"mem_alloc " + dec(n) + " -> m0", "mem_free m0 " + dec(n) + " -> ok"};
+    return {ops::make_op(OpCode::mem_alloc, {number(n)}, creates_first(kBlock)),
+            ops::make_op(OpCode::mem_free, {first(kBlock), number(n)}, returns_normally())};
   }
 
  private:

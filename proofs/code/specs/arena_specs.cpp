@@ -9,13 +9,14 @@
 #include "spec_arith.h"
 #include "spec_registry.h"
 #include "spec_support.h"
-#include "trace_text.h"
+#include "trace_ops.h"
 
 namespace mf::proof {
 namespace {
 
 namespace L = mf::layout;
 using spec::u64;
+constexpr ops::HandleKind kArena = ops::HandleKind::arena;
 
 const std::map<std::uint64_t, std::string> kArenaFields = {{L::ARENA_START, "start"},
                                                            {L::ARENA_CURRENT, "current"},
@@ -31,7 +32,7 @@ class ArenaFunctionSpec : public FunctionSpec {
  public:
   explicit ArenaFunctionSpec(std::string function) : function_(std::move(function)) {}
   std::string function() const override { return function_; }
-  std::string trace_target() const override { return "arena"; }
+  ops::Target trace_target() const override { return ops::Target::arena; }
 
   void setup(ProofSetup& s) override {
     z3::context& c = s.ctx();
@@ -96,19 +97,15 @@ class ArenaFunctionSpec : public FunctionSpec {
     return out;
   }
 
-  std::vector<std::string> trace(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) override {
+  TraceOps trace(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) override {
     const ArenaAtEntry& h = *at_;
-    std::vector<std::string> lines;
-    if (value_in(m, h.arena) == 0) {
-      lines.push_back(null_call());
-      return lines;
-    }
+    if (value_in(m, h.arena) == 0) return {null_call()};
     std::uint64_t capacity = value_in(m, h.end - h.start);
     std::uint64_t usage = value_in(m, h.current - h.start);
-    lines.push_back("arena_create " + dec(capacity) + " -> a0");
-    if (usage) lines.push_back("arena_alloc a0 " + dec(usage) + " -> a0.start+0");
-    for (std::string& line : call_lines(m, cex, s)) lines.push_back(line);
-    return lines;
+    TraceOps trace = {ops::make_op(OpCode::arena_create, {number(capacity)}, creates_first(kArena))};
+    if (usage) trace.push_back(ops::make_op(OpCode::arena_alloc, {first(kArena), number(usage)}, returns(data_at(kArena, 0))));
+    for (Op& op : call_ops(m, cex, s)) trace.push_back(op);
+    return trace;
   }
 
  protected:
@@ -116,8 +113,9 @@ class ArenaFunctionSpec : public FunctionSpec {
   virtual std::vector<Obligation> returned(const PathEnd& end, ProofSetup& s) = 0;
   virtual std::vector<NamedValue> more_inputs(ProofSetup&) { return {}; }
   // The failing call (and checks after it) with the contract's answers.
-  virtual std::vector<std::string> call_lines(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) = 0;
-  virtual std::string null_call() const = 0;
+  virtual TraceOps call_ops(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) = 0;
+  // The call with a null arena, which exits 110.
+  virtual Op null_call() const = 0;
 
   const ArenaAtEntry& at() const { return *at_; }
   int region() const { return region_; }
@@ -160,17 +158,17 @@ class ArenaAllocSpec : public ArenaFunctionSpec {
     };
   }
   std::vector<NamedValue> more_inputs(ProofSetup& s) override { return {{"n (rsi)", s.arg(1)}}; }
-  std::vector<std::string> call_lines(const z3::model& m, const CounterexampleFound&, ProofSetup& s) override {
+  TraceOps call_ops(const z3::model& m, const CounterexampleFound&, ProofSetup& s) override {
     const ArenaAtEntry& h = at();
     std::uint64_t n = value_in(m, s.arg(1));
     bool no = holds_in(m, refused(s));
     std::uint64_t usage = value_in(m, h.current - h.start);
     std::uint64_t rounded = value_in(m, spec::round_up(s.arg(1), L::ARENA_ALIGN));
-    return {"arena_alloc a0 " + dec(n) + " -> " + (no ? std::string("0") : start_relative("a0", usage)),
-            "arena_usage a0 -> " + dec(no ? usage : usage + rounded),
-            "arena_capacity a0 -> " + dec(value_in(m, h.end - h.start))};
+    return {ops::make_op(OpCode::arena_alloc, {first(kArena), number(n)}, no ? returns_null() : returns(data_at(kArena, usage))),
+            ops::make_op(OpCode::arena_usage, {first(kArena)}, returns_value(no ? usage : usage + rounded)),
+            ops::make_op(OpCode::arena_capacity, {first(kArena)}, returns_value(value_in(m, h.end - h.start)))};
   }
-  std::string null_call() const override { return "arena_alloc null 8 -> exit 110"; }
+  Op null_call() const override { return ops::make_op(OpCode::arena_alloc, {null_operand(), number(8)}, exits_null()); }
 };
 
 class ArenaResetSpec : public ArenaFunctionSpec {
@@ -182,18 +180,19 @@ class ArenaResetSpec : public ArenaFunctionSpec {
     return {{"current = start afterwards", final_quad(end, region(), L::ARENA_CURRENT) == at().start},
             {"start, end and id are unchanged", unchanged_except(end, region(), {L::ARENA_CURRENT})}};
   }
-  std::vector<std::string> call_lines(const z3::model& m, const CounterexampleFound&, ProofSetup&) override {
-    return {"arena_reset a0 -> ok", "arena_usage a0 -> 0",
-            "arena_capacity a0 -> " + dec(value_in(m, at().end - at().start))};
+  TraceOps call_ops(const z3::model& m, const CounterexampleFound&, ProofSetup&) override {
+    return {ops::make_op(OpCode::arena_reset, {first(kArena)}, returns_normally()),
+            ops::make_op(OpCode::arena_usage, {first(kArena)}, returns_value(0)),
+            ops::make_op(OpCode::arena_capacity, {first(kArena)}, returns_value(value_in(m, at().end - at().start)))};
   }
-  std::string null_call() const override { return "arena_reset null -> exit 110"; }
+  Op null_call() const override { return ops::make_op(OpCode::arena_reset, {null_operand()}, exits_null()); }
 };
 
 // arena_get_usage and arena_get_capacity: a difference of two fields.
 class ArenaQuerySpec : public ArenaFunctionSpec {
  public:
-  ArenaQuerySpec(std::string function, std::string op, bool capacity)
-      : ArenaFunctionSpec(std::move(function)), op_(std::move(op)), capacity_(capacity) {}
+  ArenaQuerySpec(std::string function, OpCode op, bool capacity)
+      : ArenaFunctionSpec(std::move(function)), op_(op), capacity_(capacity) {}
 
  protected:
   z3::expr expected() const { return capacity_ ? at().end - at().start : at().current - at().start; }
@@ -202,20 +201,20 @@ class ArenaQuerySpec : public ArenaFunctionSpec {
              end.state.regs[RAX] == expected()},
             {"the header is unchanged", unchanged_except(end, region(), {})}};
   }
-  std::vector<std::string> call_lines(const z3::model& m, const CounterexampleFound&, ProofSetup&) override {
-    return {op_ + " a0 -> " + dec(value_in(m, expected()))};
+  TraceOps call_ops(const z3::model& m, const CounterexampleFound&, ProofSetup&) override {
+    return {ops::make_op(op_, {first(kArena)}, returns_value(value_in(m, expected())))};
   }
-  std::string null_call() const override { return op_ + " null -> exit 110"; }
+  Op null_call() const override { return ops::make_op(op_, {null_operand()}, exits_null()); }
 
  private:
-  std::string op_;
+  OpCode op_;
   bool capacity_;
 };
 
 class ArenaCreateSpec : public FunctionSpec {
  public:
   std::string function() const override { return "arena_create"; }
-  std::string trace_target() const override { return "arena"; }
+  ops::Target trace_target() const override { return ops::Target::arena; }
 
   void setup(ProofSetup& s) override {
     s.callees().mem_alloc_block = FreshBlockLayout{L::ARENA_HDR_SIZE, "new_arena", kArenaFields};
@@ -281,13 +280,15 @@ class ArenaCreateSpec : public FunctionSpec {
     return out;
   }
 
-  std::vector<std::string> trace(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) override {
+  TraceOps trace(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) override {
     std::uint64_t size = value_in(m, s.arg(0));
-    if (holds_in(m, rejected(s))) return {"arena_create " + dec(size) + " -> 0"};
+    if (holds_in(m, rejected(s))) return {ops::make_op(OpCode::arena_create, {number(size)}, returns_null())};
     auto calls = cex.end ? calls_to(*cex.end, "mem_alloc") : std::vector<const CallEvent*>{};
     if (!calls.empty() && value_in(m, calls.front()->result) == 0)
-      return {"os_fail mmap 1", "arena_create " + dec(size) + " -> 0"};
-    return {"arena_create " + dec(size) + " -> a0", "arena_capacity a0 -> " + dec(size), "arena_usage a0 -> 0"};
+      return {fail_next_mmap(), ops::make_op(OpCode::arena_create, {number(size)}, returns_null())};
+    return {ops::make_op(OpCode::arena_create, {number(size)}, creates_first(kArena)),
+            ops::make_op(OpCode::arena_capacity, {first(kArena)}, returns_value(size)),
+            ops::make_op(OpCode::arena_usage, {first(kArena)}, returns_value(0))};
   }
 };
 
@@ -297,9 +298,9 @@ std::unique_ptr<FunctionSpec> make_arena_spec(const std::string& name) {
   if (name == "arena_create") return std::make_unique<ArenaCreateSpec>();
   if (name == "arena_alloc") return std::make_unique<ArenaAllocSpec>();
   if (name == "arena_reset") return std::make_unique<ArenaResetSpec>();
-  if (name == "arena_get_usage") return std::make_unique<ArenaQuerySpec>("arena_get_usage", "arena_usage", false);
+  if (name == "arena_get_usage") return std::make_unique<ArenaQuerySpec>("arena_get_usage", OpCode::arena_usage, false);
   if (name == "arena_get_capacity")
-    return std::make_unique<ArenaQuerySpec>("arena_get_capacity", "arena_capacity", true);
+    return std::make_unique<ArenaQuerySpec>("arena_get_capacity", OpCode::arena_capacity, true);
   return nullptr;
 }
 

@@ -13,13 +13,14 @@
 #include "spec_arith.h"
 #include "spec_registry.h"
 #include "spec_support.h"
-#include "trace_text.h"
+#include "trace_ops.h"
 
 namespace mf::proof {
 namespace {
 
 namespace L = mf::layout;
 using spec::u64;
+constexpr ops::HandleKind kPool = ops::HandleKind::pool;
 
 const std::map<std::uint64_t, std::string> kPoolFields = {
     {L::POOL_START, "start"},         {L::POOL_CURRENT, "current"},     {L::POOL_END, "end"},
@@ -47,7 +48,7 @@ class PoolFunctionSpec : public FunctionSpec {
  public:
   explicit PoolFunctionSpec(std::string function) : function_(std::move(function)) {}
   std::string function() const override { return function_; }
-  std::string trace_target() const override { return "pool"; }
+  ops::Target trace_target() const override { return ops::Target::pool; }
 
   void setup(ProofSetup& s) override {
     z3::context& c = s.ctx();
@@ -141,19 +142,23 @@ class PoolFunctionSpec : public FunctionSpec {
     return out;
   }
 
-  std::vector<std::string> trace(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) override {
+  TraceOps trace(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) override {
     const PoolAtEntry& h = *at_;
     if (value_in(m, h.pool) == 0) return {null_call()};
     std::uint64_t size = value_in(m, h.size);
     std::uint64_t capacity = value_in(m, h.capacity);
     std::uint64_t used = size ? value_in(m, h.current - h.start) / size : 0;
     if (used > 256) return {};  // too long to be useful
-    std::vector<std::string> lines = {"pool_create " + dec(size) + " " + dec(capacity) + " -> p0"};
-    for (std::uint64_t i = 0; i < used; ++i) lines.push_back("pool_alloc p0 -> " + start_relative("p0", i * size));
-    if (value_in(m, h.head) != 0)
-      lines.push_back("pool_free p0 " + start_relative("p0", value_in(m, h.head - h.start)) + " -> ok");
-    for (std::string& line : call_lines(m, cex, s)) lines.push_back(line);
-    return lines;
+    TraceOps trace = {ops::make_op(OpCode::pool_create, {number(size), number(capacity)}, creates_first(kPool))};
+    for (std::uint64_t i = 0; i < used; ++i) {
+      trace.push_back(ops::make_op(OpCode::pool_alloc, {first(kPool)}, returns(data_at(kPool, i * size))));
+    }
+    if (value_in(m, h.head) != 0) {
+      trace.push_back(ops::make_op(OpCode::pool_free, {first(kPool), ops::ptr(data_at(kPool, value_in(m, h.head - h.start)))},
+                                   returns_normally()));
+    }
+    for (Op& op : call_ops(m, cex, s)) trace.push_back(op);
+    return trace;
   }
 
  protected:
@@ -169,8 +174,9 @@ class PoolFunctionSpec : public FunctionSpec {
   virtual std::vector<Obligation> returned(const PathEnd& end, ProofSetup& s) = 0;
   virtual std::vector<NamedValue> more_inputs(ProofSetup&) { return {}; }
   virtual std::vector<z3::expr> more_nice(ProofSetup&) { return {}; }
-  virtual std::vector<std::string> call_lines(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) = 0;
-  virtual std::string null_call() const = 0;
+  virtual TraceOps call_ops(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) = 0;
+  // The call with a null pool, which exits 110.
+  virtual Op null_call() const = 0;
 
   const PoolAtEntry& at() const { return *at_; }
   int region() const { return region_; }
@@ -229,15 +235,15 @@ class PoolAllocSpec : public PoolFunctionSpec {
          !pop || bytes_are(end, bit.address, cleared)},
     };
   }
-  std::vector<std::string> call_lines(const z3::model& m, const CounterexampleFound&, ProofSetup& s) override {
+  TraceOps call_ops(const z3::model& m, const CounterexampleFound&, ProofSetup& s) override {
     z3::context& c = s.ctx();
     const PoolAtEntry& h = at();
-    std::string result = "0";
-    if (value_in(m, h.head) != 0) result = start_relative("p0", value_in(m, h.head - h.start));
-    else if (holds_in(m, bump_fits(c))) result = start_relative("p0", value_in(m, h.current - h.start));
-    return {"pool_alloc p0 -> " + result};
+    ops::Expectation result = returns_null();
+    if (value_in(m, h.head) != 0) result = returns(data_at(kPool, value_in(m, h.head - h.start)));
+    else if (holds_in(m, bump_fits(c))) result = returns(data_at(kPool, value_in(m, h.current - h.start)));
+    return {ops::make_op(OpCode::pool_alloc, {first(kPool)}, result)};
   }
-  std::string null_call() const override { return "pool_alloc null -> exit 110"; }
+  Op null_call() const override { return ops::make_op(OpCode::pool_alloc, {null_operand()}, exits_null()); }
 };
 
 class PoolFreeSpec : public PoolFunctionSpec {
@@ -290,19 +296,19 @@ class PoolFreeSpec : public PoolFunctionSpec {
     z3::context& c = s.ctx();
     return {z3::ule(s.arg(1) - at().start, at().end - at().start + u64(c, 64))};
   }
-  std::vector<std::string> call_lines(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) override {
+  TraceOps call_ops(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) override {
     std::uint64_t obj = value_in(m, s.arg(1));
-    std::string where = obj == 0 ? std::string("null") : start_relative("p0", value_in(m, s.arg(1) - at().start));
+    ops::Arg where = obj == 0 ? null_operand() : ops::ptr(data_at(kPool, value_in(m, s.arg(1) - at().start)));
     std::uint64_t code = cex.end ? value_in(m, exit_expected(*cex.end, s)) : 0;
-    return {"pool_free p0 " + where + " -> " + (code ? "exit " + dec(code) : std::string("ok"))};
+    return {ops::make_op(OpCode::pool_free, {first(kPool), where}, code ? exits_with(code) : returns_normally())};
   }
-  std::string null_call() const override { return "pool_free null null -> exit 110"; }
+  Op null_call() const override { return ops::make_op(OpCode::pool_free, {null_operand(), null_operand()}, exits_null()); }
 };
 
 class PoolCreateSpec : public FunctionSpec {
  public:
   std::string function() const override { return "pool_create"; }
-  std::string trace_target() const override { return "pool"; }
+  ops::Target trace_target() const override { return ops::Target::pool; }
   void setup(ProofSetup& s) override {
     s.callees().mem_alloc_block = FreshBlockLayout{L::POOL_HDR_SIZE, "new_pool", kPoolFields};
   }
@@ -362,12 +368,14 @@ class PoolCreateSpec : public FunctionSpec {
     return out;
   }
 
-  std::vector<std::string> trace(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) override {
-    std::string create = "pool_create " + dec(value_in(m, s.arg(0))) + " " + dec(value_in(m, s.arg(1)));
-    if (holds_in(m, rejected(s))) return {create + " -> 0"};
+  TraceOps trace(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) override {
+    auto create = [&](ops::Expectation result) {
+      return ops::make_op(OpCode::pool_create, {number(value_in(m, s.arg(0))), number(value_in(m, s.arg(1)))}, result);
+    };
+    if (holds_in(m, rejected(s))) return {create(returns_null())};
     auto calls = cex.end ? calls_to(*cex.end, "mem_alloc") : std::vector<const CallEvent*>{};
-    if (!calls.empty() && value_in(m, calls.front()->result) == 0) return {"os_fail mmap 1", create + " -> 0"};
-    return {create + " -> p0", "pool_alloc p0 -> p0.start+0"};
+    if (!calls.empty() && value_in(m, calls.front()->result) == 0) return {fail_next_mmap(), create(returns_null())};
+    return {create(creates_first(kPool)), ops::make_op(OpCode::pool_alloc, {first(kPool)}, returns(data_at(kPool, 0)))};
   }
 };
 
