@@ -37,10 +37,19 @@ class OsRules {
   void fail_mmap(std::uint64_t nth_from_now) { failing_mmaps_.insert(mmap_calls_ + nth_from_now); }
   void fail_munmap(std::uint64_t nth_from_now) { failing_munmaps_.insert(munmap_calls_ + nth_from_now); }
 
-  // Count the call and decide it.
-  bool admit_mmap(std::uint64_t len);
+  // Count the call and decide it.  Inline: every run's every mmap asks twice
+  // (the OS's rules and the model's).
+  bool admit_mmap(std::uint64_t len) {
+    ++mmap_calls_;
+    if (!failing_mmaps_.empty() && failing_mmaps_.erase(mmap_calls_) != 0) return false;
+    if (len > ~std::uint64_t{0} - mapped_bytes_) return false;  // the sum would wrap
+    return mapped_bytes_ + len <= memory_limit_;
+  }
   void commit_mmap(std::uint64_t len) { mapped_bytes_ += len; }
-  bool admit_munmap();
+  bool admit_munmap() {
+    ++munmap_calls_;
+    return failing_munmaps_.empty() || failing_munmaps_.erase(munmap_calls_) == 0;
+  }
   void commit_munmap(std::uint64_t len) { mapped_bytes_ -= len; }
 
   void set_time(std::int64_t seconds) { now_ = seconds; }

@@ -12,18 +12,6 @@ bool mem_request_in_range(std::uint64_t n) { return size_class_of(n).has_value()
 
 std::uint64_t mem_new_page_size(std::uint64_t n) { return size_class_of(n)->small ? SLAB_SIZE : large_page_size(n); }
 
-std::optional<std::uint64_t> arena_create_request(std::uint64_t size) {
-  if (size == 0) return std::nullopt;
-  return checked_add(ARENA_HDR_SIZE, size);
-}
-
-std::optional<std::uint64_t> arena_alloc_size(std::uint64_t n) {
-  if (n == 0) return std::nullopt;
-  return round_up(n, ARENA_ALIGN);
-}
-
-std::optional<std::uint64_t> pool_object_size(std::uint64_t obj_size) { return round_up(obj_size, POOL_ALIGN); }
-
 std::optional<std::uint64_t> pool_create_request(std::uint64_t obj_size, std::uint64_t capacity) {
   if (obj_size < POOL_MIN_OBJ || capacity == 0) return std::nullopt;
   std::optional<std::uint64_t> rounded = pool_object_size(obj_size);

@@ -14,6 +14,9 @@
 #include <cstdint>
 #include <optional>
 
+#include "checked_math.h"
+#include "layout.h"
+
 namespace mf::model {
 
 // mem_alloc(n) asks the OS for anything at all: 1 <= n <= MEM_MAX_REQUEST.
@@ -24,14 +27,23 @@ bool mem_request_in_range(std::uint64_t n);
 std::uint64_t mem_new_page_size(std::uint64_t n);
 
 // arena_create(size): mem_alloc(ARENA_HDR_SIZE + size).
-std::optional<std::uint64_t> arena_create_request(std::uint64_t size);
+inline std::optional<std::uint64_t> arena_create_request(std::uint64_t size) {
+  if (size == 0) return std::nullopt;
+  return checked_add(layout::ARENA_HDR_SIZE, size);
+}
 
 // What arena_alloc(arena, n) takes from the arena: n rounded up to
-// ARENA_ALIGN (n = 0 is refused).
-std::optional<std::uint64_t> arena_alloc_size(std::uint64_t n);
+// ARENA_ALIGN (n = 0 is refused).  Inline: the model calls it on every
+// arena allocation.
+inline std::optional<std::uint64_t> arena_alloc_size(std::uint64_t n) {
+  if (n == 0) return std::nullopt;
+  return round_up(n, layout::ARENA_ALIGN);
+}
 
 // A pool's object size: obj_size rounded up to POOL_ALIGN.
-std::optional<std::uint64_t> pool_object_size(std::uint64_t obj_size);
+inline std::optional<std::uint64_t> pool_object_size(std::uint64_t obj_size) {
+  return round_up(obj_size, layout::POOL_ALIGN);
+}
 
 // pool_create(obj_size, capacity): mem_alloc(POOL_HDR_SIZE + objects +
 // bitmap), objects = pool_object_size(obj_size) * capacity and bitmap =
