@@ -37,7 +37,7 @@ fn_mem_free:    .asciz "mem_free"
 
         # Mutable state lives in morph_state (see docs/spec.md, Conventions):
         # the simulated OS snapshots and restores that section between runs.
-        .section morph_state, "aw", @nobits
+        .section morph_state, "aw", @progbits   # one type for every file: see docs/spec.md
         .p2align 3
 page_head:      .zero 8                 # first live page, 0 when none
 page_count:     .zero 8                 # number of live pages

@@ -23,7 +23,7 @@ name_arena_destroy:      .asciz "arena_destroy"
 
         # Mutable state lives in morph_state (see docs/spec.md, Conventions):
         # the simulated OS snapshots and restores that section between runs.
-        .section morph_state, "aw", @nobits
+        .section morph_state, "aw", @progbits   # one type for every file: see docs/spec.md
         .p2align 3
 # The id of the most recently created arena (0 before the first).  Only a
 # successful arena_create bumps it, so ids are 1, 2, 3, ... with no gaps.

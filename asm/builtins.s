@@ -47,7 +47,7 @@ name_memcpy:    .asciz "__mf_memcpy"
 
         # Mutable state lives in morph_state (see docs/spec.md, Conventions):
         # the simulated OS snapshots and restores that section between runs.
-        .section morph_state, "aw", @nobits
+        .section morph_state, "aw", @progbits   # one type for every file: see docs/spec.md
         .p2align 3
 # Nonzero once __mf_init has installed the handler, so a second call keeps
 # the first alternate stack instead of mapping (and leaking) another.

@@ -10,6 +10,7 @@
 #include <span>
 
 #include "binary_format.h"
+#include "op_calls.h"
 #include "text_format.h"
 
 namespace mf::mfh {
@@ -90,7 +91,9 @@ LoadedInput load_input(const std::string& path, InputFormat format, std::optiona
     return input;
   }
   const auto* data = reinterpret_cast<const std::uint8_t*>(bytes->data());
-  ops::BinaryDecodeResult decoded = ops::decode_binary(std::span(data, bytes->size()), *target);
+  // Decoded as the fuzzers decode it for this SUT: without the ops it lacks.
+  const std::vector<ops::OpCode> left_out = runner::ops_not_implemented(*target);
+  ops::BinaryDecodeResult decoded = ops::decode_binary(std::span(data, bytes->size()), *target, left_out);
   input.ignored_bytes = decoded.trailing_bytes;
   input.trace = std::move(decoded.trace);
   return input;

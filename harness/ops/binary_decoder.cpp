@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <optional>
+#include <vector>
 
 #include "binary_format.h"
 #include "binary_values.h"
@@ -47,16 +49,15 @@ std::uint64_t read_size(ByteReader& in) {
 
 class OpDecoder {
  public:
-  OpDecoder(ByteReader& in, const StaticHandles& handles, Target target)
-      : in_(in), handles_(handles), target_(target) {}
+  OpDecoder(ByteReader& in, const StaticHandles& handles, Target target, std::span<const OpCode> sut_ops)
+      : in_(in), handles_(handles), target_(target), sut_(sut_ops) {}
 
   Op decode() {
     const std::uint8_t opcode = in_.byte();
-    std::span<const OpCode> sut = sut_ops_of(target_);
     std::span<const OpCode> control = control_ops_of(target_);
     Op op;
-    op.code = opcode < kControlOpcodeBase ? sut[opcode % sut.size()]
-                                          : control[(opcode - kControlOpcodeBase) % control.size()];
+    op.code = opcode < kControlOpcodeBase && !sut_.empty() ? sut_[opcode % sut_.size()]
+                                                           : control[(opcode - kControlOpcodeBase) % control.size()];
     decode_args(op);
     if (needs_creation_) {
       // Creations take no handle operand, so this cannot recur.
@@ -185,19 +186,25 @@ class OpDecoder {
   ByteReader& in_;
   const StaticHandles& handles_;
   Target target_;
+  std::span<const OpCode> sut_;  // the target's SUT ops, less those left out
   std::optional<OpCode> needs_creation_;
 };
 
 }  // namespace
 
-BinaryDecodeResult decode_binary(std::span<const std::uint8_t> bytes, Target target) {
+BinaryDecodeResult decode_binary(std::span<const std::uint8_t> bytes, Target target,
+                                 std::span<const OpCode> left_out) {
   BinaryDecodeResult result;
   result.trace.target = target;
+  std::vector<OpCode> sut_ops;
+  for (OpCode code : sut_ops_of(target)) {
+    if (std::find(left_out.begin(), left_out.end(), code) == left_out.end()) sut_ops.push_back(code);
+  }
   ByteReader in(bytes);
   StaticHandles handles;
   while (!in.at_end() && result.trace.ops.size() < kMaxDecodedOps) {
     const std::size_t op_start = in.pos();
-    Op op = OpDecoder(in, handles, target).decode();
+    Op op = OpDecoder(in, handles, target, sut_ops).decode();
     if (in.exhausted()) {
       result.trailing_bytes = bytes.size() - op_start;
       break;

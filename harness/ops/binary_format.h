@@ -24,7 +24,12 @@ struct BinaryDecodeResult {
   std::size_t trailing_bytes = 0;  // bytes of an incomplete last op, ignored
 };
 
-BinaryDecodeResult decode_binary(std::span<const std::uint8_t> bytes, Target target);
+// left_out: SUT ops the decoder never produces (those the SUT does not
+// implement, runner::ops_not_implemented); an op byte then picks among the
+// target's other SUT ops.  Decoding the same bytes for the same SUT always
+// gives the same trace, so a fuzzer's input replays as it ran.
+BinaryDecodeResult decode_binary(std::span<const std::uint8_t> bytes, Target target,
+                                 std::span<const OpCode> left_out = {});
 
 // The bytes that decode back to these ops (expectations are dropped: the
 // binary form has none), or nullopt when some operand has no binary form:

@@ -65,6 +65,8 @@ void put_result(WireOut& out, const RunResult& r) {
   out.u8(r.exit_code ? 1 : 0);
   out.u64(r.exit_code.value_or(0));
   out.u64(r.exit_op.value_or(0));
+  out.u8(r.not_implemented ? 1 : 0);
+  out.u8(static_cast<std::uint8_t>(r.not_implemented.value_or(ops::OpCode{})));
   out.u8(r.divergence ? 1 : 0);
   if (r.divergence) {
     const Divergence& d = *r.divergence;
@@ -85,6 +87,9 @@ void get_result(WireIn& in, RunResult& r) {
     r.exit_code = code;
     r.exit_op = op;
   }
+  const bool not_implemented = in.u8() != 0;
+  const auto missing = static_cast<ops::OpCode>(in.u8());
+  if (not_implemented) r.not_implemented = missing;
   if (in.u8() != 0) {
     Divergence d;
     d.op_index = in.u64();

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include "model.h"
 #include "op_table.h"
@@ -22,6 +23,15 @@ struct Operand {
 };
 using Operands = std::array<Operand, ops::kMaxArgs>;
 using RawArgs = std::array<std::uint64_t, ops::kMaxArgs>;
+
+// Whether the SUT has the function behind an op in a target (a control op:
+// always).  The SUT's functions are resolved by name at link time and each
+// is optional (morph_abi.h): an op whose function is missing is "not
+// implemented by this SUT", left out of generation and reported when a
+// trace uses it.
+bool sut_implements(ops::OpCode code, ops::Target target);
+// The target's SUT ops this SUT does not implement, in table order.
+std::vector<ops::OpCode> ops_not_implemented(ops::Target target);
 
 // Calls the SUT function of a SUT op with raw arguments and returns rax (0
 // for a void function).  checked_alloc_entry picks __mf_mem_alloc /

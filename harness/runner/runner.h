@@ -30,6 +30,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "op.h"
@@ -75,10 +76,17 @@ std::string to_text(const Divergence& divergence);
 
 enum class Verdict : std::uint8_t { agree, diverged, invalid };
 
+// How a report says that the SUT lacks an op's function.
+inline constexpr std::string_view kNotImplemented = "not implemented by this SUT";
+
 struct RunResult {
   Verdict verdict = Verdict::agree;
   std::optional<Divergence> divergence;  // verdict == diverged
   std::string invalid_reason;            // verdict == invalid
+  // Set when the run stopped (verdict invalid) at an op whose SUT function
+  // the SUT lacks (op_calls.h, sut_implements): that op, which the reason
+  // names as "not implemented by this SUT".
+  std::optional<ops::OpCode> not_implemented;
   std::size_t ops_run = 0;               // ops executed (SUT called or environment changed)
   std::size_t ops_skipped = 0;           // ops left out as undefined by the contract
   std::optional<int> exit_code;          // the exit both sides agreed on, which ended the run

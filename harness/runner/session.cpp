@@ -76,6 +76,12 @@ StepStatus Session::Impl::step(const ops::Op& op) {
   if (!op.info().allowed_in(target_)) {
     status = invalid("op " + std::to_string(op_index_) + ": " + std::string(op.info().name) + " is not in target " +
                      std::string(ops::target_name(target_)));
+  } else if (!sut_implements(op.code, target_)) {
+    // Not a divergence and not a broken trace: the SUT offers no such
+    // function, so the rest of this run cannot be checked.
+    result_.not_implemented = op.code;
+    status = invalid("op " + std::to_string(op_index_) + ": " + std::string(op.info().name) + " is " +
+                     std::string(kNotImplemented));
   } else {
     status = op.info().control ? step_control(op) : step_sut(op);
   }

@@ -3,9 +3,11 @@
 // (no pages, no current slabs, the next arena id 1) without a new process.
 //
 // Convention the assembly follows: every mutable global lives in a section
-// named `morph_state` (`.section morph_state, "aw", @nobits`, or "aw" with
-// initial values).  The linker then defines __start_morph_state and
-// __stop_morph_state around all of them.  A SUT without that section links
+// named `morph_state` (`.section morph_state, "aw", @progbits`: one type in
+// every file, or the linker makes two output sections of that name).  The
+// linker then defines __start_morph_state and __stop_morph_state around all
+// of them.  A foreign file's .data/.bss are moved there before it is
+// assembled (tools/sut_prepare).  A SUT without that section links
 // fine (the symbols are weak); available() is then false and a process can
 // run the SUT from a fresh state only once.
 #pragma once

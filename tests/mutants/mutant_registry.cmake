@@ -152,14 +152,27 @@ function(mf_mutant_broken_copy name out)
   set(${out} ${broken} PARENT_SCOPE)
 endfunction()
 
-# mf_mutant_core(<library> <broken copy>): a morph_core of the broken copy
-# and every other real core file, assembled exactly as asm/ does (the
-# MF_ASM_OVERRIDES rule: the copy replaces the file of its name).
-function(mf_mutant_core library broken)
+# mf_mutant_core_sources(<broken copy> <out>): asm/'s core files with the
+# loaded mutant's broken copy in place of the file it breaks.
+function(mf_mutant_core_sources broken out)
   get_directory_property(core_files DIRECTORY ${CMAKE_SOURCE_DIR}/asm DEFINITION MF_ASM_CORE_FILES)
+  set(sources "")
+  foreach(core IN LISTS core_files)
+    if(core STREQUAL MUTANT_FILE)
+      list(APPEND sources ${broken})
+    else()
+      list(APPEND sources ${MF_ASM_DIR}/${core})
+    endif()
+  endforeach()
+  set(${out} ${sources} PARENT_SCOPE)
+endfunction()
+
+# mf_mutant_core(<library> <broken copy>): a morph_core of the loaded
+# mutant's broken copy and every other real core file, assembled exactly as
+# asm/ does (the copy replaces the file of its name).
+function(mf_mutant_core library broken)
   get_directory_property(asm_flags DIRECTORY ${CMAKE_SOURCE_DIR}/asm DEFINITION MF_ASM_FLAGS)
-  set(MF_ASM_OVERRIDES ${broken})
-  mf_resolve_asm(sources ${core_files})
+  mf_mutant_core_sources(${broken} sources)
   add_library(${library} STATIC ${sources})
   target_compile_options(${library} PRIVATE ${asm_flags})
   set_target_properties(${library} PROPERTIES LINKER_LANGUAGE C)
@@ -175,7 +188,9 @@ function(mf_mutant_replay name test core trace)
   endif()
   set(program mfh_mutant_${name})
   add_executable(${program} ${CMAKE_SOURCE_DIR}/harness/mfh/main.cpp $<TARGET_OBJECTS:mf_os_sim>)
-  target_link_libraries(${program} PRIVATE mf_mfh_commands mf_runner ${core} mf_simos)
+  target_link_libraries(${program} PRIVATE mf_mfh_commands mf_runner)
+  mf_link_sut(${program} PRIVATE ${core})
+  target_link_libraries(${program} PRIVATE mf_simos)
   add_test(NAME ${test}
            COMMAND ${CMAKE_COMMAND} -DPROGRAM=$<TARGET_FILE:${program}> -DTRACE=${trace}
                    "-DSIGNATURE=${MUTANT_SIGNATURE}" -P ${MF_MUTANTS_DIR}/expect_signature.cmake)

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "op_calls.h"
 #include "pointer_gen.h"
 #include "value_gen.h"
 
@@ -78,7 +79,8 @@ OpCode draw_op_code(const TraceState& state) {
   std::vector<OpCode> codes;
   std::vector<unsigned> weights;
   for (const ops::OpInfo& info : ops::kOpTable) {
-    if (!info.allowed_in(state.target())) continue;
+    // An op the SUT does not implement is never drawn: the rest is checked.
+    if (!info.allowed_in(state.target()) || !runner::sut_implements(info.code, state.target())) continue;
     codes.push_back(info.code);
     weights.push_back(weight(info.code, state));
   }
