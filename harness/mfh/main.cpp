@@ -6,6 +6,9 @@
 #include <vector>
 
 #include "commands.h"
+#ifdef MF_MFH_CHECK
+#include "check_command.h"
+#endif
 
 namespace {
 
@@ -27,6 +30,10 @@ constexpr Command kCommands[] = {
     {"report", "a campaign's reports (md, json, SARIF, svg, html) from its output directory",
      &mf::mfh::report_command},
     {"gen-test", "write a GoogleTest case that replays a trace", &mf::mfh::gen_test_command},
+#ifdef MF_MFH_CHECK
+    {"check", "check .s files in place of asm/'s in seconds: corpora, RapidCheck rounds, a fuzz",
+     &mf::check::check_command},
+#endif
 #ifdef MF_MFH_COV
     {"cov", "run a corpus on the instrumented assembly and list the hits of every probe", &mf::mfh::cov_command},
 #endif

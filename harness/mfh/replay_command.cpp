@@ -1,4 +1,5 @@
 #include <chrono>
+#include <set>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -84,7 +85,7 @@ void print_verdict(const runner::RunResult& result) {
   }
 }
 
-Outcome replay_one(const std::string& path, const ReplayOptions& options) {
+Outcome replay_one(const std::string& path, const ReplayOptions& options, std::set<std::string>& not_implemented) {
   const char* mode = options.run.mode == runner::OsMode::native ? "native" : "simulated";
   LoadedInput input = load_input(path, options.input.format, options.input.target);
   if (!input.trace) {
@@ -116,7 +117,9 @@ Outcome replay_one(const std::string& path, const ReplayOptions& options) {
     case runner::Verdict::diverged:
       return Outcome::diverged;
     case runner::Verdict::invalid:
-      return result.not_implemented ? Outcome::not_checked : Outcome::unreadable;
+      if (!result.not_implemented) return Outcome::unreadable;
+      not_implemented.insert(std::string(ops::info(*result.not_implemented).name));
+      return Outcome::not_checked;
   }
   return Outcome::unreadable;
 }
@@ -159,8 +162,9 @@ int replay_command(std::span<const std::string_view> args) {
   bool diverged = false;
   bool unreadable = false;
   std::size_t not_checked = 0;
+  std::set<std::string> not_implemented;
   for (const std::string& file : options.files) {
-    switch (replay_one(file, options)) {
+    switch (replay_one(file, options, not_implemented)) {
       case Outcome::agree:
         break;
       case Outcome::not_checked:
@@ -175,8 +179,10 @@ int replay_command(std::span<const std::string_view> args) {
     }
   }
   if (not_checked != 0) {
-    std::printf("%zu of %zu traces not checked to their end: they use ops %s\n", not_checked, options.files.size(),
-                std::string(runner::kNotImplemented).c_str());
+    std::string names;
+    for (const std::string& name : not_implemented) names += (names.empty() ? "" : ", ") + name;
+    std::printf("%zu of %zu traces not checked to their end: they use ops %s: %s\n", not_checked,
+                options.files.size(), std::string(runner::kNotImplemented).c_str(), names.c_str());
   }
   if (diverged) return 1;
   return unreadable ? 2 : 0;

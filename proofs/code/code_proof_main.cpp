@@ -4,13 +4,22 @@
 //
 //   mf_code_proof --objdump <objdump> --proof <name> [--trace <file>]
 //                 [--expect-counterexample] [--no-loop-summaries] <object>...
+//   mf_code_proof --objdump <objdump> --all <object>...
 //
 // Exit status: 0 proved; 1 a counterexample (printed, and written as a
 // trace); 2 the proof could not be carried out.  With
 // --expect-counterexample (the prover's self-tests on deliberately broken
 // copies of the assembly) the status is 0 exactly when a counterexample was
 // found and its trace written.
+//
+// --all takes any objects, ours or someone else's (`mfh check --proofs`
+// assembles the given .s files for it): it runs every proof whose function
+// the objects define, and lists as "not proved" the proofs whose function
+// they lack and the global functions they define that no proof covers.  Its
+// status is the worst of the proofs run: 0 when every one that ran proved.
+#include <algorithm>
 #include <chrono>
+#include <set>
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -30,6 +39,7 @@ namespace {
 int usage() {
   std::cerr << "usage: mf_code_proof --objdump <objdump> --proof <name> [--trace <file>]\n"
                "                     [--expect-counterexample] [--no-loop-summaries] [--verbose] <object>...\n"
+               "       mf_code_proof --objdump <objdump> --all [--no-loop-summaries] <object>...\n"
                "proofs:";
   for (const std::string& name : mf::proof::spec_names()) std::cerr << " " << name;
   std::cerr << "\n";
@@ -42,27 +52,9 @@ bool trace_written(const std::string& path) {
   return in && std::getline(in, header) && header.rfind(mf::ops::kTextHeaderPrefix, 0) == 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows even if a run is cut short
-  std::string objdump, proof, trace;
-  bool expect_counterexample = false;
-  mf::proof::ProverOptions options;
-  std::vector<std::string> objects;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (arg == "--objdump") objdump = value();
-    else if (arg == "--proof") proof = value();
-    else if (arg == "--trace") trace = value();
-    else if (arg == "--expect-counterexample") expect_counterexample = true;
-    else if (arg == "--no-loop-summaries") options.executor.loop_summaries = false;
-    else if (arg == "--verbose") options.executor.verbose = true;
-    else if (!arg.empty() && arg[0] == '-') return usage();
-    else objects.push_back(arg);
-  }
-  if (objdump.empty() || proof.empty() || objects.empty()) return usage();
+// One proof over the objects: the exit status of the header.
+int prove_one(const std::string& objdump, const std::string& proof, const std::vector<std::string>& objects,
+              mf::proof::ProverOptions options, const std::string& trace, bool expect_counterexample) {
   z3::context ctx;  // declared before the spec: the spec's terms die first
   auto spec = mf::proof::make_spec(proof);
   if (!spec) {
@@ -111,4 +103,68 @@ int main(int argc, char** argv) {
     return ok ? 0 : 1;
   }
   return outcome.status == Status::proved ? 0 : outcome.status == Status::counterexample ? 1 : 2;
+}
+
+// --all: every proof whose function the objects define.
+int prove_all(const std::string& objdump, const std::vector<std::string>& objects,
+              const mf::proof::ProverOptions& options) {
+  std::set<std::string> defined_functions;
+  try {
+    for (const std::string& path : objects) {
+      const mf::proof::ObjectCode code = mf::proof::ObjectCode::load(objdump, path);
+      for (const mf::proof::Symbol& s : code.symbols()) {
+        if (s.global && s.is_function && s.section != "*UND*") defined_functions.insert(s.name);
+      }
+    }
+  } catch (const std::exception& e) {
+    std::cout << "PROOF ERROR: " << e.what() << "\n";
+    return 2;
+  }
+  int worst = 0;
+  std::set<std::string> covered;
+  std::vector<std::string> not_proved;
+  for (const std::string& proof : mf::proof::spec_names()) {
+    const std::string function = mf::proof::make_spec(proof)->function();
+    covered.insert(function);
+    if (defined_functions.count(function) == 0) {
+      not_proved.push_back(proof + " (" + function + " is not in the given objects)");
+      continue;
+    }
+    std::cout << "==== " << proof << "\n";
+    const int status = prove_one(objdump, proof, objects, options, "", false);
+    std::cout << proof << ": " << (status == 0 ? "PROVED" : status == 1 ? "REFUTED" : "NO VERDICT") << "\n";
+    worst = std::max(worst, status);
+  }
+  for (const std::string& f : defined_functions) {
+    if (covered.count(f) == 0) not_proved.push_back(f + " (no proof of it)");
+  }
+  for (const std::string& n : not_proved) std::cout << "not proved: " << n << "\n";
+  return worst;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows even if a run is cut short
+  std::string objdump, proof, trace;
+  bool expect_counterexample = false;
+  bool all = false;
+  mf::proof::ProverOptions options;
+  std::vector<std::string> objects;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (arg == "--objdump") objdump = value();
+    else if (arg == "--proof") proof = value();
+    else if (arg == "--trace") trace = value();
+    else if (arg == "--expect-counterexample") expect_counterexample = true;
+    else if (arg == "--all") all = true;
+    else if (arg == "--no-loop-summaries") options.executor.loop_summaries = false;
+    else if (arg == "--verbose") options.executor.verbose = true;
+    else if (!arg.empty() && arg[0] == '-') return usage();
+    else objects.push_back(arg);
+  }
+  if (objdump.empty() || objects.empty() || (proof.empty() != all)) return usage();
+  if (all) return prove_all(objdump, objects, options);
+  return prove_one(objdump, proof, objects, options, trace, expect_counterexample);
 }

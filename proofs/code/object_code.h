@@ -50,6 +50,8 @@ class ObjectCode {
   const Instruction* instruction_at(const std::string& section, std::uint64_t address) const;
   // A symbol defined in this object (not *UND*), by name.
   const Symbol* defined_symbol(const std::string& name) const;
+  // Every symbol of the object's table, defined or not.
+  const std::vector<Symbol>& symbols() const { return symbols_; }
   // The nearest symbol at or before an address, as "name+0x1a", for messages.
   std::string describe(const std::string& section, std::uint64_t address) const;
   // The data symbol whose [value, value + max(size, 1)) holds an offset, if any.

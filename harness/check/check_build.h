@@ -1,0 +1,35 @@
+// check_build.h - `mfh check`'s build: the given .s files in place of
+// asm/'s files of the same name, each made resettable (mf-sut-prepare) and
+// instrumented for coverage (mf-asm-instrument), every core file assembled,
+// and the checking programs linked from the recipes harness/check/
+// CMakeLists.txt writes.  No CMake step runs: about a second here.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace mf::check {
+
+struct CheckPrograms {
+  std::string mfh;       // replay, minimise, reproduce
+  std::string property;  // the RapidCheck state machines; empty when not built
+  std::string fuzz;      // libFuzzer driver (MF_CHECK_TARGET); empty when not built
+  std::vector<std::string> notes;  // what preparing each given file did
+  double seconds = 0;              // how long the whole build took
+};
+
+struct CheckBuildRequest {
+  std::vector<std::string> files;  // the given .s files, absolute
+  std::string work_dir;            // everything is written below it
+  bool property = true;
+  bool fuzz = true;
+};
+
+// The core file names (asm/), in link order.
+std::vector<std::string> core_file_names();
+
+// Builds the programs; on failure returns false with the tool's output in
+// `error`.
+bool build_check_programs(const CheckBuildRequest& request, CheckPrograms& programs, std::string& error);
+
+}  // namespace mf::check

@@ -1,0 +1,27 @@
+// subprocess.h - runs a program and waits for it, with a time limit: what
+// `mfh check` needs to assemble, link and run the programs it builds.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace mf::check {
+
+struct ProcessResult {
+  int exit_code = -1;      // the status, or 128 + signal
+  bool timed_out = false;  // killed at the time limit
+  bool started = true;     // false when the program could not be run at all
+  std::string output;      // stdout and stderr, interleaved
+};
+
+// Runs argv[0] (found on PATH when it has no '/') with `extra_env`
+// ("NAME=value") added to the environment.  After `seconds` (0: no limit)
+// the process group is killed.
+ProcessResult run_process(const std::vector<std::string>& argv, double seconds = 0,
+                          const std::vector<std::string>& extra_env = {});
+
+// The same for several commands at once, each with no time limit; results
+// in the order given.
+std::vector<ProcessResult> run_in_parallel(const std::vector<std::vector<std::string>>& commands);
+
+}  // namespace mf::check
