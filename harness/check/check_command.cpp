@@ -269,6 +269,11 @@ int check_command(std::span<const std::string_view> args) {
   }
 
   std::string not_implemented;  // mfh replay's line about traces it could not check to their end
+  // Which ops were checked, per target: what the files implement.
+  for (const std::string& t : targets) {
+    const ProcessResult r = run_process({programs.mfh, "ops", "--target=" + t});
+    std::fputs(r.output.c_str(), stdout);
+  }
   std::optional<Finding> finding;
   std::size_t traces_replayed = 0, property_runs = 0;
   unsigned long long fuzz_execs = 0;

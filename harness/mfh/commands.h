@@ -35,6 +35,10 @@ int reproduce_command(std::span<const std::string_view> args);
 // findings; 2 bad usage or an unreadable input; 3 nothing reproduces.
 int triage_command(std::span<const std::string_view> args);
 
+// mfh ops [--target=T]: which ops of each target this SUT implements.
+// 0 listed; 2 bad usage.
+int ops_command(std::span<const std::string_view> args);
+
 // mfh report CAMPAIGN_OUT_DIR: report.md, report.json, findings.sarif,
 // plots/ and report.html from a campaign's state.  0 written; 2 bad usage
 // or state.

@@ -30,6 +30,7 @@ constexpr Command kCommands[] = {
     {"report", "a campaign's reports (md, json, SARIF, svg, html) from its output directory",
      &mf::mfh::report_command},
     {"gen-test", "write a GoogleTest case that replays a trace", &mf::mfh::gen_test_command},
+    {"ops", "which ops of each target this SUT implements (the rest are not checked)", &mf::mfh::ops_command},
 #ifdef MF_MFH_CHECK
     {"check", "check .s files in place of asm/'s in seconds: corpora, RapidCheck rounds, a fuzz",
      &mf::check::check_command},
