@@ -128,7 +128,7 @@ class BareRun {
     for (const ops::Op& op : trace.ops) {
       const ops::OpInfo& info = op.info();
       if (info.control) continue;  // the bench traces hold none
-      Step step{mf::runner::sut_function(op.code), {}, {}, 0, -1};
+      Step step{mf::runner::sut_call(op.code, checked_), {}, {}, 0, -1};
       for (std::size_t i = 0; i < info.arity; ++i) {
         if (ops::syntax_of(info.args[i]) == ops::SyntaxClass::number) {
           step.args[i] = op.args[i].number;  // fixed: set once
@@ -149,7 +149,7 @@ class BareRun {
       for (std::size_t k = 0; k < step.pointer_count; ++k) {
         step.args[step.pointers[k].index] = resolve(step.pointers[k].ptr);
       }
-      const std::uint64_t result = step.call(step.args, checked_);
+      const std::uint64_t result = mf::runner::call_through_boundary(step.call, step.args, boundary_);
       if (step.creates >= 0) handles_[static_cast<std::size_t>(step.creates)].push_back(result);
       benchmark::DoNotOptimize(result);
     }
@@ -161,7 +161,7 @@ class BareRun {
     PtrExpr ptr;  // resolved against the handles of the current run
   };
   struct Step {
-    mf::runner::SutFunction call;
+    mf::runner::SutCall call;
     mf::runner::RawArgs args;  // the numbers, and the pointers of the last run
     std::array<PointerArg, ops::kMaxArgs> pointers;
     std::uint8_t pointer_count;
@@ -177,6 +177,7 @@ class BareRun {
   }
 
   bool checked_;
+  mf::runner::CallBoundary boundary_;  // the runner's call-boundary check, as in every SUT call
   std::vector<Step> steps_;
   std::array<std::vector<std::uint64_t>, ops::kHandleKinds> handles_;
 };

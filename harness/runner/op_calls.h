@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "call_boundary.h"
 #include "model.h"
 #include "op_table.h"
 
@@ -24,24 +25,27 @@ struct Operand {
 using Operands = std::array<Operand, ops::kMaxArgs>;
 using RawArgs = std::array<std::uint64_t, ops::kMaxArgs>;
 
+// The SUT function behind a SUT op: its address, resolved by name at link
+// time and null when the SUT lacks it (each is optional, morph_abi.h), and
+// whether it returns a value.  checked_alloc_entry picks __mf_mem_alloc /
+// __mf_mem_free for mem_alloc / mem_free (the builtins target's entries).
+struct SutCall {
+  const void* function = nullptr;
+  bool returns_value = false;
+};
+SutCall sut_call(ops::OpCode code, bool checked_alloc_entry);
+
 // Whether the SUT has the function behind an op in a target (a control op:
-// always).  The SUT's functions are resolved by name at link time and each
-// is optional (morph_abi.h): an op whose function is missing is "not
-// implemented by this SUT", left out of generation and reported when a
-// trace uses it.
+// always).  An op whose function is missing is "not implemented by this
+// SUT": left out of generation and reported when a trace uses it.
 bool sut_implements(ops::OpCode code, ops::Target target);
 // The target's SUT ops this SUT does not implement, in table order.
 std::vector<ops::OpCode> ops_not_implemented(ops::Target target);
 
-// Calls the SUT function of a SUT op with raw arguments and returns rax (0
-// for a void function).  checked_alloc_entry picks __mf_mem_alloc /
-// __mf_mem_free for mem_alloc / mem_free (the builtins target's entry points).
-std::uint64_t call_sut_function(ops::OpCode code, const RawArgs& args, bool checked_alloc_entry);
-
-// The same call as a function pointer (null for a control op), for a caller
-// that looks it up once per op of a trace rather than once per call.
-using SutFunction = std::uint64_t (*)(const RawArgs& args, bool checked_alloc_entry);
-SutFunction sut_function(ops::OpCode code);
+// Calls it with the raw operands through the call-boundary trampoline
+// (call_boundary.h), which records in `check` whether the function kept the
+// calling convention; returns rax (0 for a void function).
+std::uint64_t call_through_boundary(const SutCall& call, const RawArgs& args, CallBoundary& check);
 
 // The model's answer to the same op.  A control op has neither call (it
 // changes the environment, ops::OpInfo::control); calling one is a logic error.

@@ -2,6 +2,10 @@
 // assembly) and on the reference model side by side and reports the first
 // place where they disagree.
 //
+// Every SUT call goes through a trampoline that checks the calling
+// convention at its boundary (call_boundary.h: callee-saved registers, rsp,
+// the direction flag); a violation is a divergence of its own.
+//
 // After every op it compares
 //   * the result, as handle + offset (never absolute addresses),
 //   * exits: the code, and the one stderr line of docs/spec.md,

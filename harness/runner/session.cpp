@@ -191,6 +191,11 @@ StepStatus Session::Impl::step_sut(const ops::Op& op) {
     final_status_ = StepStatus::exited;
     return final_status_;
   }
+  if (!actual.boundary_violation.empty()) {
+    // Checked before anything else: the C++ caller's state may be broken.
+    return diverge({"the SUT broke the calling convention", "rbx, rbp, r12-r15 and rsp as at the call, DF clear",
+                    actual.boundary_violation});
+  }
   if (env_->captured_stderr().size() != stderr_seen_) {
     return diverge({"the SUT wrote to stderr without exiting", "nothing",
                     std::string(env_->captured_stderr().substr(stderr_seen_, 200))});

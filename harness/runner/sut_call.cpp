@@ -23,6 +23,8 @@ volatile int g_exit_code = 0;
 volatile int g_signal = 0;
 volatile std::uint64_t g_fault_address = 0;
 
+CallBoundary g_boundary;  // what the last call did to the calling convention
+
 constexpr int kJumpExit = 1;
 constexpr int kJumpFault = 2;
 
@@ -60,8 +62,9 @@ SutOutcome call_sut(ops::OpCode code, std::uint64_t a, std::uint64_t b, std::uin
   const int jumped = _setjmp(g_jump);
   if (jumped == 0) {
     g_armed = 1;
-    out.value = call_sut_function(code, {a, b, c}, checked_alloc_entry);
+    out.value = call_through_boundary(sut_call(code, checked_alloc_entry), {a, b, c}, g_boundary);
     g_armed = 0;
+    out.boundary_violation = violation(g_boundary);
     return out;
   }
   if (jumped == kJumpExit) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "op_table.h"
 
@@ -16,6 +17,9 @@ struct SutOutcome {
   int exit_code = 0;           // when exited
   int signal = 0;              // when faulted
   std::uint64_t fault_address = 0;
+  // When returned: what the call broke of the calling convention (a
+  // callee-saved register, rsp, the direction flag; call_boundary.h), or empty.
+  std::string boundary_violation;
 };
 
 // Calls the SUT function of `code` (a SUT op) with up to three raw arguments.

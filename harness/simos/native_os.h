@@ -36,6 +36,9 @@ class NativeOs final : public OsEnvironment {
   model::OsRules& rules() override { return rules_; }
   std::string_view captured_stderr() const override { return {stderr_.data(), stderr_size_}; }
   std::string_view anomaly() const override { return anomaly_; }
+  void note_anomaly(std::string what) override {
+    if (anomaly_.empty()) anomaly_ = std::move(what);
+  }
   bool is_live_mapping(std::uint64_t, std::uint64_t) const override { return true; }
 
  private:

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "os_rules.h"
@@ -31,12 +32,26 @@ class OsEnvironment {
   virtual std::string_view captured_stderr() const = 0;
 
   // The first misuse of the OS seen since begin_run (an munmap of something
-  // that is not a mapping, a write to an unknown descriptor...), empty if none.
+  // that is not a mapping, a write to an unknown descriptor, a call with a
+  // misaligned stack...), empty if none.
   virtual std::string_view anomaly() const = 0;
+  // Records a misuse (the first one is kept).
+  virtual void note_anomaly(std::string what) = 0;
 
   // Whether [addr, addr + len) lies inside one live mapping.  Native mode
   // cannot tell and says true.
   virtual bool is_live_mapping(std::uint64_t addr, std::uint64_t len) const = 0;
 };
+
+// The System V ABI wants rsp 16-byte aligned at every call, so a shim
+// function's frame address (rbp after its prologue: the entry rsp less 8)
+// is 16-byte aligned exactly when its caller kept the rule.  Every shim
+// function calls this first: a SUT that reaches the OS with a misaligned
+// stack (and would crash a libc that uses aligned SSE moves) is reported.
+inline void check_call_alignment(OsEnvironment& env, const void* frame, const char* call) {
+  if (reinterpret_cast<std::uintptr_t>(frame) % 16 != 0) {
+    env.note_anomaly(std::string("__mf_os_") + call + " was called with rsp not 16-byte aligned");
+  }
+}
 
 }  // namespace mf::simos

@@ -57,6 +57,7 @@ class SimOs final : public OsEnvironment {
   model::OsRules& rules() override { return rules_; }
   std::string_view captured_stderr() const override { return {stderr_.data(), stderr_size_}; }
   std::string_view anomaly() const override { return anomaly_; }
+  void note_anomaly(std::string what) override;
   bool is_live_mapping(std::uint64_t addr, std::uint64_t len) const override { return space_.is_live(addr, len); }
 
   const AddressSpace& memory() const { return space_; }
@@ -64,7 +65,6 @@ class SimOs final : public OsEnvironment {
 
  private:
   SimOs() = default;
-  void note_anomaly(std::string what);
   void reset_observations();
 
   AddressSpace space_;

@@ -11,8 +11,11 @@ namespace sim = mf::simos::sim_calls;
 
 extern "C" {
 // Every shim function, straight to the simulated OS (sim_calls.h).
-#define MF_OS_SIMULATED(name, result, params, args, route, ends) \
-  result __mf_os_##name params { MF_OS_BODY_##ends(sim::name args) }
+#define MF_OS_SIMULATED(name, result, params, args, route, ends)                                   \
+  result __mf_os_##name params {                                                                 \
+    mf::simos::check_call_alignment(mf::simos::SimOs::instance(), __builtin_frame_address(0), #name); \
+    MF_OS_BODY_##ends(sim::name args)                                                            \
+  }
 MF_OS_SHIM_LIST(MF_OS_SIMULATED)
 #undef MF_OS_SIMULATED
 // Handlers are never installed in a simulation, so nothing returns here.

@@ -19,6 +19,12 @@ OsMode g_mode = OsMode::simulated;
 
 bool simulated() { return g_mode == OsMode::simulated; }
 
+void check_call_alignment(const void* frame, const char* call) {
+  mf::simos::OsEnvironment& env = simulated() ? static_cast<mf::simos::OsEnvironment&>(mf::simos::SimOs::instance())
+                                              : mf::simos::NativeOs::instance();
+  mf::simos::check_call_alignment(env, frame, call);
+}
+
 }  // namespace
 
 // The native route of a shim function (MF_OS_SHIM_LIST's last column).
@@ -27,9 +33,10 @@ bool simulated() { return g_mode == OsMode::simulated; }
 
 extern "C" {
 // Every shim function: the simulated OS, or in native mode its native route.
-#define MF_OS_SWITCH(name, result, params, args, route, ends)                        \
-  result __wrap___mf_os_##name params {                                              \
-    MF_OS_BODY_##ends(simulated() ? sim::name args : MF_OS_NATIVE_##route(name, args)) \
+#define MF_OS_SWITCH(name, result, params, args, route, ends)                                      \
+  result __wrap___mf_os_##name params {                                                            \
+    check_call_alignment(__builtin_frame_address(0), #name);                                       \
+    MF_OS_BODY_##ends(simulated() ? sim::name args : MF_OS_NATIVE_##route(name, args))               \
   }
 MF_OS_SHIM_LIST(MF_OS_SWITCH)
 #undef MF_OS_SWITCH

@@ -1,0 +1,46 @@
+// call_boundary.h - every call from the runner into the SUT goes through
+// one assembly trampoline (call_boundary.s) that checks the calling
+// convention at the call's boundary, the way checkasm does for video
+// codecs' assembly: the callee-saved registers (rbx, rbp, r12-r15) hold
+// fresh random canaries at the call and must hold them after it; the stack
+// pointer must be back where it was; the direction flag must be clear.
+// A C++ caller would otherwise notice a clobbered register only if the
+// compiler happened to keep something in it.
+//
+// The trampoline puts rsp back and clears the direction flag before it
+// returns, so the harness goes on safely and reports the violation as a
+// divergence of its own (session_checks.cpp).  A call that ends by an exit
+// or a fault leaves through longjmp and is not checked.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+namespace mf::runner {
+
+// Shared with call_boundary.s: the offsets there follow this layout.
+struct CallBoundary {
+  std::array<std::uint64_t, 6> canary{};  // rbx, rbp, r12, r13, r14, r15 at the call
+  std::array<std::uint64_t, 6> after{};   // the same registers after it
+  std::uint64_t rsp_before = 0;
+  std::uint64_t rsp_after = 0;
+  std::uint64_t rflags_after = 0;
+};
+static_assert(sizeof(CallBoundary) == 15 * 8, "call_boundary.s reads this layout");
+
+// Fresh canaries for the next call (a different random value per register
+// and per call, so that a register restored from a stale save is caught too).
+void arm(CallBoundary& check);
+
+// What the last call broke, one line ("rbx and r12 not preserved; rsp moved
+// by -8; the direction flag left set"), or empty.
+std::string violation(const CallBoundary& check);
+
+}  // namespace mf::runner
+
+extern "C" {
+// Calls fn(args[0], args[1], args[2]) with the checks above; returns rax.
+std::uint64_t mf_call_with_boundary_checks(const void* fn, const std::uint64_t* args,
+                                           mf::runner::CallBoundary* check);
+}

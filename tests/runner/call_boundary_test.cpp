@@ -1,0 +1,80 @@
+// The call-boundary trampoline (harness/runner/call_boundary.h): each way of
+// breaking the calling convention is named, the arguments and the result
+// pass through, and the caller survives every violation.
+#include <gtest/gtest.h>
+
+#include "call_boundary.h"
+#include "os_rules.h"
+#include "sim_os.h"
+
+extern "C" {
+void cb_keeps_everything();
+void cb_clobbers_rbx_and_r14();
+void cb_leaves_direction_flag_set();
+void cb_pops_one_quad_too_many();
+void cb_calls_the_os_aligned();
+void cb_calls_the_os_misaligned();
+}
+
+namespace mf::runner {
+namespace {
+
+std::uint64_t call(void (*fn)(), CallBoundary& check, std::uint64_t a0 = 41) {
+  arm(check);
+  const std::uint64_t args[3] = {a0, 0, 0};
+  return mf_call_with_boundary_checks(reinterpret_cast<const void*>(fn), args, &check);
+}
+
+TEST(CallBoundary, AFunctionThatKeepsTheConventionPassesAndItsResultComesBack) {
+  CallBoundary check;
+  EXPECT_EQ(call(&cb_keeps_everything, check), 42u);
+  EXPECT_EQ(violation(check), "");
+}
+
+TEST(CallBoundary, ClobberedCalleeSavedRegistersAreNamed) {
+  CallBoundary check;
+  call(&cb_clobbers_rbx_and_r14, check);
+  EXPECT_EQ(violation(check), "rbx, r14 not preserved");
+}
+
+TEST(CallBoundary, TheDirectionFlagLeftSetIsReportedAndCleared) {
+  CallBoundary check;
+  call(&cb_leaves_direction_flag_set, check);
+  EXPECT_EQ(violation(check), "the direction flag left set");
+  // The trampoline cleared it: a backwards string copy here would corrupt memory.
+  std::uint64_t flags = 0;
+  asm volatile("pushfq; popq %0" : "=r"(flags));
+  EXPECT_EQ(flags & 0x400, 0u);
+}
+
+TEST(CallBoundary, AMovedStackPointerIsReportedAndRepaired) {
+  CallBoundary check;
+  call(&cb_pops_one_quad_too_many, check);
+  EXPECT_EQ(violation(check), "rsp moved by 8");
+  // Still here, with a sound stack: another call works.
+  EXPECT_EQ(call(&cb_keeps_everything, check, 1), 2u);
+  EXPECT_EQ(violation(check), "");
+}
+
+TEST(CallBoundary, EveryCallGetsFreshCanaries) {
+  CallBoundary first, second;
+  arm(first);
+  arm(second);
+  for (std::size_t i = 0; i < first.canary.size(); ++i) EXPECT_NE(first.canary[i], second.canary[i]) << i;
+}
+
+// The other side of the boundary: the simulated OS's entry points check the
+// SUT's stack alignment at each OS call.
+TEST(CallBoundary, AnOsCallWithAMisalignedStackIsAMisuseOfTheOs) {
+  simos::SimOs& os = simos::SimOs::instance();
+  CallBoundary check;
+  os.begin_run(model::kDefaultMemoryLimit);
+  call(&cb_calls_the_os_aligned, check);
+  EXPECT_EQ(os.anomaly(), "");
+  call(&cb_calls_the_os_misaligned, check);
+  EXPECT_EQ(os.anomaly(), "__mf_os_getpid was called with rsp not 16-byte aligned");
+  os.end_run();
+}
+
+}  // namespace
+}  // namespace mf::runner
