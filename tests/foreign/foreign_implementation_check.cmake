@@ -17,6 +17,8 @@ function(fail what)
   message(FATAL_ERROR "foreign implementation: ${what}")
 endfunction()
 
+# From scratch: an incremental build would not run (nor report) the preparation again.
+file(REMOVE_RECURSE ${BUILD_DIR})
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${BUILD_DIR} -G ${GENERATOR}
                         -DCMAKE_BUILD_TYPE=${BUILD_TYPE} -DMF_ASM_OVERRIDES=${foreign} -DMF_BUILD_BENCH=OFF
                         -DCMAKE_C_COMPILER=${C_COMPILER} -DCMAKE_CXX_COMPILER=${CXX_COMPILER}

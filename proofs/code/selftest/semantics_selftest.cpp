@@ -38,7 +38,8 @@ extern "C" {
   X(snip_shl32_cl, kShiftMask) X(snip_shl1, 0xF) X(snip_shr1, 0xF) X(snip_sar1, 0xF) X(snip_shl5, 0x7)         \
   X(snip_shr63, 0x7) X(snip_mul, kAll) X(snip_mul_flags, 0x9) X(snip_div, kAll) X(snip_moves, kAll)             \
   X(snip_signs, kAll) X(snip_conditions, kAll) X(snip_cmov, kAll) X(snip_fill_loops, kAll) \
-  X(snip_block_loop, kAll)
+  X(snip_block_loop, kAll) X(snip_rep_stosq, kAll) X(snip_rep_stosb, kAll) X(snip_fill_loop_flags, 0xF)    \
+  X(snip_indexed_loop_flags, 0xF) X(snip_block_loop_flags, 0xF)
 #define MF_DECLARE(name, mask) Pair name(std::uint64_t, std::uint64_t);
 MF_SNIPPETS(MF_DECLARE)
 #undef MF_DECLARE
@@ -89,8 +90,22 @@ bool symbolic(z3::context& ctx, const mf::proof::ObjectCode& code, const std::st
   }
   const MachineState& end = capture.ends.front().state;
   z3::expr rdx = (end.regs[RDX] & ctx.bv_val(static_cast<std::uint64_t>(mask), 64)).simplify();
-  if (!end.regs[RAX].simplify().is_numeral_u64(out.rax) || !rdx.is_numeral_u64(out.rdx)) {
-    why = "result not a constant: rax = " + end.regs[RAX].to_string() + ", rdx = " + rdx.to_string();
+  // A result may still mention the stack pointer (the flags of a compare of
+  // two stack addresses, after a summarised loop) and yet have one value
+  // wherever the stack can be: the solver, under the constraint above, says
+  // whether it has exactly one.
+  auto determined = [&](const z3::expr& e, std::uint64_t& value) {
+    if (e.is_numeral_u64(value)) return true;
+    if (solver.check() != z3::sat) return false;
+    if (!solver.get_model().eval(e, true).is_numeral_u64(value)) return false;
+    solver.push();
+    solver.add(e != ctx.bv_val(value, 64));
+    const bool unique = solver.check() == z3::unsat;
+    solver.pop();
+    return unique;
+  };
+  if (!determined(end.regs[RAX].simplify(), out.rax) || !determined(rdx, out.rdx)) {
+    why = "result not determined by the inputs: rax = " + end.regs[RAX].to_string() + ", rdx = " + rdx.to_string();
     return false;
   }
   return true;

@@ -287,4 +287,108 @@ snip_block_loop:
         ret
         .size snip_block_loop, . - snip_block_loop
 
+# rep stos, the zero fill the pools use: 0 to 3 quads of a (stosq), or 0 to 7
+# bytes of a's low byte (stosb), into a stack buffer with known contents.
+# rax folds the buffer, rdx is how far rdi went with rcx (which must end at 0)
+# above bit 8.
+.macro REP_STOS name, store, count_mask
+        .globl \name
+        .type \name, @function
+\name:
+        subq    $40, %rsp
+        movabsq $0x1111111111111111, %r8
+        movq    %r8, 0(%rsp)
+        movabsq $0x2222222222222222, %r8
+        movq    %r8, 8(%rsp)
+        movabsq $0x3333333333333333, %r8
+        movq    %r8, 16(%rsp)
+        movq    %rsi, %rcx
+        andq    $\count_mask, %rcx
+        movq    %rdi, %rax
+        movq    %rsp, %rdi
+        rep \store
+        movq    %rdi, %rdx
+        subq    %rsp, %rdx
+        shlq    $8, %rcx
+        orq     %rcx, %rdx
+        movq    0(%rsp), %rax
+        addq    %rax, %rax
+        addq    8(%rsp), %rax
+        addq    %rax, %rax
+        addq    16(%rsp), %rax
+        addq    $40, %rsp
+        ret
+        .size \name, . - \name
+.endm
+
+        REP_STOS snip_rep_stosq, stosq, 3
+        REP_STOS snip_rep_stosb, stosb, 7
+
+# The flags right after each kind of loop the executor summarises, compared
+# with the CPU's: the count-down fill (dec; jne: CF is the one from before
+# the loop, dec leaves it), the indexed descending fill (sub; jne) and the
+# block loop (cmp; jb).  rax says how far each loop went (FLAGS_TO_RDX
+# clobbers r8-r11, rcx and rdx, so what rax needs is moved out first).
+        .globl snip_fill_loop_flags
+        .type snip_fill_loop_flags, @function
+snip_fill_loop_flags:
+        subq    $72, %rsp
+        movq    %rsi, %rcx
+        andl    $7, %ecx
+        incq    %rcx                    # 1..8 quads
+        movq    %rsp, %r8
+        xorl    %r10d, %r10d
+        cmpq    $1, %r10                # CF = 1: a carry the loop must leave alone
+8:      movq    %rdi, (%r8)
+        leaq    8(%r8), %r8
+        decq    %rcx
+        jne     8b
+        movq    %r8, %rax               # mov keeps the flags; FLAGS_TO_RDX clobbers r8
+        FLAGS_TO_RDX
+        subq    %rsp, %rax
+        addq    $72, %rsp
+        ret
+        .size snip_fill_loop_flags, . - snip_fill_loop_flags
+
+        .globl snip_indexed_loop_flags
+        .type snip_indexed_loop_flags, @function
+snip_indexed_loop_flags:
+        subq    $40, %rsp
+        movq    %rsi, %rcx
+        andl    $3, %ecx
+        incq    %rcx
+        shlq    $3, %rcx                # 8..32 bytes
+        leaq    0(%rsp), %r9
+9:      movq    %rdi, -8(%r9,%rcx,1)
+        subq    $8, %rcx
+        jne     9b
+        FLAGS_TO_RDX
+        movq    (%rsp), %rax
+        addq    $40, %rsp
+        ret
+        .size snip_indexed_loop_flags, . - snip_indexed_loop_flags
+
+        .globl snip_block_loop_flags
+        .type snip_block_loop_flags, @function
+snip_block_loop_flags:
+        subq    $168, %rsp
+        movq    %rdi, (%rsp)
+        movq    %rsi, 8(%rsp)
+        movups  (%rsp), %xmm0
+        movq    %rsp, %r8
+        movq    %rsi, %r9
+        andl    $127, %r9d
+        addq    %rsp, %r9
+10:     movups  %xmm0, (%r8)
+        movups  %xmm0, 16(%r8)
+        addq    $32, %r8
+        cmpq    %r9, %r8
+        jb      10b
+        movq    %r8, %rax               # mov keeps the flags; FLAGS_TO_RDX clobbers r8
+        FLAGS_TO_RDX
+        subq    %rsp, %rax
+        addq    $168, %rsp
+        ret
+        .size snip_block_loop_flags, . - snip_block_loop_flags
+
         .section .note.GNU-stack, "", @progbits
