@@ -302,8 +302,11 @@ int check_command(std::span<const std::string_view> args) {
     const fs::path findings = fs::path(work_dir) / "property-findings";
     fs::create_directories(findings);
     for (const std::string& t : targets) {
+      // No shrinking: mfh reproduce minimises the finding afterwards, and
+      // RapidCheck's shrinking of a hang (each step waits for the per-op
+      // budget) would outlast the stage.
       const ProcessResult r = run_process({programs.property, "--gtest_filter=" + suite_of(t)}, share,
-                                          {"RC_PARAMS=max_success=200 max_size=60",
+                                          {"RC_PARAMS=max_success=200 max_size=60 noshrink=1",
                                            "MF_PROPERTY_FINDINGS_DIR=" + findings.string()});
       if (r.timed_out) {
         stages_cut += " rapidcheck:" + t;

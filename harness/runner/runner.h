@@ -65,6 +65,11 @@ struct RunOptions {
   // Runs in a forked child (native mode) are killed after this many seconds,
   // and a SUT call that never returned is reported as a divergence.
   unsigned child_timeout_seconds = 120;
+  // The per-op budget of CPU time (sut_call.h, HangWatch): a SUT call still
+  // running after between one and two of these intervals is a hang, a
+  // divergence of its own, in every mode.  Ops take microseconds; 0 turns
+  // the watch off.
+  double hang_interval_seconds = 0.25;
 };
 
 struct Divergence {

@@ -55,6 +55,7 @@ Session::Impl::Impl(ops::Target target, RunOptions options, ChildChannel* channe
   g_session_alive = true;
   if (options.mode == OsMode::simulated) g_sut_used_in_process = true;
   env_->begin_run(options.memory_limit);
+  if (options.hang_interval_seconds > 0) hang_watch_.emplace(options.hang_interval_seconds);
   model_.os().set_memory_limit(options.memory_limit);
   if (options.mode == OsMode::simulated) {
     catch_simulated_exits(true);
@@ -64,6 +65,7 @@ Session::Impl::Impl(ops::Target target, RunOptions options, ChildChannel* channe
 
 Session::Impl::~Impl() {
   fault_trap_.reset();
+  hang_watch_.reset();
   if (options_.mode == OsMode::simulated) catch_simulated_exits(false);
   env_->end_run();
   g_session_alive = false;
@@ -179,6 +181,13 @@ StepStatus Session::Impl::step_sut(const ops::Op& op) {
       call_sut(op.code, args[0].sut, args[1].sut, args[2].sut, ops::uses_checked_alloc_entry(target_));
   ++result_.ops_run;
 
+  if (actual.kind == SutOutcome::Kind::hung) {
+    return diverge({"the SUT call did not return within the per-op budget",
+                    "a return (or the contract's exit) within " + std::to_string(options_.hang_interval_seconds) +
+                        " s of CPU time",
+                    "still running after " + std::to_string(options_.hang_interval_seconds) + " to " +
+                        std::to_string(2 * options_.hang_interval_seconds) + " s of CPU time; stopped"});
+  }
   if (expected.is_exit() || actual.kind != SutOutcome::Kind::returned) {
     if (std::optional<Problem> p = compare_exit(op, expected, actual)) return diverge(std::move(*p));
     result_.exit_code = actual.exit_code;

@@ -30,6 +30,8 @@ std::string describe(const SutOutcome& outcome, std::string_view captured) {
     }
     case SutOutcome::Kind::faulted:
       return "fault: signal " + std::to_string(outcome.signal) + " at " + hex(outcome.fault_address);
+    case SutOutcome::Kind::hung:
+      return "did not return (stopped at the per-op budget)";
   }
   return "?";
 }

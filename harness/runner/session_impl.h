@@ -215,6 +215,7 @@ class Session::Impl {
   std::vector<std::uint8_t> scratch_;          // pattern bytes for the model
   std::size_t stderr_seen_ = 0;                // stderr bytes already accounted for
   std::optional<FaultTrap> fault_trap_;
+  std::optional<HangWatch> hang_watch_;
 };
 
 }  // namespace mf::runner

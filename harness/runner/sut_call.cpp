@@ -2,6 +2,7 @@
 
 #include <setjmp.h>
 #include <signal.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -27,6 +28,24 @@ CallBoundary g_boundary;  // what the last call did to the calling convention
 
 constexpr int kJumpExit = 1;
 constexpr int kJumpFault = 2;
+constexpr int kJumpHang = 3;
+
+// The hang watch: which call is running, and which one the last tick saw.
+volatile std::uint64_t g_call_serial = 0;
+volatile std::uint64_t g_call_seen_by_tick = ~std::uint64_t{0};
+
+void on_tick(int) {
+  if (g_armed == 0) {
+    g_call_seen_by_tick = ~std::uint64_t{0};
+    return;
+  }
+  if (g_call_seen_by_tick != g_call_serial) {
+    g_call_seen_by_tick = g_call_serial;  // a new call: give it until the next tick
+    return;
+  }
+  g_armed = 0;  // the same call for a whole interval: it does not return
+  _longjmp(g_jump, kJumpHang);
+}
 
 [[noreturn]] void on_simulated_exit(int code) {
   if (g_armed == 0) _exit(code);  // an exit outside call_sut: behave like the real one
@@ -53,6 +72,7 @@ struct SavedHandlers {
   stack_t stack;
 };
 SavedHandlers g_saved;
+struct sigaction g_saved_prof;
 alignas(16) char g_alt_stack[64 * 1024];
 
 }  // namespace
@@ -61,6 +81,7 @@ SutOutcome call_sut(ops::OpCode code, std::uint64_t a, std::uint64_t b, std::uin
   SutOutcome out;
   const int jumped = _setjmp(g_jump);
   if (jumped == 0) {
+    g_call_serial = g_call_serial + 1;
     g_armed = 1;
     out.value = call_through_boundary(sut_call(code, checked_alloc_entry), {a, b, c}, g_boundary);
     g_armed = 0;
@@ -70,6 +91,8 @@ SutOutcome call_sut(ops::OpCode code, std::uint64_t a, std::uint64_t b, std::uin
   if (jumped == kJumpExit) {
     out.kind = SutOutcome::Kind::exited;
     out.exit_code = g_exit_code;
+  } else if (jumped == kJumpHang) {
+    out.kind = SutOutcome::Kind::hung;
   } else {
     out.kind = SutOutcome::Kind::faulted;
     out.signal = g_signal;
@@ -79,6 +102,26 @@ SutOutcome call_sut(ops::OpCode code, std::uint64_t a, std::uint64_t b, std::uin
 }
 
 void catch_simulated_exits(bool on) { simos::SimOs::instance().set_exit_handler(on ? &on_simulated_exit : nullptr); }
+
+HangWatch::HangWatch(double interval_seconds) {
+  struct sigaction action{};
+  action.sa_handler = &on_tick;
+  // RESTART: a tick during the harness's own system calls must not fail
+  // them; NODEFER: a hang is left by longjmp, as a fault is.
+  action.sa_flags = SA_RESTART | SA_NODEFER;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGPROF, &action, &g_saved_prof);
+  const auto whole = static_cast<time_t>(interval_seconds);
+  const auto micros = static_cast<suseconds_t>((interval_seconds - static_cast<double>(whole)) * 1e6);
+  itimerval timer{{whole, micros}, {whole, micros}};
+  setitimer(ITIMER_PROF, &timer, nullptr);
+}
+
+HangWatch::~HangWatch() {
+  itimerval off{};
+  setitimer(ITIMER_PROF, &off, nullptr);
+  sigaction(SIGPROF, &g_saved_prof, nullptr);
+}
 
 FaultTrap::FaultTrap() {
   stack_t stack{};

@@ -11,7 +11,7 @@
 namespace mf::runner {
 
 struct SutOutcome {
-  enum class Kind : std::uint8_t { returned, exited, faulted };
+  enum class Kind : std::uint8_t { returned, exited, faulted, hung };
   Kind kind = Kind::returned;
   std::uint64_t value = 0;     // rax, when returned (0 for void functions)
   int exit_code = 0;           // when exited
@@ -29,6 +29,20 @@ SutOutcome call_sut(ops::OpCode code, std::uint64_t a, std::uint64_t b, std::uin
 
 // Simulated mode: makes the simulated OS's exit come back to call_sut.
 void catch_simulated_exits(bool on);
+
+// While one exists, a SUT call that runs longer than the per-op budget of
+// CPU time ends as a `hung` outcome instead of hanging the process: a
+// profiling timer ticks every `interval_seconds` of the process's CPU time,
+// and a tick that finds the same call running as the tick before stops it.
+// So a call is stopped after between one and two intervals of CPU time.
+// One timer for the whole run (two system calls per run, not per op).
+class HangWatch {
+ public:
+  explicit HangWatch(double interval_seconds);
+  ~HangWatch();
+  HangWatch(const HangWatch&) = delete;
+  HangWatch& operator=(const HangWatch&) = delete;
+};
 
 // Turns SIGSEGV/SIGBUS inside call_sut into a `faulted` outcome while
 // installed (a fault elsewhere still kills the process).
