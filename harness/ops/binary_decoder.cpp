@@ -196,9 +196,15 @@ BinaryDecodeResult decode_binary(std::span<const std::uint8_t> bytes, Target tar
                                  std::span<const OpCode> left_out) {
   BinaryDecodeResult result;
   result.trace.target = target;
-  std::vector<OpCode> sut_ops;
-  for (OpCode code : sut_ops_of(target)) {
-    if (std::find(left_out.begin(), left_out.end(), code) == left_out.end()) sut_ops.push_back(code);
+  // The target's SUT ops, filtered only when some are left out (the usual
+  // case, a complete SUT, allocates nothing per input).
+  std::span<const OpCode> sut_ops = sut_ops_of(target);
+  std::vector<OpCode> kept;
+  if (!left_out.empty()) {
+    for (OpCode code : sut_ops) {
+      if (std::find(left_out.begin(), left_out.end(), code) == left_out.end()) kept.push_back(code);
+    }
+    sut_ops = kept;
   }
   ByteReader in(bytes);
   StaticHandles handles;

@@ -1,5 +1,6 @@
 #include "sut_call.h"
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <sys/time.h>
@@ -34,8 +35,14 @@ constexpr int kJumpHang = 3;
 volatile std::uint64_t g_call_serial = 0;
 volatile std::uint64_t g_call_seen_by_tick = ~std::uint64_t{0};
 
+// Whether a Session watches for hangs now; the timer itself stays installed
+// for the life of the process (see HangWatch).
+volatile sig_atomic_t g_watching = 0;
+bool g_tick_installed = false;  // in this process: itimers do not survive fork
+double g_tick_interval = 0;
+
 void on_tick(int) {
-  if (g_armed == 0) {
+  if (g_watching == 0 || g_armed == 0) {
     g_call_seen_by_tick = ~std::uint64_t{0};
     return;
   }
@@ -72,7 +79,6 @@ struct SavedHandlers {
   stack_t stack;
 };
 SavedHandlers g_saved;
-struct sigaction g_saved_prof;
 alignas(16) char g_alt_stack[64 * 1024];
 
 }  // namespace
@@ -103,25 +109,36 @@ SutOutcome call_sut(ops::OpCode code, std::uint64_t a, std::uint64_t b, std::uin
 
 void catch_simulated_exits(bool on) { simos::SimOs::instance().set_exit_handler(on ? &on_simulated_exit : nullptr); }
 
+// The handler and the timer are installed once per process (and again in a
+// forked child, whose timers fork does not keep), not once per run: a
+// fuzzer starts a run per input, and four system calls each would show.
+// Between runs the ticks find nothing watched and return.
 HangWatch::HangWatch(double interval_seconds) {
-  struct sigaction action{};
-  action.sa_handler = &on_tick;
-  // RESTART: a tick during the harness's own system calls must not fail
-  // them; NODEFER: a hang is left by longjmp, as a fault is.
-  action.sa_flags = SA_RESTART | SA_NODEFER;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGPROF, &action, &g_saved_prof);
-  const auto whole = static_cast<time_t>(interval_seconds);
-  const auto micros = static_cast<suseconds_t>((interval_seconds - static_cast<double>(whole)) * 1e6);
-  itimerval timer{{whole, micros}, {whole, micros}};
-  setitimer(ITIMER_PROF, &timer, nullptr);
+  if (!g_tick_installed || g_tick_interval != interval_seconds) {
+    static const bool reset_in_children = [] {
+      pthread_atfork(nullptr, nullptr, [] { g_tick_installed = false; });
+      return true;
+    }();
+    (void)reset_in_children;
+    struct sigaction action{};
+    action.sa_handler = &on_tick;
+    // RESTART: a tick during the harness's own system calls must not fail
+    // them; NODEFER: a hang is left by longjmp, as a fault is.
+    action.sa_flags = SA_RESTART | SA_NODEFER;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGPROF, &action, nullptr);
+    const auto whole = static_cast<time_t>(interval_seconds);
+    const auto micros = static_cast<suseconds_t>((interval_seconds - static_cast<double>(whole)) * 1e6);
+    itimerval timer{{whole, micros}, {whole, micros}};
+    setitimer(ITIMER_PROF, &timer, nullptr);
+    g_tick_installed = true;
+    g_tick_interval = interval_seconds;
+  }
+  g_call_seen_by_tick = ~std::uint64_t{0};
+  g_watching = 1;
 }
 
-HangWatch::~HangWatch() {
-  itimerval off{};
-  setitimer(ITIMER_PROF, &off, nullptr);
-  sigaction(SIGPROF, &g_saved_prof, nullptr);
-}
+HangWatch::~HangWatch() { g_watching = 0; }
 
 FaultTrap::FaultTrap() {
   stack_t stack{};

@@ -35,7 +35,8 @@ void catch_simulated_exits(bool on);
 // profiling timer ticks every `interval_seconds` of the process's CPU time,
 // and a tick that finds the same call running as the tick before stops it.
 // So a call is stopped after between one and two intervals of CPU time.
-// One timer for the whole run (two system calls per run, not per op).
+// The timer is installed once per process and stays: between runs (no
+// HangWatch alive) its ticks do nothing.
 class HangWatch {
  public:
   explicit HangWatch(double interval_seconds);
