@@ -165,15 +165,21 @@ void churn(benchmark::State& state, std::size_t live) {
 
   std::vector<Block> blocks(live);
   std::size_t next_size = 0;
-  bool failed = false;
-  for (Block& b : blocks) {
+  // The next size of the table into b, allocated and touched; false when
+  // the allocator returned 0.
+  auto allocate = [&](Block& b) {
     b.size = sizes[next_size++ & size_mask];
     b.ptr = Mem::alloc(b.size);
-    if (b.ptr == nullptr) {
+    if (b.ptr == nullptr) return false;
+    touch(b.ptr, b.size);
+    return true;
+  };
+  bool failed = false;
+  for (Block& b : blocks) {
+    if (!allocate(b)) {
       failed = true;
       break;
     }
-    touch(b.ptr, b.size);
   }
   const std::uint64_t rss_filled = resident_bytes();
 
@@ -182,13 +188,10 @@ void churn(benchmark::State& state, std::size_t live) {
     for (auto _ : state) {
       Block& b = blocks[victims.next() % live];
       Mem::free(b.ptr, b.size);
-      b.size = sizes[next_size++ & size_mask];
-      b.ptr = Mem::alloc(b.size);
-      if (b.ptr == nullptr) {
+      if (!allocate(b)) {
         failed = true;
         break;
       }
-      touch(b.ptr, b.size);
     }
   }
   const std::uint64_t rss_after = resident_bytes();
