@@ -73,13 +73,24 @@
         SYSCALL_WRAPPER4 __mf_os_rt_sigaction, SYSNO_rt_sigaction
 
 # void *__mf_os_mmap(size_t len)
-#   Maps len bytes of fresh, zeroed, private read-write memory anywhere.
+#   Maps len bytes of fresh, zeroed, private read-write memory anywhere; a
+#   len that is a multiple of SLAB_SIZE gets an address aligned to SLAB_SIZE
+#   (the allocator finds a slab by masking a pointer).  The kernel only
+#   promises OS_PAGE_SIZE alignment, so such a mapping is carved from one of
+#   len + SLAB_SIZE - OS_PAGE_SIZE bytes whose unused head and tail are
+#   unmapped at once (never touched, they cost no memory; a refused unmap of
+#   them would only leave address space reserved).
 #   Result: the address, or a negative errno (callers test with the sign).
 #   Clobbers: rax, rcx, rdx, rsi, rdi, r8, r9, r10, r11.
         .globl __mf_os_mmap
         .type __mf_os_mmap, @function
         .p2align 4
 __mf_os_mmap:
+        testl   $SLAB_SIZE - 1, %edi
+        jnz     .Lmmap_any
+        testq   %rdi, %rdi
+        jnz     .Lmmap_aligned
+.Lmmap_any:
         movq    %rdi, %rsi              # len
         xorl    %edi, %edi              # let the kernel choose the address
         movl    $3, %edx                # PROT_READ | PROT_WRITE
@@ -88,6 +99,36 @@ __mf_os_mmap:
         xorl    %r9d, %r9d              # offset 0
         movl    $SYSNO_mmap, %eax
         syscall
+        ret
+.Lmmap_aligned:
+        pushq   %rbx
+        pushq   %r12
+        movq    %rdi, %rbx              # rbx = len
+        leaq    SLAB_SIZE - OS_PAGE_SIZE(%rdi), %rdi
+        call    .Lmmap_any
+        testq   %rax, %rax
+        js      .Lmmap_done
+        movq    %rax, %r12              # r12 = the larger mapping
+        leaq    SLAB_SIZE - 1(%rax), %rdi
+        andq    $-SLAB_SIZE, %rdi       # rdi = the aligned start
+        pushq   %rdi
+        # The tail first (its bounds use the aligned start), then the head.
+        leaq    (%rdi,%rbx), %rdi       # end of the aligned mapping
+        leaq    SLAB_SIZE - OS_PAGE_SIZE(%r12,%rbx), %rsi
+        subq    %rdi, %rsi              # tail length
+        jz      1f
+        movl    $SYSNO_munmap, %eax
+        syscall
+1:      movq    (%rsp), %rsi
+        subq    %r12, %rsi              # head length
+        jz      2f
+        movq    %r12, %rdi
+        movl    $SYSNO_munmap, %eax
+        syscall
+2:      popq    %rax                    # the aligned start
+.Lmmap_done:
+        popq    %r12
+        popq    %rbx
         ret
         .size __mf_os_mmap, . - __mf_os_mmap
 

@@ -53,6 +53,11 @@ Outcome Model::mem_free(Addr p, std::uint64_t n) {
   return record(pages_.mem_free(canonical(p), n));
 }
 
+Outcome Model::mem_trim() {
+  require_running();
+  return record(pages_.mem_trim());
+}
+
 Outcome Model::mem_page_list_head() {
   require_running();
   return pages_.page_list_head();
@@ -180,13 +185,15 @@ std::vector<std::string> Model::check_invariants() const {
   for (std::string& s : arenas_.check_invariants()) bad.push_back(std::move(s));
   for (std::string& s : pools_.check_invariants()) bad.push_back(std::move(s));
 
-  // Everything mapped is a live page, a leaked page, or the alternate stack.
-  std::uint64_t expected = builtins_.initialised() ? layout::ALTSTACK_SIZE : 0;
+  // Everything mapped is a live, kept or leaked page, the page map, or the
+  // alternate stack.
+  std::uint64_t expected = (builtins_.initialised() ? layout::ALTSTACK_SIZE : 0) + pages_.page_map_bytes();
   for (PageHandle h = 0; h < pages_.page_total(); ++h) {
     const PageRecord& page = pages_.page(h);
-    if (page.live || page.leaked) expected += page.size;
+    if (page.live || page.leaked || page.kept) expected += page.size;
   }
-  if (expected != os_.mapped_bytes()) bad.push_back("the OS's mapped bytes are not the pages' and the alternate stack's");
+  if (expected != os_.mapped_bytes())
+    bad.push_back("the OS's mapped bytes are not the pages', the page map's and the alternate stack's");
 
   // No two user regions share a byte, and each lies in its live page.
   std::vector<UserRegion> regions = builtins_.user_regions();

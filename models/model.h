@@ -39,6 +39,7 @@ class Model {
   // ---- the operations (docs/spec.md) ----
   Outcome mem_alloc(std::uint64_t n);
   Outcome mem_free(Addr p, std::uint64_t n);
+  Outcome mem_trim();
   Outcome mem_page_list_head();
   Outcome mem_page_count();
 

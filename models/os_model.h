@@ -3,7 +3,8 @@
 // exactly as the simulated OS's own OsRules do, plus addresses.
 //
 // mmap hands out a placeholder base address (increasing, never reused, a
-// 4 KiB guard gap after each mapping, like the simulated OS lays them out)
+// 4 KiB guard gap after each mapping, a multiple of SLAB_SIZE aligned to it,
+// like the simulated OS lays them out)
 // so that model-only runs have absolute addresses; the runner replaces it
 // with the real one (Model::bind_page_base).
 #pragma once

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <tuple>
 
 #include "checked_math.h"
 #include "request_sizes.h"
@@ -21,16 +22,46 @@ Outcome PageModel::mem_alloc(std::uint64_t n) {
   return alloc_small(n, cls->index, cls->block_size);
 }
 
-std::optional<PageHandle> PageModel::map_page(std::uint64_t size) {
-  std::optional<std::uint64_t> base = os_.mmap(size);
-  if (!base) return std::nullopt;
+bool PageModel::reserve_page_map() {
+  if (2 * (list_.size() + 1) <= map_slots_) return true;
+  const std::uint64_t slots = std::max<std::uint64_t>(PAGE_MAP_MIN_SLOTS, 2 * map_slots_);
+  if (!os_.mmap(slots * 8)) return false;
+  // The old table goes back after the move; a refused unmap leaks it.
+  if (map_slots_ != 0 && !os_.munmap(map_slots_ * 8)) leaked_map_bytes_ += map_slots_ * 8;
+  map_slots_ = slots;
+  return true;
+}
+
+std::optional<PageHandle> PageModel::page_becomes_live(std::uint64_t size, bool slab) {
+  if (!reserve_page_map()) return std::nullopt;
+  std::vector<PageHandle>* kept = nullptr;
+  if (slab) {
+    kept = &kept_slabs_;
+  } else if (auto it = kept_large_.find(size); it != kept_large_.end()) {
+    kept = &it->second;
+  }
   PageRecord page;
   page.handle = pages_.size();
-  page.base = *base;
-  page.timestamp = static_cast<std::uint64_t>(os_.time());
   page.size = size;
+  if (kept != nullptr && !kept->empty()) {
+    // Its next life: same mapping, timestamp and contents, a new record.
+    PageRecord& old = pages_[kept->back()];
+    kept->pop_back();
+    kept_bytes_ -= size;
+    old.kept = false;
+    page.base = old.base;
+    page.base_bound = old.base_bound;
+    page.timestamp = old.timestamp;
+    page.memory = std::move(old.memory);
+  } else {
+    std::optional<std::uint64_t> base = os_.mmap(size);
+    if (!base) return std::nullopt;
+    page.base = *base;
+    page.timestamp = static_cast<std::uint64_t>(os_.time());
+  }
   pages_.push_back(std::move(page));
   list_.insert(list_.begin(), pages_.back().handle);
+  live_bytes_ += size;
   return pages_.back().handle;
 }
 
@@ -45,7 +76,7 @@ BlockHandle PageModel::add_block(PageHandle page, std::uint64_t offset, std::uin
 }
 
 Outcome PageModel::alloc_large(std::uint64_t n) {
-  std::optional<PageHandle> mapped = map_page(mem_new_page_size(n));
+  std::optional<PageHandle> mapped = page_becomes_live(mem_new_page_size(n), false);
   if (!mapped) return Outcome::null_ptr();
   PageRecord& page = pages_[*mapped];
   page.large = true;
@@ -67,25 +98,12 @@ bool PageModel::has_free_block(const PageRecord& slab) const {
 
 Outcome PageModel::alloc_small(std::uint64_t n, std::uint64_t class_index,
                                std::uint64_t block_size) {
-  std::optional<PageHandle> chosen;
-  std::optional<PageHandle> current = current_[class_index];
-  if (current && has_free_block(pages_[*current])) {
-    chosen = current;
-  } else {
-    for (PageHandle h : list_) {
-      const PageRecord& page = pages_[h];
-      if (!page.large && page.class_index == class_index && has_free_block(page)) {
-        chosen = h;
-        break;
-      }
-    }
-  }
-
-  Outcome out;
-  if (!chosen) {
-    chosen = map_page(mem_new_page_size(n));
-    if (!chosen) return Outcome::null_ptr();  // nothing changed
-    PageRecord& slab = pages_[*chosen];
+  std::vector<PageHandle>& open = open_[class_index];
+  std::optional<PageHandle> new_page;
+  if (open.empty()) {
+    new_page = page_becomes_live(SLAB_SIZE, true);
+    if (!new_page) return Outcome::null_ptr();  // nothing else changed
+    PageRecord& slab = pages_[*new_page];
     slab.block_size = block_size;
     slab.class_index = class_index;
     slab.recip = slab_recip(block_size);
@@ -93,11 +111,10 @@ Outcome PageModel::alloc_small(std::uint64_t n, std::uint64_t class_index,
     std::uint64_t count = slab_block_count(block_size);
     slab.slots.assign(count, SlotState::NeverUsed);
     slab.slot_block.assign(count, 0);
-    out.new_page = *chosen;
+    open.push_back(*new_page);
   }
-  current_[class_index] = chosen;
 
-  PageRecord& slab = pages_[*chosen];
+  PageRecord& slab = pages_[open.front()];
   std::uint64_t offset = 0;
   if (!slab.free_list.empty()) {
     offset = slab.free_list.back();  // LIFO: the last freed block first
@@ -109,11 +126,12 @@ Outcome PageModel::alloc_small(std::uint64_t n, std::uint64_t class_index,
   std::uint64_t slot = (offset - SLAB_BLOCKS_OFFSET) / block_size;
   slab.slots[slot] = SlotState::Live;
   ++slab.live_count;
+  if (!has_free_block(slab)) open.erase(open.begin());  // full: no longer open
 
   slab.slot_block[slot] = add_block(slab.handle, offset, n);
 
   Outcome result = Outcome::ptr(Addr::page(slab.handle, offset));
-  result.new_page = out.new_page;
+  result.new_page = new_page;
   result.new_block = slab.slot_block[slot];
   return result;
 }
@@ -157,11 +175,12 @@ Outcome PageModel::mem_free(Addr p, std::uint64_t n) {
   block.live = false;
 
   if (page.large) {
-    unlink_and_unmap(page.handle, out);
+    release(page.handle, out);
     return out;
   }
   // The block's first 8 bytes now hold the old free head: an absolute
   // address the model does not predict, or 0 when the list was empty.
+  const bool was_open = has_free_block(page);
   if (page.free_list.empty()) {
     page.memory.write_quad(block.offset, 0);
   } else {
@@ -170,19 +189,77 @@ Outcome PageModel::mem_free(Addr p, std::uint64_t n) {
   page.free_list.push_back(block.offset);
   page.slots[(block.offset - SLAB_BLOCKS_OFFSET) / page.block_size] = SlotState::Free;
   --page.live_count;
-  if (page.live_count == 0 && current_[page.class_index] != page.handle) {
-    unlink_and_unmap(page.handle, out);
+  std::vector<PageHandle>& open = open_[page.class_index];
+  if (!was_open) {
+    // It was full (so it still has live blocks): it opens, first.  An empty
+    // first slab before it is released: only the first may be empty.
+    std::optional<PageHandle> empty_first;
+    if (!open.empty() && pages_[open.front()].live_count == 0) {
+      empty_first = open.front();
+      open.erase(open.begin());
+    }
+    open.insert(open.begin(), page.handle);
+    if (empty_first) release(*empty_first, out);
+    return out;
+  }
+  // An empty slab is released unless it is its class's first open slab.
+  if (page.live_count == 0 && open.front() != page.handle) {
+    open.erase(std::find(open.begin(), open.end(), page.handle));
+    release(page.handle, out);
   }
   return out;
 }
 
-void PageModel::unlink_and_unmap(PageHandle h, Outcome& outcome) {
+void PageModel::release(PageHandle h, Outcome& outcome) {
   PageRecord& page = pages_[h];
   list_.erase(std::find(list_.begin(), list_.end(), h));
   page.live = false;
+  live_bytes_ -= page.size;
+  outcome.released_pages.push_back(h);
+  const std::uint64_t kept_with_it = kept_bytes_ + page.size;
+  const bool keep = page.size <= MEM_KEEP_MAX_BYTES &&
+                    (kept_with_it <= MEM_KEEP_FLOOR || kept_with_it <= live_bytes_ >> MEM_KEEP_SHIFT);
+  if (keep) {
+    page.kept = true;
+    kept_bytes_ += page.size;
+    (page.large ? kept_large_[page.size] : kept_slabs_).push_back(h);
+    return;
+  }
   // A refused munmap leaks the memory; the page is unlinked all the same.
   if (!os_.munmap(page.size)) page.leaked = true;
-  outcome.released_pages.push_back(h);
+}
+
+// ---- mem_trim ----
+
+void PageModel::unmap_kept(PageHandle h, std::uint64_t& released) {
+  PageRecord& page = pages_[h];
+  page.kept = false;
+  if (os_.munmap(page.size)) {
+    released += page.size;
+  } else {
+    page.leaked = true;
+  }
+}
+
+Outcome PageModel::mem_trim() {
+  std::uint64_t released = 0;
+  for (auto it = kept_slabs_.rbegin(); it != kept_slabs_.rend(); ++it) unmap_kept(*it, released);
+  kept_slabs_.clear();
+  for (auto& [size, stack] : kept_large_) {  // by increasing size
+    for (auto it = stack.rbegin(); it != stack.rend(); ++it) unmap_kept(*it, released);
+  }
+  kept_large_.clear();
+  kept_bytes_ = 0;
+  if (list_.empty() && map_slots_ != 0) {
+    const std::uint64_t bytes = map_slots_ * 8;
+    map_slots_ = 0;
+    if (os_.munmap(bytes)) {
+      released += bytes;
+    } else {
+      leaked_map_bytes_ += bytes;
+    }
+  }
+  return Outcome::value(released);
 }
 
 bool PageModel::readable(Addr a, std::uint64_t n) const {
@@ -200,8 +277,16 @@ Outcome PageModel::page_list_head() const {
 
 Outcome PageModel::page_count() const { return Outcome::value(list_.size()); }
 
-std::optional<PageHandle> PageModel::current_slab(std::uint64_t class_index) const {
-  return current_.at(class_index);
+std::pair<Addr, Addr> PageModel::open_links(PageHandle h) const {
+  const PageRecord& page = pages_.at(h);
+  std::pair<Addr, Addr> links{Addr::null(), Addr::null()};
+  if (page.large || !page.live) return links;
+  const std::vector<PageHandle>& open = open_[page.class_index];
+  auto on = std::find(open.begin(), open.end(), h);
+  if (on == open.end()) return links;
+  if (std::next(on) != open.end()) links.first = Addr::page(*std::next(on));
+  if (on != open.begin()) links.second = Addr::page(*std::prev(on));
+  return links;
 }
 
 PageView PageModel::view(PageHandle h) const {
@@ -227,6 +312,7 @@ PageView PageModel::view(PageHandle h) const {
   }
   v.free_head = page.free_list.empty() ? Addr::null() : Addr::page(h, page.free_list.back());
   v.bump = Addr::page(h, page.bump);
+  std::tie(v.open_next, v.open_prev) = open_links(h);
   v.bitmap.assign(PAGE_BITMAP_BYTES, 0);
   for (std::uint64_t k = 0; k < page.slots.size(); ++k) {
     if (page.slots[k] == SlotState::Free) v.bitmap[k / 8] |= static_cast<std::uint8_t>(1u << (k % 8));

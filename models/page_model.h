@@ -1,20 +1,26 @@
 // page_model.h - the page allocator of docs/spec.md (mem_alloc, mem_free,
 // mem_page_list_head, mem_page_count), page by page and block by block.
 //
-// Every mapping is a PageRecord, kept forever (handle = index).  A live page
-// is on the list (head first, new pages inserted at the head).  A slab's
-// blocks are slots 0..count-1 at SLAB_BLOCKS_OFFSET + k * block size, each
-// never used, live or free; its free list is LIFO.  All positions inside a
-// page (free head, bump, blocks) are offsets from the page's first byte.
+// Every life of a page is a PageRecord, kept forever (handle = index): a page
+// taken back from the kept pages gets a new record with the same base.  A
+// live page is on the list (head first, pages inserted at the head).  A
+// slab's blocks are slots 0..count-1 at SLAB_BLOCKS_OFFSET + k * block size,
+// each never used, live or free; its free list is LIFO.  All positions
+// inside a page (free head, bump, blocks) are offsets from the page's first
+// byte.  Per class, the open list holds the slabs with a free block, first
+// first; kept pages wait on their stacks; the page map is modelled by its
+// size only (its mmap and munmap calls are the contract's).
 //
 // Operations take canonical addresses (Raw or Page form; see addr.h and
 // Model::canonical) and never change anything when they return an Exit.
 #pragma once
 
 #include <array>
+#include <map>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "addr.h"
@@ -45,6 +51,7 @@ struct PageRecord {
   PageHandle handle = 0;
   bool live = true;     // on the list
   bool leaked = false;  // unlinked but munmap failed: still mapped, never used
+  bool kept = false;    // unlinked, still mapped, waiting for reuse
   std::uint64_t base = 0;  // absolute address: placeholder until bound
   bool base_bound = false;
   std::uint64_t timestamp = 0;
@@ -77,6 +84,7 @@ struct PageView {
   std::uint64_t live = 0;
   Addr free_head;
   Addr bump;  // null for a large page
+  Addr open_next, open_prev;  // slab: its neighbours on its class's open list
   std::uint64_t class_index = 0;
   std::uint64_t recip = 0;
   std::vector<std::uint8_t> bitmap;  // slab: PAGE_BITMAP_BYTES bytes; large: empty
@@ -87,10 +95,12 @@ class PageModel {
   explicit PageModel(OsModel& os) : os_(os) {}
 
   // The spec's operations.  Results: mem_alloc -> Pointer (with new_block,
-  // and new_page when it mapped one); mem_free -> Void or Exit 110/111;
+  // and new_page when a page became live: mapped, or taken back from the
+  // kept pages); mem_free -> Void or Exit 110/111; mem_trim -> Number;
   // page_list_head -> Pointer; page_count -> Number.
   Outcome mem_alloc(std::uint64_t n);
   Outcome mem_free(Addr p, std::uint64_t n);
+  Outcome mem_trim();
   Outcome page_list_head() const;
   Outcome page_count() const;
 
@@ -102,7 +112,14 @@ class PageModel {
   std::uint64_t page_total() const { return pages_.size(); }
   const BlockRecord& block(BlockHandle h) const { return blocks_.at(h); }
   std::uint64_t block_total() const { return blocks_.size(); }
-  std::optional<PageHandle> current_slab(std::uint64_t class_index) const;
+  // A live slab's neighbours on its class's open list (next, prev): null
+  // where there is none, both null when the slab is not open.
+  std::pair<Addr, Addr> open_links(PageHandle h) const;
+  // The open list of a small class, first first.
+  const std::vector<PageHandle>& open_slabs(std::uint64_t class_index) const { return open_.at(class_index); }
+  std::uint64_t kept_bytes() const { return kept_bytes_; }
+  // Bytes the OS has mapped for the page map: its table and leaked old tables.
+  std::uint64_t page_map_bytes() const { return map_slots_ * 8 + leaked_map_bytes_; }
 
   // The live block whose pointer is page + offset, if any (any size class).
   std::optional<BlockHandle> live_block_at(PageHandle page, std::uint64_t offset) const;
@@ -125,10 +142,17 @@ class PageModel {
  private:
   Outcome alloc_large(std::uint64_t n);
   Outcome alloc_small(std::uint64_t n, std::uint64_t class_index, std::uint64_t block_size);
-  std::optional<PageHandle> map_page(std::uint64_t size);
+  // A page of `size` bytes becomes live at the head of the list: the page
+  // map grows if it must, then the most recently kept page of its kind
+  // (slab, or large of that size) is taken back, else one is mapped.
+  // nullopt when the OS refuses.
+  std::optional<PageHandle> page_becomes_live(std::uint64_t size, bool slab);
+  bool reserve_page_map();
   // A new live block record of `request` bytes at `offset` in `page`.
   BlockHandle add_block(PageHandle page, std::uint64_t offset, std::uint64_t request);
-  void unlink_and_unmap(PageHandle h, Outcome& outcome);
+  // A live page leaves the list, then is kept or unmapped.
+  void release(PageHandle h, Outcome& outcome);
+  void unmap_kept(PageHandle h, std::uint64_t& released);
   bool has_free_block(const PageRecord& slab) const;
   std::optional<BlockHandle> live_block_of_class(Addr p, std::uint64_t n) const;
 
@@ -136,7 +160,13 @@ class PageModel {
   std::vector<PageRecord> pages_;
   std::vector<BlockRecord> blocks_;
   std::vector<PageHandle> list_;
-  std::array<std::optional<PageHandle>, layout::NUM_CLASSES> current_{};  // per small class
+  std::array<std::vector<PageHandle>, layout::NUM_CLASSES> open_{};  // per small class, first first
+  std::vector<PageHandle> kept_slabs_;                          // back = most recently kept
+  std::map<std::uint64_t, std::vector<PageHandle>> kept_large_;  // by size; back = most recent
+  std::uint64_t live_bytes_ = 0;
+  std::uint64_t kept_bytes_ = 0;
+  std::uint64_t map_slots_ = 0;  // 0: no table mapped
+  std::uint64_t leaked_map_bytes_ = 0;
 };
 
 }  // namespace mf::model

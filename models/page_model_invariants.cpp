@@ -133,30 +133,39 @@ std::vector<std::string> PageModel::check_invariants() const {
   // New pages go to the head, so the list runs from the newest handle down.
   if (!std::is_sorted(list_.rbegin(), list_.rend())) bad.push_back("the list is not newest-first");
 
-  std::uint64_t still_mapped = 0;
+  std::uint64_t still_mapped = 0, kept = 0;
   for (const PageRecord& page : pages_) {
     if (page.live && (page.handle >= listed.size() || !listed[page.handle]))
       bad.push_back(page_name(page.handle) + " is live but not listed");
-    if (page.live && page.leaked) bad.push_back(page_name(page.handle) + " is both live and leaked");
-    if (page.live || page.leaked) still_mapped += page.size;
+    if (static_cast<int>(page.live) + static_cast<int>(page.leaked) + static_cast<int>(page.kept) > 1)
+      bad.push_back(page_name(page.handle) + " is more than one of live, leaked and kept");
+    if (page.live || page.leaked || page.kept) still_mapped += page.size;
+    if (page.kept) kept += page.size;
     if (!page.live) continue;
     if (page.large) {
       check_large(page, bad);
-    } else {
-      check_slab(page, bad);
-      bool is_current = current_[page.class_index] == page.handle;
-      if (page.live_count == 0 && !is_current)
-        bad.push_back(page_name(page.handle) + ": an empty slab that is not current is still live");
+      continue;
     }
+    check_slab(page, bad);
+    const std::vector<PageHandle>& open = open_[page.class_index];
+    const bool on_open_list = std::find(open.begin(), open.end(), page.handle) != open.end();
+    if (on_open_list != has_free_block(page))
+      bad.push_back(page_name(page.handle) + " is on its class's open list iff it has a free block, violated");
+    if (page.live_count == 0 && (open.empty() || open.front() != page.handle))
+      bad.push_back(page_name(page.handle) + ": an empty slab that is not its class's first open slab is still live");
   }
-  // Model::check_invariants adds the exact balance (pages + alternate stack).
-  if (still_mapped > os_.mapped_bytes()) bad.push_back("the OS has fewer bytes mapped than the live and leaked pages");
+  if (kept != kept_bytes_) bad.push_back("the kept pages' sizes do not add up to the kept bytes");
+  // Model::check_invariants adds the exact balance (pages + page map + alternate stack).
+  if (still_mapped + page_map_bytes() > os_.mapped_bytes())
+    bad.push_back("the OS has fewer bytes mapped than the live, kept and leaked pages and the page map");
+  if (2 * list_.size() > map_slots_ && !list_.empty()) bad.push_back("the page map is more than half full");
 
-  for (std::uint64_t c = 0; c < current_.size(); ++c) {
-    if (!current_[c]) continue;
-    const PageRecord& page = pages_[*current_[c]];
-    if (!page.live || page.large || page.class_index != c)
-      bad.push_back("the current slab of class " + std::to_string(c) + " is not a live slab of that class");
+  for (std::uint64_t c = 0; c < open_.size(); ++c) {
+    for (PageHandle h : open_[c]) {
+      const PageRecord& page = pages_[h];
+      if (!page.live || page.large || page.class_index != c)
+        bad.push_back("the open list of class " + std::to_string(c) + " holds a page that is not a live slab of it");
+    }
   }
 
   // Every live block sits in a live slot of its page, and no two live blocks

@@ -20,7 +20,7 @@ std::uint64_t g_next_id = 1;
 
 MfArenaHeader* arena_create(std::uint64_t size) {
   if (size == 0 || size > ~std::uint64_t{0} - ARENA_HDR_SIZE) return nullptr;
-  auto* arena = static_cast<MfArenaHeader*>(bench_ref::mem_alloc(ARENA_HDR_SIZE + size));
+  auto* arena = static_cast<MfArenaHeader*>(::mem_alloc(ARENA_HDR_SIZE + size));
   if (arena == nullptr) return nullptr;
   arena->start = reinterpret_cast<std::uint64_t>(arena) + ARENA_HDR_SIZE;
   arena->current = arena->start;
@@ -46,7 +46,7 @@ void arena_reset(MfArenaHeader* arena) {
 
 void arena_destroy(MfArenaHeader* arena) {
   if (arena == nullptr) null_arena("arena_destroy");
-  bench_ref::mem_free(arena, ARENA_HDR_SIZE + (arena->end - arena->start));
+  ::mem_free(arena, ARENA_HDR_SIZE + (arena->end - arena->start));
 }
 
 }  // namespace mf::bench_ref

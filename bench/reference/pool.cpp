@@ -39,7 +39,7 @@ MfPoolHeader* pool_create(std::uint64_t obj_size, std::uint64_t capacity) {
   obj_size = (obj_size + POOL_ALIGN - 1) & ~(POOL_ALIGN - 1);
   std::uint64_t total = 0;
   if (!pool_total_size(obj_size, capacity, &total)) return nullptr;
-  auto* pool = static_cast<MfPoolHeader*>(bench_ref::mem_alloc(total));
+  auto* pool = static_cast<MfPoolHeader*>(::mem_alloc(total));
   if (pool == nullptr) return nullptr;
   pool->start = reinterpret_cast<std::uint64_t>(pool) + POOL_HDR_SIZE;
   pool->current = pool->start;
@@ -87,7 +87,7 @@ void pool_destroy(MfPoolHeader* pool) {
   if (pool == nullptr) __mf_panic(static_cast<int>(MF_EXIT_NULL), "pool_destroy");
   std::uint64_t total = 0;
   pool_total_size(pool->obj_size, capacity_of(pool), &total);
-  bench_ref::mem_free(pool, total);
+  ::mem_free(pool, total);
 }
 
 }  // namespace mf::bench_ref

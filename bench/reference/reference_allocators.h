@@ -16,19 +16,18 @@
 
 namespace mf::bench_ref {
 
-// Page allocator (spec: "The page allocator").  Own page list, separate from
-// the assembly's; maps through the same __mf_os_* shim.
-void* mem_alloc(std::uint64_t size);
-void mem_free(void* ptr, std::uint64_t size);
-std::uint64_t mem_page_count();
+// The page allocator has no C++ twin: its yardsticks are glibc and mimalloc
+// (mem_bench, churn_bench).  The arena and pool references below take their
+// memory from the assembly's mem_alloc / mem_free, as the assembly's own
+// arena and pool do, outside the timed operations.
 
-// Arena allocator (spec: "The arena allocator"), on top of mem_alloc above.
+// Arena allocator (spec: "The arena allocator"), on top of ::mem_alloc.
 MfArenaHeader* arena_create(std::uint64_t size);
 void* arena_alloc(MfArenaHeader* arena, std::uint64_t size);
 void arena_reset(MfArenaHeader* arena);
 void arena_destroy(MfArenaHeader* arena);
 
-// Pool allocator (spec: "The pool allocator"), on top of mem_alloc above.
+// Pool allocator (spec: "The pool allocator"), on top of ::mem_alloc.
 MfPoolHeader* pool_create(std::uint64_t obj_size, std::uint64_t capacity);
 void* pool_alloc(MfPoolHeader* pool);
 void pool_free(MfPoolHeader* pool, void* obj);

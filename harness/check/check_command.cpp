@@ -350,6 +350,7 @@ int check_command(std::span<const std::string_view> args) {
       }
       const fs::path dir = fs::path(work_dir) / ("fuzz-" + t);
       fs::create_directories(dir / "corpus");
+      fs::remove_all(dir / "artifacts");  // an earlier check's findings are not this one's
       fs::create_directories(dir / "artifacts");
       std::vector<std::string> argv = {programs.fuzz,
                                        "-max_total_time=" + std::to_string(static_cast<int>(share)),
@@ -364,9 +365,12 @@ int check_command(std::span<const std::string_view> args) {
       if (!execs.empty()) fuzz_execs += std::strtoull(execs.c_str() + execs.rfind(':') + 1, nullptr, 10);
       std::printf("fuzz %s: %s executions in %d s\n", t.c_str(),
                   execs.empty() ? "?" : execs.c_str() + execs.rfind(':') + 2, static_cast<int>(share));
-      if (r.output.find("MF-DIVERGENCE ") != std::string::npos) {
-        std::string crash;
-        for (const auto& e : fs::directory_iterator(dir / "artifacts")) crash = e.path().string();
+      // Every input libFuzzer saved is a finding: a divergence (it printed
+      // MF-DIVERGENCE) or a fault of the SUT, which the fuzzer does not catch
+      // and mfh reproduce below names.
+      std::string crash;
+      for (const auto& e : fs::directory_iterator(dir / "artifacts")) crash = e.path().string();
+      if (!crash.empty()) {
         finding = Finding{"the fuzzer", crash, t};
         break;
       }

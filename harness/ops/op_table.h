@@ -112,6 +112,7 @@ constexpr TargetMask mask_of(Target target) { return static_cast<TargetMask>(1u 
   X(pool_destroy, MF_TGT(pool), none, false, 2, ends_handle, 0, request, "pool_destroy|mem_free", ArgKind::pool)                                      \
   X(mem_alloc, MF_TGT(alloc) | MF_TGT(builtins), new_block, false, 12, none, 0, request, "mem_alloc", ArgKind::size)                                  \
   X(mem_free, MF_TGT(alloc) | MF_TGT(builtins), none, false, 9, ends_handle, 0, request, "mem_free", ArgKind::block, ArgKind::block_size)             \
+  X(mem_trim, MF_TGT(alloc) | MF_TGT(builtins), number, false, 1, none, 0, request, "mem_trim")                                                      \
   X(load_i64, MF_TGT(builtins), bits, false, 4, none, 8, request, "__mf_load_i64", ArgKind::ptr)                                                      \
   X(poke_i64, MF_TGT(builtins), none, false, 4, write, 8, request, "__mf_poke_i64", ArgKind::ptr, ArgKind::value)                                     \
   X(load_byte, MF_TGT(builtins), bits, false, 3, none, 1, request, "__mf_load_byte", ArgKind::ptr)                                                    \

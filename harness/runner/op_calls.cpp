@@ -110,6 +110,12 @@ const void* sut(bool checked) { return checked ? symbol(&::__mf_mem_free) : symb
 Outcome model(Model& m, const Operands& a) { return m.mem_free(a[0].model, a[1].sut); }
 }  // namespace mem_free_op
 
+namespace mem_trim_op {
+using namespace no_call;
+const void* sut(bool) { return symbol(&::mem_trim); }
+Outcome model(Model& m, const Operands&) { return m.mem_trim(); }
+}  // namespace mem_trim_op
+
 namespace load_i64_op {
 using namespace no_call;
 const void* sut(bool) { return symbol(&::__mf_load_i64); }

@@ -28,7 +28,7 @@ class PageMap {
   std::optional<std::uint64_t> base_of(model::PageHandle page) const;
   std::size_t size() const { return by_base_.size(); }
 
-  // canonical SUT pointer text: "page 3+0x260" or "raw 0x..." / "null".
+  // canonical SUT pointer text: "page 3+0x270" or "raw 0x..." / "null".
   std::string describe(std::uint64_t addr) const;
 
  private:

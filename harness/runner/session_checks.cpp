@@ -212,6 +212,19 @@ std::optional<Problem> Session::Impl::check_page(model::PageHandle page, std::op
     return Problem{"page " + std::to_string(page) + " header: " + kNames[i] + " differs",
                    pointer ? pages_.describe(want[i]) : hex(want[i]), pointer ? pages_.describe(have[i]) : hex(have[i])};
   }
+  if (slab) {
+    // The open list's links: which slab mem_alloc uses next depends on them.
+    const auto [next, prev] = model_.pages().open_links(page);
+    const std::uint64_t want_links[2] = {next.is_null() ? 0 : pages_.base_of(next.handle).value_or(0),
+                                         prev.is_null() ? 0 : pages_.base_of(prev.handle).value_or(0)};
+    const std::uint64_t have_links[2] = {have[SLAB_OPEN_NEXT / 8], have[SLAB_OPEN_PREV / 8]};
+    static const char* const kLinkNames[2] = {"open next", "open prev"};
+    for (int i = 0; i < 2; ++i) {
+      if (have_links[i] == want_links[i]) continue;
+      return Problem{"page " + std::to_string(page) + " header: " + kLinkNames[i] + " differs",
+                     pages_.describe(want_links[i]), pages_.describe(have_links[i])};
+    }
+  }
   if (slab && block_offset && *block_offset >= SLAB_BLOCKS_OFFSET && r.block_size != 0) {
     const std::uint64_t k = (*block_offset - SLAB_BLOCKS_OFFSET) / r.block_size;
     if (k < r.slots.size()) {
@@ -232,7 +245,7 @@ std::optional<Problem> Session::Impl::check_page_bitmap(model::PageHandle page) 
   if (r.large) return std::nullopt;  // a large page's bitmap bytes are user data
   const auto* have = reinterpret_cast<const std::uint8_t*>(*pages_.base_of(page) + PAGE_BITMAP);
   // Built 8 slots at a time: this runs over every page at the end of every
-  // run, and a slab has up to 4058 slots.
+  // run, and a slab has up to 4057 slots.
   std::uint8_t want[PAGE_BITMAP_BYTES] = {};
   const std::uint64_t n = std::min<std::uint64_t>(r.slots.size(), PAGE_BITMAP_BYTES * 8);
   std::uint64_t k = 0;

@@ -41,6 +41,12 @@ std::optional<Problem> Session::Impl::bind_new_page(model::PageHandle page) {
                    "a new page " + std::to_string(page) + " of " + std::to_string(size) + " bytes at the head",
                    "head " + pages_.describe(head)};
   }
+  // A page taken back from the kept pages must be the one the model names.
+  const model::PageRecord& record = model_.pages().page(page);
+  if (record.base_bound && head != record.base) {
+    return Problem{"the SUT took back another kept page than the contract's",
+                   "page " + std::to_string(page) + " at " + hex(record.base), "head " + pages_.describe(head)};
+  }
   if (!env_->is_live_mapping(head, size)) {
     return Problem{"the SUT's new list head is not a mapping of the page's size",
                    std::to_string(size) + " mapped bytes at the head", "head " + hex(head)};

@@ -47,13 +47,17 @@ std::optional<std::uint64_t> AddressSpace::map(std::uint64_t len) {
   if (len == 0 || len > kReserveBytes) return std::nullopt;
   const std::uint64_t rounded = (len + kPage - 1) / kPage * kPage;
   const std::uint64_t footprint = rounded + kPage;  // the guard page stays PROT_NONE
+  // The OS shim's promise (docs/spec.md): a multiple of kSlabAlign is aligned to it.
+  const std::uint64_t align = len % kSlabAlign == 0 ? kSlabAlign : kPage;
   for (auto it = holes_.begin(); it != holes_.end(); ++it) {
-    if (it->second < footprint) continue;
-    const std::uint64_t addr = it->first;
+    const std::uint64_t hole = it->first;
+    const std::uint64_t hole_end = hole + it->second;
+    const std::uint64_t addr = (hole + align - 1) / align * align;
+    if (addr + footprint > hole_end) continue;
     const std::uint64_t end = addr + rounded;
-    const std::uint64_t rest = it->second - footprint;
     holes_.erase(it);
-    if (rest != 0) holes_.emplace(addr + footprint, rest);
+    if (addr != hole) holes_.emplace(hole, addr - hole);
+    if (addr + footprint != hole_end) holes_.emplace(addr + footprint, hole_end - addr - footprint);
     set_protection(end, end + kPage, false);
     set_protection(addr, end, true);
     zero_dirty(addr, end);

@@ -42,6 +42,7 @@
 #include <utility>
 #include <vector>
 
+#include "layout.h"
 #include "range_set.h"
 
 namespace mf::simos {
@@ -49,6 +50,7 @@ namespace mf::simos {
 class AddressSpace {
  public:
   static constexpr std::uint64_t kPage = 4096;
+  static constexpr std::uint64_t kSlabAlign = layout::SLAB_SIZE;  // see map()
   static constexpr std::uint64_t kReserveBytes = std::uint64_t{64} << 30;  // address space, not memory
   static constexpr std::uint64_t kPreferredBase = std::uint64_t{1} << 45;
   // Dirty pieces up to this size (one SUT slab) are zeroed whole with memset:

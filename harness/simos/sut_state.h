@@ -1,6 +1,7 @@
 // sut_state.h - the SUT's mutable globals, saved once and put back before
 // every simulated run, so that each run starts from a freshly loaded SUT
-// (no pages, no current slabs, the next arena id 1) without a new process.
+// (no pages, no open slabs, nothing kept, the next arena id 1) without a new
+// process.
 //
 // Convention the assembly follows: every mutable global lives in a section
 // named `morph_state` (`.section morph_state, "aw", @progbits`: one type in

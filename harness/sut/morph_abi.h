@@ -28,6 +28,7 @@ extern "C" {
 // Page allocator (asm/alloc.s).
 MF_SUT_OP void* mem_alloc(std::uint64_t size);
 MF_SUT_OP void mem_free(void* ptr, std::uint64_t size);
+MF_SUT_OP std::uint64_t mem_trim(void);
 // Read-only views of the allocator's state, for the harness and tests.
 MfPageHeader* mem_page_list_head(void);
 std::uint64_t mem_page_count(void);

@@ -142,10 +142,10 @@ TEST(BuiltinsModel, OnlyAllocatedPoolObjectsAreUserMemory) {
 
 TEST(BuiltinsModel, AbsoluteChecksUseTheBoundPageBase) {
   Model m;
-  Addr b = pointer_of(m.mem_alloc(8192));  // page 0 + 0x260
+  Addr b = pointer_of(m.mem_alloc(8192));  // page 0 + 0x270
   m.bind_page_base(0, kUserEnd - 65536);
   expect_number(m.load_i64(b), 0);
-  EXPECT_EQ(m.absolute(b), kUserEnd - 65536 + 0x260);
+  EXPECT_EQ(m.absolute(b), kUserEnd - 65536 + 0x270);
   m.bind_page_base(0, 0);  // a page at 0 would sit in the null page
   expect_exit(m.load_i64(b.plus(8)), 110);
 }

@@ -14,13 +14,13 @@ constexpr std::uint64_t kU64Max = ~std::uint64_t{0};
 TEST(PoolModel, CreateComputesTotalAndLaysOutTheHeader) {
   Model m;
   Outcome out = m.pool_create(8, 4);  // total 48 + 32 + 8 = 88: class 5, 96-byte blocks
-  expect_pointer(out, Addr::page(0, 0x260));
+  expect_pointer(out, Addr::page(0, 0x270));
   EXPECT_EQ(out.new_pool, 0u);
   EXPECT_EQ(m.pages().block(0).request, 88u);
   PoolView v = m.pools().view(0);
-  EXPECT_EQ(v.start, Addr::page(0, 0x290));
+  EXPECT_EQ(v.start, Addr::page(0, 0x2A0));
   EXPECT_EQ(v.current, v.start);
-  EXPECT_EQ(v.end, Addr::page(0, 0x290 + 32));
+  EXPECT_EQ(v.end, Addr::page(0, 0x2A0 + 32));
   EXPECT_EQ(v.obj_size, 8u);
   EXPECT_EQ(v.free_head, Addr::null());
   EXPECT_EQ(v.reserved, 0u);

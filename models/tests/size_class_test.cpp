@@ -48,7 +48,7 @@ TEST(SizeClass, SameSizeClassComparesIndexOrRound16) {
 }
 
 TEST(SizeClass, SlabGeometry) {
-  EXPECT_EQ(slab_block_count(16), 4058u);
+  EXPECT_EQ(slab_block_count(16), 4057u);
   EXPECT_EQ(slab_block_count(1024), 63u);
   EXPECT_EQ(slab_block_count(8192), 7u);
   EXPECT_EQ(class_block_size(0), 16u);

@@ -176,9 +176,42 @@ class OsCallSpec : public CalleeSpec {
   bool writes_memory_;
 };
 
+// alloc.s's page map, abstracted (callee_specs.h).  The heap is made unknown
+// before anything a proof checks is written: the callers enter a page in the
+// map before they fill and link it.
+class PageMapSpec : public CalleeSpec {
+ public:
+  PageMapSpec(std::string name, bool may_refuse, std::vector<std::pair<int, std::uint64_t>> globals)
+      : name_(std::move(name)), may_refuse_(may_refuse), globals_(std::move(globals)) {}
+  bool apply(Executor& ex, MachineState& state, const Instruction& site, z3::expr&) const override {
+    z3::context& c = ex.ctx();
+    auto args = arguments(ex, state);
+    const std::string stem = name_ + "@" + hex(site.address);
+    z3::expr ok = may_refuse_ ? ex.fresh_bool(state, stem + ".ok") : c.bool_val(true);
+    for (const auto& [region, offset] : globals_) {
+      z3::expr before = state.memory.read(region, c.bv_val(offset, 64), 8);
+      state.memory.store(region, c.bv_val(offset, 64), 8, z3::ite(ok, ex.fresh(state, stem + ".global", 64), before));
+    }
+    state.memory.havoc_heap("heap_after_" + stem + "#" + std::to_string(++state.fresh_counter));
+    clobber_caller_saved(ex, state, name_);
+    z3::expr r = z3::ite(ok, c.bv_val(1, 64), c.bv_val(0, 64));
+    ex.set(state, RAX, r);
+    state.calls.push_back({name_, site.address, args, r, -1});
+    return true;
+  }
+
+ private:
+  std::string name_;
+  bool may_refuse_;
+  std::vector<std::pair<int, std::uint64_t>> globals_;
+};
+
 }  // namespace
 
 CalleeSpecs::CalleeSpecs(const CalleeConfig& config) {
+  specs_["page_map_reserve"] = std::make_unique<PageMapSpec>("page_map_reserve", true, config.page_map_globals);
+  specs_["page_map_insert"] = std::make_unique<PageMapSpec>("page_map_insert", false,
+                                                            std::vector<std::pair<int, std::uint64_t>>{});
   specs_["mem_alloc"] = std::make_unique<MemAllocSpec>(config.mem_alloc_block);
   specs_["mem_free"] = std::make_unique<MemFreeSpec>();
   specs_["__mf_panic"] = std::make_unique<PanicSpec>(config.panic_name);

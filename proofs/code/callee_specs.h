@@ -13,12 +13,19 @@
 //   __mf_os_mmap(len)  a negative errno (-4095..-1), or a fresh 4096-aligned
 //                      mapping below 2^47, disjoint from all known memory.
 //   __mf_os_time()     any value.  __mf_os_munmap: any result.
+//   page_map_reserve() (alloc.s) 1, or 0; may change the page map's globals
+//                      (when 1) and any allocator memory (its tables).
+//   page_map_insert(b) (alloc.s) returns; may change any allocator memory.
+//                      Both are assumed, not proved: the page map's hashing
+//                      and probing are checked by the differential harness.
 //
 // Every call clobbers rax, rcx, rdx, rsi, rdi, r8-r11 and the flags, and
 // requires rsp to be 16-byte aligned at the call.
 #pragma once
 
 #include <map>
+#include <utility>
+#include <vector>
 #include <memory>
 #include <string>
 
@@ -37,6 +44,8 @@ struct CalleeConfig {
   std::string panic_name;           // what __mf_panic's second argument must say
   FreshBlockLayout mem_alloc_block;  // for mem_alloc results
   FreshBlockLayout mmap_block;       // for __mf_os_mmap results
+  // The page map's globals (region, offset) page_map_reserve may change.
+  std::vector<std::pair<int, std::uint64_t>> page_map_globals;
 };
 
 class CalleeSpecs {

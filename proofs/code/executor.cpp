@@ -454,25 +454,25 @@ void Executor::end_path(MachineState& state, PathEnd::Kind kind, const z3::expr&
 bool Executor::call(MachineState& state, const Instruction& insn, bool tail) {
   const std::string site = where(insn);
   std::optional<std::uint64_t> internal_target;
-  std::string callee_name;
-  if (const Relocation* r = relocation(insn)) {
-    callee_name = r->symbol;
-    const CalleeSpec* spec = hooks_.callee(r->symbol);
-    if (spec) {
-      // A call leaves rsp 16-byte aligned at the call; a tail call leaves
-      // it as the caller's call did (8 below a multiple of 16).
-      z3::expr rsp = state.regs[RSP];
-      require(state, "rsp is 16-byte aligned at the call to " + r->symbol,
-              (rsp & ctx_.bv_val(15, 64)) == ctx_.bv_val(tail ? 8 : 0, 64), site);
-      z3::expr exit_code = ctx_.bv_val(0, 32);
-      if (!spec->apply(*this, state, insn, exit_code)) {
-        end_path(state, PathEnd::Kind::Exit, exit_code, insn.address);
-        return false;
-      }
-      if (tail) return return_from(state, insn);
-      state.pc = insn.next_address;
-      return true;
+  // A callee with a spec is replaced by it, whether the call reaches it
+  // through a relocation or directly (a local function of the same section).
+  auto apply_spec = [&](const std::string& name, const CalleeSpec& spec) {
+    // A call leaves rsp 16-byte aligned at the call; a tail call leaves
+    // it as the caller's call did (8 below a multiple of 16).
+    z3::expr rsp = state.regs[RSP];
+    require(state, "rsp is 16-byte aligned at the call to " + name,
+            (rsp & ctx_.bv_val(15, 64)) == ctx_.bv_val(tail ? 8 : 0, 64), site);
+    z3::expr exit_code = ctx_.bv_val(0, 32);
+    if (!spec.apply(*this, state, insn, exit_code)) {
+      end_path(state, PathEnd::Kind::Exit, exit_code, insn.address);
+      return false;
     }
+    if (tail) return return_from(state, insn);
+    state.pc = insn.next_address;
+    return true;
+  };
+  if (const Relocation* r = relocation(insn)) {
+    if (const CalleeSpec* spec = hooks_.callee(r->symbol)) return apply_spec(r->symbol, *spec);
     const Symbol* s = code_.defined_symbol(r->symbol);
     if (!s || s->section != insn.section)
       throw ProofError("call to " + r->symbol + ", which has no spec and is not code of this object, at " + site);
@@ -482,6 +482,10 @@ bool Executor::call(MachineState& state, const Instruction& insn, bool tail) {
     Operand target = parse_operand(insn.operands[0], true);
     if (target.kind != Operand::Kind::Target) throw ProofError("computed call or jump at " + site);
     internal_target = target.immediate;
+  }
+  for (const Symbol& sym : code_.symbols()) {
+    if (!sym.is_function || sym.section != insn.section || sym.value != *internal_target) continue;
+    if (const CalleeSpec* spec = hooks_.callee(sym.name)) return apply_spec(sym.name, *spec);
   }
   if (!tail) {
     z3::expr rsp = (state.regs[RSP] - ctx_.bv_val(8, 64)).simplify();

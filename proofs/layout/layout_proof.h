@@ -46,5 +46,6 @@ void prove_slot_lemmas(Prover& p);
 void prove_slab_layout(Prover& p);
 void prove_size_classes(Prover& p);
 void prove_total_sizes(Prover& p);
+void prove_page_map(Prover& p);
 
 }  // namespace mf::proof::layout_proofs

@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   const std::map<std::string, void (*)(Prover&)> groups = {
       {"rounding", prove_rounding},         {"arena_bounds", prove_arena_bounds}, {"pool_slots", prove_pool_slots},
       {"slot_lemmas", prove_slot_lemmas},   {"slab_layout", prove_slab_layout},   {"size_classes", prove_size_classes},
-      {"total_sizes", prove_total_sizes}};
+      {"total_sizes", prove_total_sizes},   {"page_map", prove_page_map}};
   if (argc != 2 || !groups.count(argv[1])) {
     std::cerr << "usage: mf_layout_proof <group>\ngroups:";
     for (const auto& [name, fn] : groups) std::cerr << " " << name;

@@ -1,12 +1,13 @@
-# alloc_release_current_slab - the test that keeps the current slab of a
+# alloc_release_current_slab - the test that keeps the first open slab of a
 # class when it empties is inverted (jne for je): an emptied slab that is not
-# current stays mapped, and an emptied current slab is unmapped while
-# current_slab still points at it.
+# first stays live, and an emptied first open slab is unlinked from its open
+# list through its open prev, which is 0 for the first: a write near address
+# 0, a fault.
 # mutates: alloc.s
 # changes: 1
-# signature: MF-DIVERGENCE target=alloc op=mem_free field=the_number_of_munmap_calls_differs
+# signature: MF-DIVERGENCE target=alloc op=mem_free field=the_sut_faulted
 # checks: property=AllocProperty.Simulated fuzz replay=corpus/regressions/alloc_release_current_slab.trace
 /^[[:space:]]*cmpq[[:space:]]*%rdx, (%rcx,%rax,8)/{
 n
-s/^\([[:space:]]*\)je\([[:space:]]*\)1f.*$/\1jne\21f                      # MUTANT: the wrong slab is kept/
+s/^\([[:space:]]*\)je\([[:space:]]*\)2f.*$/\1jne\22f                      # MUTANT: the wrong slab is kept/
 }

@@ -105,8 +105,8 @@ TEST(BinaryDecoder, AnOpNeedingAMissingHandleCreatesOneInstead) {
   // mem_free with no live block: mem_alloc 24.
   EXPECT_EQ(format_op(decode(Bytes{0x01, 0x00, 0x18}, Target::alloc).ops.at(0)), "mem_alloc 24");
   // A load with no live memory: mem_alloc 8; a load into a zone needs none.
-  EXPECT_EQ(format_op(decode(Bytes{0x02, 0x00, 0x08}, Target::builtins).ops.at(0)), "mem_alloc 8");
-  EXPECT_EQ(format_op(decode(Bytes{0x02, 0xE0, 0x10}, Target::builtins).ops.at(0)), "load_i64 abs:0x10");
+  EXPECT_EQ(format_op(decode(Bytes{0x03, 0x00, 0x08}, Target::builtins).ops.at(0)), "mem_alloc 8");
+  EXPECT_EQ(format_op(decode(Bytes{0x03, 0xE0, 0x10}, Target::builtins).ops.at(0)), "load_i64 abs:0x10");
 }
 
 TEST(BinaryDecoder, CreationsTheContractRejectsMakeNoLiveHandle) {

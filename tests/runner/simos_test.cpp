@@ -39,6 +39,22 @@ TEST(SimOs, MappingsAreZeroedUsableAndFollowedByAGuardPage) {
   EXPECT_DEATH(p[12288] = 1, "");
 }
 
+// The OS shim's promise (docs/spec.md): a length that is a multiple of
+// SLAB_SIZE gets a SLAB_SIZE-aligned mapping, whatever came before it; the
+// gap it skips stays free for smaller mappings.
+TEST(SimOs, AMultipleOf64KibIsAlignedTo64Kib) {
+  SimOs& os = fresh_os();
+  const auto first = static_cast<std::uint64_t>(os.mmap(kPage));
+  const auto slab = static_cast<std::uint64_t>(os.mmap(AddressSpace::kSlabAlign));
+  EXPECT_EQ(slab % AddressSpace::kSlabAlign, 0u);
+  EXPECT_GT(slab, first);
+  const auto two = static_cast<std::uint64_t>(os.mmap(2 * AddressSpace::kSlabAlign));
+  EXPECT_EQ(two % AddressSpace::kSlabAlign, 0u);
+  const auto small = static_cast<std::uint64_t>(os.mmap(kPage));
+  EXPECT_EQ(small, first + 2 * kPage) << "the gap before the aligned slab is used";
+  std::memset(reinterpret_cast<void*>(slab), 1, AddressSpace::kSlabAlign);
+}
+
 TEST(SimOs, AddressesRepeatForTheSameSequenceOfCalls) {
   std::vector<long> first;
   std::vector<long> second;
@@ -87,7 +103,10 @@ TEST(SimOs, AnEarlierRunsMemoryComesBackZeroedAndGuarded) {
     if (len > kPage) EXPECT_DEATH(*reinterpret_cast<volatile char*>(a + static_cast<long>(kPage)) = 1, "") << len;
     // Over the rest of a, a's old guard page and b.
     const long big = os.mmap(2 * len);
-    ASSERT_EQ(big, a + static_cast<long>(2 * kPage));
+    // Right after small's guard page, or at the next 64 KiB for a multiple of 64 KiB.
+    const std::uint64_t align = (2 * len) % AddressSpace::kSlabAlign == 0 ? AddressSpace::kSlabAlign : kPage;
+    const std::uint64_t after_small = static_cast<std::uint64_t>(a) + 2 * kPage;
+    ASSERT_EQ(static_cast<std::uint64_t>(big), (after_small + align - 1) / align * align);
     const auto* p = reinterpret_cast<const unsigned char*>(big);
     for (std::uint64_t i = 0; i < 2 * len; i += 512) ASSERT_EQ(p[i], 0) << len << " +" << i;
     ASSERT_EQ(p[2 * len - 1], 0) << len;

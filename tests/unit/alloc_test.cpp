@@ -102,8 +102,8 @@ std::set<const void*> page_set() {
 }
 
 // Allocates blocks of n bytes until one is the first block of a slab that did
-// not exist before; that slab is then the current slab of n's class and holds
-// exactly one live block.  Returns the blocks allocated before it (the caller
+// not exist before; that slab is then the only open slab of n's class and
+// holds exactly one live block.  Returns the blocks allocated before it (the caller
 // frees them) and the fresh block.
 std::pair<std::vector<void*>, void*> fresh_slab_block(std::uint64_t n) {
   const std::set<const void*> before = page_set();
@@ -274,7 +274,7 @@ TEST(Slab, HeaderFieldsAndBitmapFollowTheBlocks) {
 TEST(Slab, AFullSlabHandsOutEachBlockOnceWhileLive) {
   const std::uint64_t n = 16;
   const std::uint64_t per_slab = blocks_per_slab(n);
-  ASSERT_EQ(per_slab, 4058u);
+  ASSERT_EQ(per_slab, 4057u);
   const std::set<const void*> before = page_set();
   std::vector<void*> blocks;
   for (std::uint64_t i = 0; i < 2 * per_slab + 10; ++i) {
@@ -325,50 +325,56 @@ TEST(Reuse, FreedBlocksComeBackLastInFirstOut) {
   mem_free(c, 48);
 }
 
-TEST(Reuse, EmptySlabThatIsNotCurrentGoesBackToTheOs) {
-  const std::uint64_t n = L::SMALL_MAX;  // 7 blocks per slab
-  const std::uint64_t per_slab = blocks_per_slab(n);
-  ASSERT_EQ(per_slab, 7u);
-  const std::set<const void*> before = page_set();
-  std::vector<void*> blocks;
-  for (std::uint64_t i = 0; i < 3 * per_slab; ++i) {
-    void* p = mem_alloc(n);
-    ASSERT_NE(p, nullptr);
-    blocks.push_back(p);
-  }
-  const MfPageHeader* current = page_of(blocks.back());
-  // A slab mapped by this test and filled, before the current one was mapped.
-  const MfPageHeader* victim = nullptr;
-  for (void* p : blocks) {
-    const MfPageHeader* page = page_of(p);
-    if (page != current && before.count(page) == 0 && field(page, L::PAGE_LIVE) == per_slab) victim = page;
-  }
-  ASSERT_NE(victim, nullptr);
-  const std::uint64_t count = mem_page_count();
-  std::vector<void*> rest;
-  for (void* p : blocks) {
-    if (page_of(p) != victim) rest.push_back(p);
-  }
-  std::uint64_t freed = 0;
-  for (void* p : blocks) {
-    if (page_of(p) != victim) continue;
-    mem_free(p, n);
-    if (++freed < per_slab) {
-      EXPECT_EQ(mem_page_count(), count);
-      EXPECT_TRUE(on_list(victim));
-    }
-  }
-  EXPECT_EQ(mem_page_count(), count - 1);
-  EXPECT_FALSE(on_list(victim));
-  EXPECT_FALSE(is_mapped(victim));
-  for (void* p : rest) mem_free(p, n);
+// Slabs of 8192-byte blocks (7 each) a and b, full, mapped by the test, and
+// the blocks of each; c, the open slab after them, holds the last block.
+struct ThreeSlabs {
+  std::vector<void*> a, b, c;
+};
+ThreeSlabs three_slabs() {
+  const std::uint64_t n = L::SMALL_MAX;
+  ThreeSlabs t;
+  // A fresh slab: the class's open list is then that slab alone.
+  auto [others, p] = fresh_slab_block(n);
+  t.c = others;  // freed by the caller, last
+  if (p == nullptr) return t;
+  t.a.push_back(p);
+  for (std::uint64_t i = 1; i < 7; ++i) t.a.push_back(mem_alloc(n));
+  for (std::uint64_t i = 0; i < 7; ++i) t.b.push_back(mem_alloc(n));
+  t.c.push_back(mem_alloc(n));
+  return t;
 }
 
-TEST(Reuse, CurrentSlabIsKeptWhenItBecomesEmpty) {
+TEST(Reuse, EmptySlabThatIsNotFirstOpenIsReleasedAndKept) {
+  const std::uint64_t n = L::SMALL_MAX;
+  ASSERT_EQ(blocks_per_slab(n), 7u);
+  mem_trim();  // nothing kept: the next released page is kept whatever the budget
+  ThreeSlabs t = three_slabs();
+  ASSERT_EQ(t.a.size(), 7u);
+  const MfPageHeader* a = page_of(t.a[0]);
+  const MfPageHeader* b = page_of(t.b[0]);
+  ASSERT_NE(a, b);
+  const std::uint64_t count = mem_page_count();
+  // a opens (first), then b opens ahead of it: a is no longer first.
+  for (std::size_t i = 1; i < t.a.size(); ++i) mem_free(t.a[i], n);
+  EXPECT_EQ(field(a, L::SLAB_OPEN_PREV), 0u);
+  mem_free(t.b[0], n);
+  EXPECT_EQ(field(b, L::SLAB_OPEN_NEXT), addr(a));
+  EXPECT_EQ(field(a, L::SLAB_OPEN_PREV), addr(b));
+  mem_free(t.a[0], n);  // a empties behind b: released, kept
+  EXPECT_EQ(mem_page_count(), count - 1);
+  EXPECT_FALSE(on_list(a));
+  EXPECT_TRUE(is_mapped(a));
+  EXPECT_EQ(field(b, L::SLAB_OPEN_NEXT), addr(page_of(t.c.back())));
+  EXPECT_GE(mem_trim(), L::SLAB_SIZE);
+  EXPECT_FALSE(is_mapped(a));
+  for (std::size_t i = 1; i < t.b.size(); ++i) mem_free(t.b[i], n);
+  for (void* p : t.c) mem_free(p, n);
+}
+
+TEST(Reuse, FirstOpenSlabStaysLiveWhenItBecomesEmpty) {
   const std::uint64_t n = 4000;  // class 65: few blocks, so a fresh slab comes soon
   auto [others, p] = fresh_slab_block(n);
   ASSERT_NE(p, nullptr);
-  for (void* q : others) mem_free(q, n);
   const MfPageHeader* slab = page_of(p);
   ASSERT_EQ(field(slab, L::PAGE_LIVE), 1u);
   const std::uint64_t count = mem_page_count();
@@ -377,13 +383,15 @@ TEST(Reuse, CurrentSlabIsKeptWhenItBecomesEmpty) {
   EXPECT_TRUE(on_list(slab));
   EXPECT_TRUE(is_mapped(slab));
   EXPECT_EQ(field(slab, L::PAGE_LIVE), 0u);
-  EXPECT_EQ(mem_alloc(n), p) << "the kept slab serves the next request";
+  EXPECT_EQ(mem_alloc(n), p) << "the slab that stayed serves the next request";
   EXPECT_EQ(mem_page_count(), count);
   mem_free(p, n);
+  for (void* q : others) mem_free(q, n);
 }
 
-TEST(Reuse, LargeBlockIsUnmappedOnFree) {
+TEST(Reuse, LargeBlockIsKeptOnFreeTakenBackAndTrimmed) {
   const std::uint64_t n = 3 * L::SMALL_MAX;
+  mem_trim();  // nothing kept: the next freed page is kept whatever the budget
   const std::uint64_t count = mem_page_count();
   void* p = mem_alloc(n);
   ASSERT_NE(p, nullptr);
@@ -393,6 +401,13 @@ TEST(Reuse, LargeBlockIsUnmappedOnFree) {
   mem_free(p, n);
   EXPECT_EQ(mem_page_count(), count);
   EXPECT_FALSE(on_list(page));
+  EXPECT_TRUE(is_mapped(page));
+  EXPECT_EQ(mem_alloc(n + 16), p) << "a request of the same page size takes the kept page back";
+  const std::uint64_t size = field(page, L::PAGE_SIZE_FIELD);
+  mem_free(p, n + 16);
+  // The page, and the page map's table too when no page is live.
+  const std::uint64_t released = mem_trim();
+  EXPECT_TRUE(released == size || (mem_page_count() == 0 && released > size)) << released;
   EXPECT_FALSE(is_mapped(page));
 }
 
@@ -560,7 +575,7 @@ TEST(MemFreeDeathTest, NeverAllocatedAddressExits111) {
   std::free(malloced);
   EXPECT_EXIT(mem_free(g_static_block, 32), ::testing::ExitedWithCode(111), kBoundsExit);
   EXPECT_EXIT(mem_free(reinterpret_cast<void*>(0x1000), 16), ::testing::ExitedWithCode(111), kBoundsExit);
-  // Below 64 KiB, for a class with or without a current slab.
+  // Below 64 KiB, for a class with or without an open slab.
   EXPECT_EXIT(mem_free(reinterpret_cast<void*>(L::SLAB_BLOCKS_OFFSET), 1008), ::testing::ExitedWithCode(111),
               kBoundsExit);
   EXPECT_EXIT(mem_free(reinterpret_cast<void*>(~std::uintptr_t{15}), 16), ::testing::ExitedWithCode(111),
@@ -580,7 +595,7 @@ TEST(MemFreeDeathTest, SlotPastTheLastBlockOfASlabExits111) {
   void* p = mem_alloc(L::SMALL_MAX);
   ASSERT_NE(p, nullptr);
   const char* slab = reinterpret_cast<const char*>(page_of(p));
-  // 7 blocks of 8192 end at 0xE260; the tail up to 64 KiB is no block.
+  // 7 blocks of 8192 end at 0xE270; the tail up to 64 KiB is no block.
   void* tail = const_cast<char*>(slab + L::SLAB_BLOCKS_OFFSET + blocks_per_slab(L::SMALL_MAX) * L::SMALL_MAX);
   EXPECT_EXIT(mem_free(tail, L::SMALL_MAX), ::testing::ExitedWithCode(111), kBoundsExit);
   mem_free(p, L::SMALL_MAX);

@@ -55,7 +55,10 @@ TEST(Layout, SeedHeadersHaveTheirFixedSizes) {
 TEST(Layout, SlabBlocksAreAlignedAndTheBitmapCoversEverySlot) {
   EXPECT_EQ(mf_layout_SLAB_BLOCKS_OFFSET % mf_layout_MEM_ALIGN, 0u);
   EXPECT_EQ(mf_layout_LARGE_USER_OFFSET % mf_layout_MEM_ALIGN, 0u);
-  EXPECT_EQ(mf_layout_PAGE_BITMAP + mf_layout_PAGE_BITMAP_BYTES, mf_layout_SLAB_BLOCKS_OFFSET);
+  // The bitmap, then the two open-list links, then the blocks.
+  EXPECT_EQ(mf_layout_PAGE_BITMAP + mf_layout_PAGE_BITMAP_BYTES, mf_layout_SLAB_OPEN_NEXT);
+  EXPECT_EQ(mf_layout_SLAB_OPEN_NEXT + 8, mf_layout_SLAB_OPEN_PREV);
+  EXPECT_EQ(mf_layout_SLAB_OPEN_PREV + 8, mf_layout_SLAB_BLOCKS_OFFSET);
   const std::uint64_t max_blocks =
       (mf_layout_SLAB_SIZE - mf_layout_SLAB_BLOCKS_OFFSET) / mf_layout_MEM_ALIGN;
   EXPECT_LE(max_blocks, mf_layout_PAGE_BITMAP_BYTES * 8);

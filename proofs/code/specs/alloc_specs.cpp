@@ -4,15 +4,21 @@
 // mem_alloc is proved on every path up to the point where its size
 // arithmetic is decided:
 //   - n = 0 or n > MEM_MAX_REQUEST: returns 0, no call, no write;
-//   - small n: the path is followed until it reads the current slab of a
-//     class (the table `current_slab` of alloc.s), and that class must be
-//     the spec's class of n; walking slabs is out of this proof's scope;
-//   - large n: the whole path: one mapping of Round4096(0x60 + n) bytes, the
-//     page header and its extension filled as the spec's table says, the page
-//     linked at the head of the list, page + 0x60 returned; or 0 and nothing
-//     changed when the OS refuses.
-// The precondition: page_head is 0 or a live page (its header memory is
-// known to be the allocator's).
+//   - small n: the path is followed until it reads the first open slab of a
+//     class (the table `open_slabs` of alloc.s), and that class must be the
+//     spec's class of n; the slab's own bookkeeping is out of this proof's
+//     scope;
+//   - large n, with nothing kept: the whole path: the page map asked for
+//     room (0 returned, nothing else changed, when it cannot grow), one
+//     mapping of Round4096(0x60 + n) bytes, the page header and its
+//     extension filled as the spec's table says, the page linked at the head
+//     of the list, page + 0x60 returned; or 0 and nothing changed but the page
+//     map when the OS refuses.
+// The preconditions: page_head is 0 or a live page (its header memory is
+// known to be the allocator's); nothing is kept (no kept slab, no kept large
+// page: taking one back is checked by the differential harness, not here).
+// page_map_reserve and page_map_insert are replaced by their contracts
+// (proofs/code/callee_specs.h).
 #include <optional>
 
 #include "spec_arith.h"
@@ -34,6 +40,25 @@ const std::map<std::uint64_t, std::string> kPageFields = {
     {L::PAGE_BLOCK_SIZE, "block_size"}, {L::PAGE_LIVE, "live"}, {L::PAGE_FREE_HEAD, "free_head"},
     {L::PAGE_BUMP, "bump"},         {L::PAGE_CLASS, "class"}, {L::PAGE_RECIP, "recip"}};
 
+constexpr std::uint64_t kKeptLargeBins = L::MEM_KEEP_MAX_BYTES / L::OS_PAGE_SIZE + 1;
+const std::vector<std::string> kPageMapGlobals = {"page_map", "page_map_slots"};
+
+// What mem_alloc's and new_slab's proofs assume of the allocator's state
+// beyond the list head: nothing is kept; and which globals page_map_reserve
+// may change.
+void assume_nothing_kept(ProofSetup& s) {
+  z3::context& c = s.ctx();
+  s.assume(s.initial_global("kept_slabs") == u64(c, 0));
+  std::uint64_t bins = 0;
+  const int region = s.global_region("kept_large", bins);
+  for (std::uint64_t b = 0; b < kKeptLargeBins; ++b) s.assume(s.initial_quad(region, bins + 8 * b) == u64(c, 0));
+  for (const std::string& name : kPageMapGlobals) {
+    std::uint64_t offset = 0;
+    const int g = s.global_region(name, offset);
+    s.callees().page_map_globals.emplace_back(g, offset);
+  }
+}
+
 // The obligations of a freshly mapped and linked page (mem_alloc's large
 // path and new_slab share them).
 struct MappedPage {
@@ -44,9 +69,10 @@ struct MappedPage {
 void linked_page_obligations(const PathEnd& end, ProofSetup& s, int region, const MappedPage& m,
                              std::vector<Obligation>& out) {
   z3::context& c = s.ctx();
-  std::uint64_t head_offset = 0, count_offset = 0;
+  std::uint64_t head_offset = 0, count_offset = 0, live_offset = 0;
   int globals = s.global_region("page_head", head_offset);
   s.global_region("page_count", count_offset);
+  s.global_region("live_bytes", live_offset);
   out.push_back({"next = the old head, prev = 0",
                  final_quad(end, region, L::PAGE_NEXT) == m.head_before && final_quad(end, region, L::PAGE_PREV) == u64(c, 0)});
   out.push_back({"page size = the mapping's length, magic VZOELFOX, reserved 0",
@@ -59,8 +85,10 @@ void linked_page_obligations(const PathEnd& end, ProofSetup& s, int region, cons
   out.push_back({"the page becomes the head of the list and the count grows by one",
                  final_quad(end, globals, head_offset) == m.page &&
                      final_quad(end, globals, count_offset) == s.initial_quad(globals, count_offset) + u64(c, 1)});
-  out.push_back({"only page_head and page_count change among the allocator's globals",
-                 globals_unchanged_except(end, s, {"page_head", "page_count"})});
+  out.push_back({"live_bytes grows by the page size",
+                 final_quad(end, globals, live_offset) == s.initial_quad(globals, live_offset) + m.length});
+  out.push_back({"only page_head, page_count, live_bytes and the page map change among the allocator's globals",
+                 globals_unchanged_except(end, s, {"page_head", "page_count", "live_bytes", "page_map", "page_map_slots"})});
   z3::expr old = m.head_before;
   out.push_back({"the old head's prev points at the new page; no other memory changes",
                  heap_is(end, c, [&](const z3::expr& q, const z3::expr& base) {
@@ -77,7 +105,9 @@ class MemAllocSpec : public FunctionSpec {
   void setup(ProofSetup& s) override {
     z3::context& c = s.ctx();
     head_.emplace(s.initial_global("page_head"));
-    s.global_region("current_slab", table_offset_);
+    s.global_region("open_slabs", table_offset_);
+    s.global_region("kept_large", kept_offset_);
+    assume_nothing_kept(s);
     z3::expr head = *head_;
     // A live page: 4096-aligned, its header the allocator's own memory.
     s.assume(head == u64(c, 0) || ((head & u64(c, L::OS_PAGE_SIZE - 1)) == u64(c, 0) &&
@@ -106,7 +136,16 @@ class MemAllocSpec : public FunctionSpec {
     }
     z3::expr rax = end.state.regs[RAX];
     auto maps = calls_to(end, "__mf_os_mmap");
+    auto reserves = calls_to(end, "page_map_reserve");
     std::vector<Obligation> out;
+    if (maps.empty() && !reserves.empty()) {
+      out.push_back({"only a large request asks the page map for room",
+                     !refused && !small && c.bool_val(reserves.size() == 1)});
+      out.push_back({"when the page map cannot grow, mem_alloc returns 0 and changes nothing else",
+                     reserves.front()->result == u64(c, 0) && rax == u64(c, 0) &&
+                         globals_unchanged_except(end, s, kPageMapGlobals)});
+      return out;
+    }
     if (maps.empty()) {
       out.push_back({"a request is refused (0) without any call exactly when n = 0 or n > MEM_MAX_REQUEST",
                      refused && rax == u64(c, 0) && c.bool_val(end.state.calls.empty())});
@@ -121,8 +160,8 @@ class MemAllocSpec : public FunctionSpec {
                    !refused && !small && c.bool_val(maps.size() == 1)});
     out.push_back({"the mapping is Round4096(0x60 + n) bytes", map.args[0] == spec::large_page_size(n)});
     out.push_back({"an OS refusal returns 0", z3::implies(refused_by_os, rax == u64(c, 0))});
-    out.push_back({"an OS refusal changes nothing", z3::implies(refused_by_os, globals_unchanged_except(end, s, {}) &&
-                                                                               heap_untouched(end, c))});
+    out.push_back({"an OS refusal changes nothing but the page map",
+                   z3::implies(refused_by_os, globals_unchanged_except(end, s, kPageMapGlobals) && heap_untouched(end, c))});
     if (map.region < 0) return out;
     int r = map.region;
     std::vector<Obligation> linked;
@@ -139,13 +178,20 @@ class MemAllocSpec : public FunctionSpec {
     return out;
   }
 
-  // A path ends (for this proof) where it reads the class table.
+  // A path ends (for this proof) where it reads the class table: only a
+  // read at a numeral offset outside open_slabs goes on.
   bool on_access(const AccessEvent& access, MachineState& state, ProofSetup&) override {
     const Region& r = state.memory.region(access.region);
     if (r.kind != RegionKind::Global || access.write) return true;
     std::uint64_t offset = 0;
-    if (access.offset.is_numeral_u64(offset) && offset < table_offset_) return true;
-    return false;
+    if (access.offset.is_numeral_u64(offset)) return offset < table_offset_ || offset >= table_offset_ + 8 * L::NUM_CLASSES;
+    // A symbolic index: the class table, or the kept-large table (indexed by
+    // the page size; nothing is kept), which lies after it.  The large
+    // path's index is at least the kept table's start whatever n is; the
+    // class table's is not.
+    z3::solver below(access.offset.ctx());
+    below.add(z3::ult(access.offset, u64(access.offset.ctx(), kept_offset_)));
+    return below.check() == z3::unsat;
   }
 
   TraceOps trace(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) override {
@@ -160,10 +206,12 @@ class MemAllocSpec : public FunctionSpec {
  private:
   std::optional<z3::expr> head_;
   std::uint64_t table_offset_ = 0;
+  std::uint64_t kept_offset_ = 0;
 };
 
-// new_slab(class): maps SLAB_SIZE bytes and fills a slab header for the
-// class, for every class 0..NUM_CLASSES-1 at once.  The recip is checked to
+// new_slab(class), with nothing kept: asks the page map for room, maps
+// SLAB_SIZE bytes and fills a slab header for the class, for every class
+// 0..NUM_CLASSES-1 at once.  The recip is checked to
 // be (2^32 + bs - 1) / bs; layout/slab_layout_proofs.cpp proves, class by
 // class, that this is ceil(2^32 / bs).
 class NewSlabSpec : public FunctionSpec {
@@ -181,6 +229,7 @@ class NewSlabSpec : public FunctionSpec {
                                    z3::ult(head, u64(c, L::USER_SPACE_END - L::OS_PAGE_SIZE))));
     s.add_extent(head, u64(c, L::PAGE_EXT_END), head != u64(c, 0));
     s.callees().mmap_block = FreshBlockLayout{L::SLAB_BLOCKS_OFFSET, "new_slab", kPageFields};
+    assume_nothing_kept(s);
   }
   std::vector<NamedValue> inputs(ProofSetup& s) override { return {{"class (rdi)", s.arg(0)}, {"page_head", *head_}}; }
 
@@ -189,6 +238,12 @@ class NewSlabSpec : public FunctionSpec {
     if (end.kind != PathEnd::Kind::Return) return {{"new_slab returns", c.bool_val(false)}};
     z3::expr rax = end.state.regs[RAX];
     auto maps = calls_to(end, "__mf_os_mmap");
+    auto reserves = calls_to(end, "page_map_reserve");
+    if (maps.empty() && reserves.size() == 1) {
+      return {{"when the page map cannot grow, new_slab returns 0 and changes nothing else",
+               reserves.front()->result == u64(c, 0) && rax == u64(c, 0) &&
+                   globals_unchanged_except(end, s, kPageMapGlobals)}};
+    }
     if (maps.size() != 1 || maps.front()->region < 0) return {{"new_slab maps exactly one slab", c.bool_val(false)}};
     const CallEvent& map = *maps.front();
     z3::expr page = map.result;
@@ -199,7 +254,8 @@ class NewSlabSpec : public FunctionSpec {
     std::vector<Obligation> out = {
         {"the mapping is SLAB_SIZE bytes", map.args[0] == u64(c, L::SLAB_SIZE)},
         {"an OS refusal returns 0 and changes nothing",
-         z3::implies(refused, rax == u64(c, 0) && globals_unchanged_except(end, s, {}) && heap_untouched(end, c))}};
+         z3::implies(refused, rax == u64(c, 0) && globals_unchanged_except(end, s, kPageMapGlobals) &&
+                                   heap_untouched(end, c))}};
     std::vector<Obligation> linked;
     linked_page_obligations(end, s, r, MappedPage{page, u64(c, L::SLAB_SIZE), *head_}, linked);
     linked.push_back({"the result is the slab", rax == page});
@@ -215,6 +271,9 @@ class NewSlabSpec : public FunctionSpec {
     for (std::uint64_t o = L::PAGE_BITMAP; o < L::PAGE_BITMAP + L::PAGE_BITMAP_BYTES; o += 8)
       bitmap_zero = bitmap_zero && final_quad(end, r, o) == u64(c, 0);
     linked.push_back({"the bitmap is all zero (no block free)", bitmap_zero});
+    linked.push_back({"on no open list yet: open next and open prev 0",
+                      final_quad(end, r, L::SLAB_OPEN_NEXT) == u64(c, 0) &&
+                          final_quad(end, r, L::SLAB_OPEN_PREV) == u64(c, 0)});
     for (Obligation& o : linked) out.push_back({o.name, z3::implies(!refused, o.holds)});
     return out;
   }
