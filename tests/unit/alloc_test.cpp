@@ -371,6 +371,38 @@ TEST(Reuse, EmptySlabThatIsNotFirstOpenIsReleasedAndKept) {
   for (void* p : t.c) mem_free(p, n);
 }
 
+// The page map under load: thousands of pages make it double several times,
+// and freeing them in a shuffled order removes entries from the middle of
+// probe runs (the backward shift of unlink_page).  Every block must still be
+// found by mem_free, and the list must count exactly the live pages.
+TEST(PageMap, ThousandsOfPagesComeAndGoInAnyOrder) {
+  const std::uint64_t count = mem_page_count();
+  std::vector<std::pair<void*, std::uint64_t>> blocks;
+  std::uint64_t seed = 0x2545F4914F6CDD1Du;
+  auto next = [&seed] {
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed;
+  };
+  for (int round = 0; round < 3; ++round) {
+    while (blocks.size() < 3000) {
+      // Large blocks of 3 to 20 pages, and small ones of every class.
+      const std::uint64_t n = next() % 4 == 0 ? 1 + next() % L::SMALL_MAX : L::SMALL_MAX + 1 + next() % 70000;
+      void* p = mem_alloc(n);
+      ASSERT_NE(p, nullptr) << n;
+      blocks.emplace_back(p, n);
+    }
+    for (std::size_t i = blocks.size(); i > 1; --i) std::swap(blocks[i - 1], blocks[next() % i]);
+    for (std::size_t i = 0; i < 2000; ++i) mem_free(blocks[i].first, blocks[i].second);
+    blocks.erase(blocks.begin(), blocks.begin() + 2000);
+    EXPECT_EQ(live_pages().size(), mem_page_count());
+  }
+  for (const auto& [p, n] : blocks) mem_free(p, n);
+  EXPECT_LE(mem_page_count(), count + L::NUM_CLASSES) << "at most one empty slab per class stays live";
+  mem_trim();
+}
+
 TEST(Reuse, FirstOpenSlabStaysLiveWhenItBecomesEmpty) {
   const std::uint64_t n = 4000;  // class 65: few blocks, so a fresh slab comes soon
   auto [others, p] = fresh_slab_block(n);
