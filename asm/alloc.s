@@ -31,6 +31,7 @@
 .equ POW2_CLASSES,              3
 .equ STEP_CLASSES,              NUM_CLASSES - POW2_CLASSES
 .equ STEP_MAX,                  STEP_CLASSES * MEM_ALIGN
+.equ SLAB_BLOCKS_SPAN,          SLAB_SIZE - SLAB_BLOCKS_OFFSET
 .equ RECIP_SHIFT,               32      # recip = ceil(2^RECIP_SHIFT / block size)
 .equ ALIGN_SHIFT,               4       # log2(MEM_ALIGN)
 .equ BITMAP_QUAD_SHIFT,         6       # 64 bits per bitmap quad
@@ -51,6 +52,7 @@
 
         .section .rodata
 fn_mem_free:    .asciz "mem_free"
+fn_mem_alloc:   .asciz "mem_alloc"
 
         # Mutable state lives in morph_state (see docs/spec.md, Conventions):
         # the simulated OS snapshots and restores that section between runs.
@@ -76,7 +78,9 @@ kept_large:     .zero 8 * KEPT_LARGE_BINS  # per page count: stack of kept large
 #             nothing has changed but, perhaps, the page map's size).
 #   Clobbers: rcx, rdx, rsi, rdi, r8-r11 (and whatever __mf_os_mmap,
 #             __mf_os_munmap and __mf_os_time clobber when a page is mapped).
-#   Fails:    never exits.
+#   Fails:    exits 111 when the head of the free list it pops is not a free
+#             block of its slab (memory written after it was freed), before
+#             anything has changed; never otherwise.
 # ---------------------------------------------------------------------------
         .globl mem_alloc
         .type mem_alloc, @function
@@ -95,18 +99,32 @@ mem_alloc:
         movq    PAGE_FREE_HEAD(%rdx), %r8
         testq   %r8, %r8
         jz      .Lalloc_bump
-        # Pop the free list; the popped block is live again, so clear its bit.
-        movq    (%r8), %rsi
-        movq    %rsi, PAGE_FREE_HEAD(%rdx)
-        leaq    -SLAB_BLOCKS_OFFSET(%r8), %r9
-        subq    %rdx, %r9               # offset of the block in the block area
+        # Pop the free list.  The head is checked before it is read or handed
+        # out: a write into a freed block may have replaced the link that
+        # made it head, so it must be a free block of this slab (inside the
+        # block area, below bump, on a block boundary, its bit set).
+        leaq    -SLAB_BLOCKS_OFFSET(%r8), %r10
+        subq    %rdx, %r10              # r10 = offset in the block area (wraps if below)
+        cmpq    $SLAB_BLOCKS_SPAN, %r10
+        jae     .Lalloc_corrupt
+        cmpq    PAGE_BUMP(%rdx), %r8
+        jae     .Lalloc_corrupt         # never handed out
+        movq    %r10, %r9
         imulq   PAGE_RECIP(%rdx), %r9
         shrq    $RECIP_SHIFT, %r9       # block index (exact: see block_index note)
+        movq    PAGE_BLOCK_SIZE(%rdx), %r11
+        imulq   %r9, %r11
+        cmpq    %r10, %r11
+        jne     .Lalloc_corrupt         # not the start of a block
         movq    %r9, %r10
         shrq    $BITMAP_QUAD_SHIFT, %r10  # quad of the bitmap holding the bit
         movq    PAGE_BITMAP(%rdx,%r10,8), %r11
         btrq    %r9, %r11               # register form: bit index mod 64
+        jnc     .Lalloc_corrupt         # not free: live, or handed out twice
+        # Valid: the popped block is live again, so its bit is cleared.
         movq    %r11, PAGE_BITMAP(%rdx,%r10,8)
+        movq    (%r8), %rsi
+        movq    %rsi, PAGE_FREE_HEAD(%rdx)
         incq    PAGE_LIVE(%rdx)
         testq   %rsi, %rsi
         jz      .Lalloc_list_emptied    # the slab may have closed
@@ -173,6 +191,11 @@ mem_alloc:
 .Lalloc_none:
         xorl    %eax, %eax
         ret
+.Lalloc_corrupt:
+        movl    $MF_EXIT_BOUNDS, %edi
+        leaq    fn_mem_alloc(%rip), %rsi
+        subq    $8, %rsp                # 16-byte alignment for the call
+        call    __mf_panic
         .size mem_alloc, . - mem_alloc
 
 # ---------------------------------------------------------------------------

@@ -623,6 +623,52 @@ TEST(MemFreeDeathTest, NeverAllocatedAddressExits111) {
   mem_free(p, 16);
 }
 
+// docs/spec.md, mem_alloc: the free-list head is checked when it is popped.
+// A write into a freed block replaces its link; the block is popped fine
+// (it was freed properly), and the next mem_alloc of the class finds the
+// written link at the head: it exits 111 before handing anything out.
+struct CorruptLink {
+  const char* name;
+  // The link to write into the freed block b, from b and its slab's state.
+  std::uint64_t (*link)(std::uint64_t b, const MfPageHeader* slab, std::uint64_t live_block);
+};
+
+void PrintTo(const CorruptLink& c, std::ostream* out) { *out << c.name; }
+
+class MemAllocDeathTest : public ::testing::TestWithParam<CorruptLink> {};
+
+TEST_P(MemAllocDeathTest, ACorruptFreeListHeadExits111) {
+  constexpr std::uint64_t n = 48;
+  const CorruptLink& c = GetParam();
+  EXPECT_EXIT(
+      {
+        void* live = mem_alloc(n);
+        void* b = mem_alloc(n);
+        void* after = mem_alloc(n);  // keeps b off bump: b's slab has room after it
+        mem_free(b, n);
+        const MfPageHeader* slab = page_of(b);
+        *static_cast<std::uint64_t*>(b) = c.link(addr(b), slab, addr(live));
+        if (mem_alloc(n) != b) std::exit(3);  // b itself was a proper free block
+        (void)after;
+        mem_alloc(n);  // pops the written link
+        std::exit(0);
+      },
+      ::testing::ExitedWithCode(111), "morph: out-of-bounds access in mem_alloc \\(exit 111\\)");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Links, MemAllocDeathTest,
+    ::testing::Values(
+        CorruptLink{"wild", [](std::uint64_t, const MfPageHeader*, std::uint64_t) -> std::uint64_t { return 0x12345678; }},
+        CorruptLink{"interior", [](std::uint64_t b, const MfPageHeader*, std::uint64_t) { return b + 8; }},
+        CorruptLink{"slab_header",
+                    [](std::uint64_t, const MfPageHeader* slab, std::uint64_t) { return addr(slab) + L::PAGE_BITMAP; }},
+        CorruptLink{"at_bump",
+                    [](std::uint64_t, const MfPageHeader* slab, std::uint64_t) { return field(slab, L::PAGE_BUMP); }},
+        CorruptLink{"live_block", [](std::uint64_t, const MfPageHeader*, std::uint64_t live) { return live; }},
+        CorruptLink{"itself", [](std::uint64_t b, const MfPageHeader*, std::uint64_t) { return b; }}),
+    [](const ::testing::TestParamInfo<CorruptLink>& info) { return std::string(info.param.name); });
+
 TEST(MemFreeDeathTest, SlotPastTheLastBlockOfASlabExits111) {
   void* p = mem_alloc(L::SMALL_MAX);
   ASSERT_NE(p, nullptr);
