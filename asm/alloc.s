@@ -51,8 +51,14 @@
 .endif
 
         .section .rodata
-fn_mem_free:    .asciz "mem_free"
+        # Each name on a quad boundary: the code proofs model this section
+        # byte by byte, and its layout moves Z3's search.  Packed ("mem_free"
+        # then "mem_alloc", 19 bytes), new_slab's proof took 120 s instead of
+        # 4 and mem_alloc's 49 s instead of 27; this order takes 6 and 27.
 fn_mem_alloc:   .asciz "mem_alloc"
+        .p2align 3
+fn_mem_free:    .asciz "mem_free"
+        .p2align 3
 
         # Mutable state lives in morph_state (see docs/spec.md, Conventions):
         # the simulated OS snapshots and restores that section between runs.
