@@ -55,7 +55,7 @@ Session::Impl::Impl(ops::Target target, RunOptions options, ChildChannel* channe
   g_session_alive = true;
   if (options.mode == OsMode::simulated) g_sut_used_in_process = true;
   env_->begin_run(options.memory_limit);
-  if (options.hang_interval_seconds > 0) hang_watch_.emplace(options.hang_interval_seconds);
+  if (options.hang_interval_seconds > 0) hang_watch_.emplace(options.hang_interval_seconds, env_->rules());
   model_.os().set_memory_limit(options.memory_limit);
   if (options.mode == OsMode::simulated) {
     catch_simulated_exits(true);
@@ -182,11 +182,15 @@ StepStatus Session::Impl::step_sut(const ops::Op& op) {
   ++result_.ops_run;
 
   if (actual.kind == SutOutcome::Kind::hung) {
+    const double interval = options_.hang_interval_seconds;
+    const auto allowance = static_cast<double>(actual.hang_intervals);
     return diverge({"the SUT call did not return within the per-op budget",
-                    "a return (or the contract's exit) within " + std::to_string(options_.hang_interval_seconds) +
-                        " s of CPU time",
-                    "still running after " + std::to_string(options_.hang_interval_seconds) + " to " +
-                        std::to_string(2 * options_.hang_interval_seconds) + " s of CPU time; stopped"});
+                    "a return (or the contract's exit) within " + std::to_string(interval) +
+                        " s of CPU time, plus as much again per " +
+                        std::to_string(kHangBytesPerExtraInterval >> 20) + " MiB the SUT has mapped",
+                    "still running after " + std::to_string(allowance * interval) + " to " +
+                        std::to_string((allowance + 1) * interval) + " s of CPU time with " +
+                        std::to_string(actual.hang_mapped_bytes >> 20) + " MiB mapped; stopped"});
   }
   if (expected.is_exit() || actual.kind != SutOutcome::Kind::returned) {
     if (std::optional<Problem> p = compare_exit(op, expected, actual)) return diverge(std::move(*p));

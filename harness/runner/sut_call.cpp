@@ -34,6 +34,11 @@ constexpr int kJumpHang = 3;
 // The hang watch: which call is running, and which one the last tick saw.
 volatile std::uint64_t g_call_serial = 0;
 volatile std::uint64_t g_call_seen_by_tick = ~std::uint64_t{0};
+// Ticks that found the running call already seen; and the last allowance.
+volatile std::uint64_t g_extra_ticks_of_call = 0;
+volatile std::uint64_t g_stopped_after_intervals = 0;
+volatile std::uint64_t g_stopped_with_mapped_bytes = 0;
+const model::OsRules* volatile g_rules = nullptr;  // what the SUT has mapped
 
 // Whether a Session watches for hangs now; the timer itself stays installed
 // for the life of the process (see HangWatch).
@@ -48,9 +53,18 @@ void on_tick(int) {
   }
   if (g_call_seen_by_tick != g_call_serial) {
     g_call_seen_by_tick = g_call_serial;  // a new call: give it until the next tick
+    g_extra_ticks_of_call = 0;
     return;
   }
-  g_armed = 0;  // the same call for a whole interval: it does not return
+  // The same call for a whole interval: within its allowance, or a hang.
+  const std::uint64_t mapped = g_rules != nullptr ? g_rules->mapped_bytes() : 0;
+  if (g_extra_ticks_of_call < mapped / kHangBytesPerExtraInterval) {
+    g_extra_ticks_of_call = g_extra_ticks_of_call + 1;
+    return;
+  }
+  g_stopped_after_intervals = g_extra_ticks_of_call + 1;
+  g_stopped_with_mapped_bytes = mapped;
+  g_armed = 0;
   _longjmp(g_jump, kJumpHang);
 }
 
@@ -99,6 +113,8 @@ SutOutcome call_sut(ops::OpCode code, std::uint64_t a, std::uint64_t b, std::uin
     out.exit_code = g_exit_code;
   } else if (jumped == kJumpHang) {
     out.kind = SutOutcome::Kind::hung;
+    out.hang_intervals = g_stopped_after_intervals;
+    out.hang_mapped_bytes = g_stopped_with_mapped_bytes;
   } else {
     out.kind = SutOutcome::Kind::faulted;
     out.signal = g_signal;
@@ -113,7 +129,8 @@ void catch_simulated_exits(bool on) { simos::SimOs::instance().set_exit_handler(
 // forked child, whose timers fork does not keep), not once per run: a
 // fuzzer starts a run per input, and four system calls each would show.
 // Between runs the ticks find nothing watched and return.
-HangWatch::HangWatch(double interval_seconds) {
+HangWatch::HangWatch(double interval_seconds, const model::OsRules& rules) {
+  g_rules = &rules;
   if (!g_tick_installed || g_tick_interval != interval_seconds) {
     static const bool reset_in_children = [] {
       pthread_atfork(nullptr, nullptr, [] { g_tick_installed = false; });
@@ -138,7 +155,10 @@ HangWatch::HangWatch(double interval_seconds) {
   g_watching = 1;
 }
 
-HangWatch::~HangWatch() { g_watching = 0; }
+HangWatch::~HangWatch() {
+  g_watching = 0;
+  g_rules = nullptr;
+}
 
 FaultTrap::FaultTrap() {
   stack_t stack{};

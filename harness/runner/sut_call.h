@@ -7,6 +7,7 @@
 #include <string>
 
 #include "op_table.h"
+#include "os_rules.h"
 
 namespace mf::runner {
 
@@ -17,6 +18,10 @@ struct SutOutcome {
   int exit_code = 0;           // when exited
   int signal = 0;              // when faulted
   std::uint64_t fault_address = 0;
+  // When hung: the intervals of CPU time it was given (HangWatch) and the
+  // bytes the SUT had mapped when it was stopped.
+  std::uint64_t hang_intervals = 0;
+  std::uint64_t hang_mapped_bytes = 0;
   // When returned: what the call broke of the calling convention (a
   // callee-saved register, rsp, the direction flag; call_boundary.h), or empty.
   std::string boundary_violation;
@@ -33,13 +38,24 @@ void catch_simulated_exits(bool on);
 // While one exists, a SUT call that runs longer than the per-op budget of
 // CPU time ends as a `hung` outcome instead of hanging the process: a
 // profiling timer ticks every `interval_seconds` of the process's CPU time,
-// and a tick that finds the same call running as the tick before stops it.
-// So a call is stopped after between one and two intervals of CPU time.
+// and a tick that finds the same call running as the tick before counts it
+// against the call's allowance.  The allowance is one interval, plus one
+// more per kHangBytesPerExtraInterval bytes the SUT has mapped when the tick
+// comes (OsRules::mapped_bytes): an op's honest work can grow with the memory
+// it owns (pool_alloc zero-fills an object that may fill the whole memory
+// limit, and the first touch of each page costs a page fault), while an
+// endless loop's allowance stays where it is.  So a call that keeps m bytes
+// mapped is stopped after between 1 + k and 2 + k intervals of CPU time,
+// k = m / kHangBytesPerExtraInterval.
 // The timer is installed once per process and stays: between runs (no
 // HangWatch alive) its ticks do nothing.
+inline constexpr std::uint64_t kHangBytesPerExtraInterval = std::uint64_t{64} << 20;
+
 class HangWatch {
  public:
-  explicit HangWatch(double interval_seconds);
+  // `rules` is read by the timer's signal handler (a plain load of a
+  // counter) and must outlive the watch.
+  HangWatch(double interval_seconds, const model::OsRules& rules);
   ~HangWatch();
   HangWatch(const HangWatch&) = delete;
   HangWatch& operator=(const HangWatch&) = delete;
