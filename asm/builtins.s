@@ -30,7 +30,16 @@
 .equ STACK_T_SIZE,              24
 # siginfo_t: si_signo, si_errno, si_code (3 ints), padding to 8, then the
 # union whose first member for SIGSEGV/SIGBUS is si_addr.
+.equ SIGINFO_CODE,              8
 .equ SIGINFO_ADDR,              16
+# si_code: a signal sent by a process (kill, sigqueue, tgkill) has a code
+# <= 0 (SI_USER is 0) and no fault address; SI_KERNEL is what the kernel
+# reports for a general-protection fault (a non-canonical address, for
+# one), whose si_addr is 0 whatever the access was.
+.equ SI_KERNEL,                 0x80
+.equ SIG_DFL,                   0
+# stack_t ss_flags
+.equ SS_DISABLE,                2
 # ucontext: uc_flags (8), uc_link (8), uc_stack (stack_t, 24), then
 # uc_mcontext (struct sigcontext) at 40, whose quads are r8..r15, rdi, rsi,
 # rbp, rbx, rdx, rax, rcx, rsp, ...: rsp is quad 15 (glibc's REG_RSP), so at
@@ -49,9 +58,11 @@ name_memcpy:    .asciz "__mf_memcpy"
         # the simulated OS snapshots and restores that section between runs.
         .section morph_state, "aw", @progbits   # one type for every file: see docs/spec.md
         .p2align 3
-# Nonzero once __mf_init has installed the handler, so a second call keeps
-# the first alternate stack instead of mapping (and leaking) another.
-init_done:      .quad 0
+# Nonzero once __mf_init has installed the handler.  Signal actions belong to
+# the process, so one installation serves every thread; the alternate stack
+# belongs to a thread, so __mf_init asks the kernel about the calling
+# thread's own instead of keeping a flag here.
+handler_installed:      .quad 0
 
         .text
 
@@ -223,23 +234,21 @@ __mf_memcpy:
         .size __mf_memcpy, . - __mf_memcpy
 
 # int64_t __mf_init(void)
-#   Installs fault_handler for SIGSEGV and SIGBUS on a fresh alternate signal
-#   stack of ALTSTACK_SIZE bytes, so that even a stack overflow, which leaves
-#   no room on the faulting stack, is reported.  The alternate stack belongs
-#   to the calling thread (sigaltstack is per thread).
+#   Makes sure the calling thread has an alternate signal stack of at least
+#   ALTSTACK_SIZE bytes (sigaltstack is per thread: a thread that already
+#   has one that large keeps it, any other gets a fresh one mapped here),
+#   then installs fault_handler for SIGSEGV and SIGBUS if no earlier call
+#   did, so that even a stack overflow, which leaves no room on the
+#   faulting stack, is reported.  Each thread that may fault calls it once.
 #   Returns 0, or the negative errno of the system call that failed; then
 #   everything done so far is undone (old alternate stack and SIGSEGV action
-#   restored, the new stack unmapped).  Once it has succeeded, later calls
-#   return 0 and change nothing.
+#   restored, the new stack unmapped).
 #   Clobbers: rax, rcx, rdx, rsi, rdi, r8-r11.
         .globl __mf_init
         .type __mf_init, @function
         .p2align 4
 __mf_init:
-        cmpq    $0, init_done(%rip)
-        jne     .Linit_already
-
-        pushq   %rbx                    # rbx = the new alternate stack
+        pushq   %rbx                    # rbx = the new alternate stack, 0 if none
         pushq   %r12                    # r12 = the error being returned
         subq    $136, %rsp              # frame below, plus 8 to realign
         .equ FRAME_NEW_SS,  0
@@ -247,6 +256,20 @@ __mf_init:
         .equ FRAME_ACT,     64
         .equ FRAME_OLD_SEGV, 96
 
+        # The thread's current alternate stack, kept if it is enabled and
+        # large enough (the one an earlier call made, or the program's own).
+        xorl    %ebx, %ebx
+        xorl    %edi, %edi
+        leaq    FRAME_OLD_SS(%rsp), %rsi
+        call    __mf_os_sigaltstack
+        testq   %rax, %rax
+        js      .Linit_out              # nothing to undo
+        testl   $SS_DISABLE, FRAME_OLD_SS+SS_FLAGS(%rsp)
+        jnz     .Linit_new_stack
+        cmpq    $ALTSTACK_SIZE, FRAME_OLD_SS+SS_SIZE(%rsp)
+        jae     .Linit_handlers
+
+.Linit_new_stack:
         movl    $ALTSTACK_SIZE, %edi
         call    __mf_os_mmap
         testq   %rax, %rax
@@ -262,6 +285,9 @@ __mf_init:
         testq   %rax, %rax
         js      .Linit_unmap
 
+.Linit_handlers:
+        cmpq    $0, handler_installed(%rip)
+        jne     .Linit_done
         leaq    fault_handler(%rip), %rax
         movq    %rax, FRAME_ACT+KSA_HANDLER(%rsp)
         movq    $SA_SIGINFO | SA_ONSTACK | SA_RESTORER, FRAME_ACT+KSA_FLAGS(%rsp)
@@ -283,8 +309,8 @@ __mf_init:
         call    __mf_os_rt_sigaction
         testq   %rax, %rax
         js      .Linit_restore_segv
-
-        movq    $1, init_done(%rip)
+        movq    $1, handler_installed(%rip)
+.Linit_done:
         xorl    %eax, %eax
 .Linit_out:
         addq    $136, %rsp
@@ -302,6 +328,8 @@ __mf_init:
         call    __mf_os_rt_sigaction
         movq    %r12, %rax
 .Linit_restore_stack:
+        testq   %rbx, %rbx
+        jz      .Linit_out              # the thread's own stack was kept
         movq    %rax, %r12
         leaq    FRAME_OLD_SS(%rsp), %rdi
         xorl    %esi, %esi
@@ -314,28 +342,37 @@ __mf_init:
         call    __mf_os_munmap
         movq    %r12, %rax
         jmp     .Linit_out
-
-.Linit_already:
-        xorl    %eax, %eax
-        ret
         .size __mf_init, . - __mf_init
 
 # void fault_handler(int sig, siginfo_t *info, ucontext_t *uc)
 #   The SA_SIGINFO handler __mf_init installs; runs on the alternate stack.
-#   Classifies the fault address a against the interrupted rsp, in exact
-#   integers (no wrap-around):
+#   First, by si_code, whether there is a fault address at all:
+#     si_code <= 0: the signal was sent by a process, nothing faulted.  The
+#       handler gives the signal back its default action, sends it to the
+#       process again and returns: the process ends by the signal, as it
+#       would have without __mf_init (the signal is blocked while this
+#       handler runs, so it is delivered once the handler has returned).
+#     SI_KERNEL: a general-protection fault, whose address the kernel does
+#       not report (si_addr is 0): 111, "at an unreported address".
+#   Otherwise classifies the fault address a against the interrupted rsp,
+#   in exact integers (no wrap-around):
 #     a < NULL_PAGE_END                                   -> 110
 #     rsp - STACK_GUARD_WINDOW <= a < rsp + OS_PAGE_SIZE  -> 112
 #     anything else                                       -> 111
 #   and reports through __mf_panic_at (one line on stderr, then exit).
 #   Global so that tests can check the classification with made-up
 #   contexts; not part of the ABI.
-#   Does not return.
+#   Returns only for a signal sent by a process.
         .globl __mf_fault_handler
         .type __mf_fault_handler, @function
         .p2align 4
 __mf_fault_handler:
 fault_handler:
+        movl    SIGINFO_CODE(%rsi), %eax
+        testl   %eax, %eax
+        jle     .Lsent_by_a_process
+        cmpl    $SI_KERNEL, %eax
+        je      .Lno_fault_address
         movq    SIGINFO_ADDR(%rsi), %rsi
         movq    UCONTEXT_RSP(%rdx), %rdx
         movl    $MF_EXIT_NULL, %edi
@@ -353,6 +390,30 @@ fault_handler:
         jb      3f
 2:      movl    $MF_EXIT_BOUNDS, %edi
 3:      jmp     __mf_panic_at           # entry rsp is call-like: the kernel pushed the restorer
+
+.Lno_fault_address:
+        movl    $MF_EXIT_BOUNDS, %edi
+        jmp     __mf_panic_at_unreported
+
+.Lsent_by_a_process:
+        pushq   %rbx                    # rbx = the signal; rsp is 16-aligned now
+        subq    $KSA_SIZE, %rsp
+        movl    %edi, %ebx
+        movq    $SIG_DFL, KSA_HANDLER(%rsp)
+        movq    $0, KSA_FLAGS(%rsp)
+        movq    $0, KSA_RESTORER(%rsp)
+        movq    $0, KSA_MASK(%rsp)
+        movq    %rsp, %rsi
+        xorl    %edx, %edx
+        movl    $KERNEL_SIGSET_SIZE, %ecx
+        call    __mf_os_rt_sigaction    # edi is still the signal
+        call    __mf_os_getpid
+        movq    %rax, %rdi
+        movl    %ebx, %esi
+        call    __mf_os_kill
+        addq    $KSA_SIZE, %rsp
+        popq    %rbx
+        ret
         .size __mf_fault_handler, . - __mf_fault_handler
 
         .section .note.GNU-stack, "", @progbits

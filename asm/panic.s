@@ -15,6 +15,7 @@ reason_other:   .asciz "fatal error"
 prefix:         .asciz "morph: "
 infix_in:       .asciz " in "
 infix_at:       .asciz " at "
+unreported:     .asciz "an unreported address (general-protection fault)"
 hex_digits:     .ascii "0123456789abcdef"
 suffix:         .asciz " (exit "
 
@@ -79,6 +80,20 @@ __mf_panic_at:
         call    panic_line
         hlt
         .size __mf_panic_at, . - __mf_panic_at
+
+# void __mf_panic_at_unreported(int code)
+#   Writes "morph: <reason> at an unreported address (general-protection
+#   fault) (exit <code>)\n" and exits with code: the report of a real fault
+#   whose address the kernel does not give.  code must be 0..999.
+#   Does not return.  Needs 208 bytes of stack.
+        .globl __mf_panic_at_unreported
+        .type __mf_panic_at_unreported, @function
+        .p2align 4
+__mf_panic_at_unreported:
+        leaq    unreported(%rip), %rsi
+        leaq    infix_at(%rip), %rdx
+        jmp     panic_line
+        .size __mf_panic_at_unreported, . - __mf_panic_at_unreported
 
 # panic_line(int code, const char *detail, const char *infix)
 #   The common body: "morph: <reason><infix><detail> (exit <code>)\n" on

@@ -20,7 +20,7 @@ inline long fork() { return os().unsupported(); }  // never fork a simulation
 inline long setsid() { return os().unsupported(); }
 inline long kill(long, int) { return os().unsupported(); }
 inline long nanosleep(const void* req, void*) { return os().nanosleep(req); }
-inline long sigaltstack(const void*, void*) { return os().ignored(); }
+inline long sigaltstack(const void* stack, void* old) { return os().sigaltstack(stack, old); }
 inline long getdents64(int, void*, std::uint64_t) { return os().unsupported(); }
 inline long unlinkat(int, const char*, int) { return os().unsupported(); }
 inline long openat(int, const char*, int, int) { return os().unsupported(); }

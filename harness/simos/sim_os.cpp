@@ -1,5 +1,6 @@
 #include "sim_os.h"
 
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -77,6 +78,24 @@ long SimOs::nanosleep(const void* request) {
   return 0;
 }
 
+long SimOs::sigaltstack(const void* stack, void* old) {
+  static_assert(sizeof(AltStack) == sizeof(stack_t));
+  AltStack next;
+  if (stack != nullptr) {
+    std::memcpy(&next, stack, sizeof next);
+    next.flags &= 0xffffffffu;  // ss_flags is an int: the rest is padding
+  }
+  if (stack != nullptr) {
+    // SS_AUTODISARM (1 << 31) is the one flag besides SS_DISABLE a caller may
+    // set; 2048 is the kernel's MINSIGSTKSZ.  On failure nothing is written.
+    if ((next.flags & ~(std::uint64_t{SS_DISABLE} | (std::uint64_t{1} << 31))) != 0) return -EINVAL;
+    if (!(next.flags & SS_DISABLE) && next.size < 2048) return -ENOMEM;
+  }
+  if (old != nullptr) std::memcpy(old, &alt_stack_, sizeof alt_stack_);
+  if (stack != nullptr) alt_stack_ = next;
+  return 0;
+}
+
 long SimOs::unsupported() const { return -ENOSYS; }
 
 void SimOs::note_anomaly(std::string what) {
@@ -87,6 +106,7 @@ void SimOs::reset_observations() {
   stderr_size_ = 0;
   stdout_bytes_ = 0;
   anomaly_.clear();
+  alt_stack_ = AltStack{};
   last_exit_code_ = 0;
 }
 

@@ -8,9 +8,10 @@
 //   exit         turned into a recorded outcome: the exit handler (the
 //                runner's) longjmps back; without one, a real exit
 //   nanosleep    advances the clock instead of sleeping
-//   rt_sigaction, sigaltstack
-//                accepted and ignored: the SUT's fault handler must not take
-//                over the harness's process
+//   rt_sigaction accepted and ignored: the SUT's fault handler must not
+//                take over the harness's process
+//   sigaltstack  keeps the one simulated thread's alternate stack (none at
+//                the start of a run) and reports it, never installs it
 //   the rest     (files, directories, processes) -ENOSYS for now: the daemon
 //                cleaner has no simulated directory yet
 #pragma once
@@ -42,6 +43,7 @@ class SimOs final : public OsEnvironment {
   [[noreturn]] void exit(int code);
   long write(int fd, const void* buf, std::uint64_t len);
   long nanosleep(const void* request);
+  long sigaltstack(const void* stack, void* old);
   long pid() const { return kPid; }
   long uid() const { return kUid; }
   long ignored() const { return 0; }
@@ -73,6 +75,12 @@ class SimOs final : public OsEnvironment {
   std::size_t stderr_size_ = 0;
   std::uint64_t stdout_bytes_ = 0;
   std::string anomaly_;
+  // The simulated thread's alternate stack, as stack_t: sp, flags, size.
+  struct AltStack {
+    std::uint64_t sp = 0;
+    std::uint64_t flags = 2;  // SS_DISABLE
+    std::uint64_t size = 0;
+  } alt_stack_;
   ExitHandler exit_handler_ = nullptr;
   int last_exit_code_ = 0;
 };

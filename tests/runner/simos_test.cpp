@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <setjmp.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <time.h>
 
@@ -169,6 +170,38 @@ TEST(SimOs, CapturesStderrAndSleepsByMovingTheClock) {
   const timespec two_seconds{2, 0};
   EXPECT_EQ(os.nanosleep(&two_seconds), 0);
   EXPECT_EQ(os.time(), 2);
+}
+
+TEST(SimOs, KeepsOneAlternateStackPerRunAndReportsIt) {
+  SimOs& os = fresh_os();
+  stack_t old{};
+  old.ss_flags = 0;
+  ASSERT_EQ(os.sigaltstack(nullptr, &old), 0);
+  EXPECT_TRUE(old.ss_flags & SS_DISABLE);  // a run starts without one
+
+  stack_t mine{};
+  mine.ss_sp = reinterpret_cast<void*>(0x10000);
+  mine.ss_size = 65536;
+  ASSERT_EQ(os.sigaltstack(&mine, &old), 0);
+  EXPECT_TRUE(old.ss_flags & SS_DISABLE);
+  stack_t now{};
+  ASSERT_EQ(os.sigaltstack(nullptr, &now), 0);
+  EXPECT_EQ(now.ss_sp, mine.ss_sp);
+  EXPECT_EQ(now.ss_size, mine.ss_size);
+  EXPECT_EQ(now.ss_flags, 0);
+
+  stack_t tiny = mine;
+  tiny.ss_size = 1024;
+  EXPECT_EQ(os.sigaltstack(&tiny, &old), -ENOMEM);
+  stack_t bad_flags = mine;
+  bad_flags.ss_flags = 0x40;
+  EXPECT_EQ(os.sigaltstack(&bad_flags, nullptr), -EINVAL);
+  ASSERT_EQ(os.sigaltstack(nullptr, &now), 0);
+  EXPECT_EQ(now.ss_size, mine.ss_size);  // refused calls change nothing
+
+  os.begin_run(mf::model::kDefaultMemoryLimit);
+  ASSERT_EQ(os.sigaltstack(nullptr, &now), 0);
+  EXPECT_TRUE(now.ss_flags & SS_DISABLE);
 }
 
 int g_exit_seen = -1;

@@ -17,13 +17,15 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "morph_abi.h"
 
 // Not part of the ABI: asm/builtins.s exports its handler so that the
 // classification can be checked without real faults.  Weak, so that an
 // implementation without it still links (those tests then skip).
-extern "C" [[noreturn]] void __mf_fault_handler(int sig, siginfo_t* info, void* context)
+extern "C" void __mf_fault_handler(int sig, siginfo_t* info, void* context)
     __attribute__((weak));
 
 namespace {
@@ -42,6 +44,8 @@ std::string fault_regex(const char* reason, int code) {
 const std::string kNullFault = fault_regex("NULL pointer dereference", 110);
 const std::string kBoundsFault = fault_regex("out-of-bounds access", 111);
 const std::string kStackFault = fault_regex("stack overflow", 112);
+const std::string kUnreportedFault =
+    "morph: out-of-bounds access at an unreported address (general-protection fault) (exit 111)\n";
 
 std::string exact_fault(const char* reason, int code, std::uint64_t address) {
   char line[128];
@@ -144,6 +148,38 @@ TEST_P(RealFault, UnboundedRecursionExits112) {
       ExitedWithCode(112), MatchesRegex(kStackFault));
 }
 
+TEST_P(RealFault, NonCanonicalAddressExits111NotAsANullDereference) {
+  // A non-canonical address raises a general-protection fault, which the
+  // kernel reports with si_code SI_KERNEL and si_addr 0.
+  EXPECT_EXIT(
+      {
+        init_or_die();
+        read_at(0x8000000000000000);
+      },
+      ExitedWithCode(111), ::testing::Eq(kUnreportedFault));
+}
+
+TEST_P(RealFault, SigsegvSentByKillEndsTheProcessAsWithoutInit) {
+  // Not a fault: no report, and the process dies of the signal.
+  EXPECT_EXIT(
+      {
+        init_or_die();
+        kill(getpid(), SIGSEGV);
+        _exit(5);  // reached only if the signal was swallowed
+      },
+      ::testing::KilledBySignal(SIGSEGV), ::testing::Eq(""));
+}
+
+TEST_P(RealFault, SigbusSentToTheThreadEndsTheProcessAsWithoutInit) {
+  EXPECT_EXIT(
+      {
+        init_or_die();
+        raise(SIGBUS);  // tgkill: si_code SI_TKILL
+        _exit(5);
+      },
+      ::testing::KilledBySignal(SIGBUS), ::testing::Eq(""));
+}
+
 TEST_P(RealFault, WithoutInitAFaultIsAnOrdinarySigsegv) {
   // The control for the tests above: the exits come from the handler.
   EXPECT_EXIT(read_at(8),
@@ -203,6 +239,99 @@ TEST(Init, TheHandlerStillWorksAfterASecondInit) {
       ExitedWithCode(110), ::testing::Eq(exact_fault("NULL pointer dereference", 110, 16)));
 }
 
+// ---- one alternate stack per thread ----
+
+// The calling thread's alternate stack; exits 1 naming the failure if the
+// query fails.
+stack_t current_alt_stack() {
+  stack_t stack{};
+  if (sigaltstack(nullptr, &stack) != 0) {
+    std::fputs("sigaltstack query failed\n", stderr);
+    _exit(1);
+  }
+  return stack;
+}
+
+void fail(const char* what) {
+  std::fprintf(stderr, "%s\n", what);
+  _exit(1);
+}
+
+void check_each_thread_gets_its_own_stack() {
+  init_or_die();
+  const stack_t main_stack = current_alt_stack();
+  std::vector<stack_t> thread_stacks(3);
+  for (stack_t& result : thread_stacks) {
+    std::thread([&result] {
+      if (!(current_alt_stack().ss_flags & SS_DISABLE)) fail("a new thread already had an alternate stack");
+      init_or_die();
+      result = current_alt_stack();
+      init_or_die();  // a second call from the same thread keeps it
+      if (current_alt_stack().ss_sp != result.ss_sp) fail("a second call replaced the thread's stack");
+    }).join();
+  }
+  for (const stack_t& stack : thread_stacks) {
+    if (stack.ss_flags & SS_DISABLE) fail("a thread's __mf_init left it without an alternate stack");
+    if (stack.ss_size != mf::layout::ALTSTACK_SIZE) fail("a thread's alternate stack has the wrong size");
+    if (stack.ss_sp == main_stack.ss_sp) fail("a thread shares the main thread's alternate stack");
+  }
+  if (thread_stacks[0].ss_sp == thread_stacks[1].ss_sp || thread_stacks[1].ss_sp == thread_stacks[2].ss_sp)
+    fail("two threads were given the same alternate stack");
+  _exit(0);
+}
+
+TEST(Init, EachCallingThreadGetsItsOwnAlternateStack) {
+  EXPECT_EXIT(check_each_thread_gets_its_own_stack(), ExitedWithCode(0), ::testing::Eq(""));
+}
+
+TEST(Init, StackOverflowInASecondThreadExits112) {
+  // Without its own alternate stack, the thread's overflow would find no
+  // room for the handler and die of SIGSEGV.
+  EXPECT_EXIT(
+      {
+        init_or_die();
+        std::thread([] {
+          init_or_die();
+          recurse_forever(0);
+        }).join();
+      },
+      ExitedWithCode(112), MatchesRegex(kStackFault));
+}
+
+void check_existing_stacks(std::size_t own_size, bool kept) {
+  std::vector<char> own(own_size);
+  stack_t mine{};
+  mine.ss_sp = own.data();
+  mine.ss_size = own.size();
+  if (sigaltstack(&mine, nullptr) != 0) fail("could not install the test's own alternate stack");
+  init_or_die();
+  const stack_t after = current_alt_stack();
+  if (kept && after.ss_sp != own.data()) fail("a large enough alternate stack was replaced");
+  if (!kept && (after.ss_sp == own.data() || after.ss_size != mf::layout::ALTSTACK_SIZE))
+    fail("a too small alternate stack was kept");
+  _exit(0);
+}
+
+TEST(Init, KeepsTheThreadsOwnAlternateStackWhenLargeEnough) {
+  EXPECT_EXIT(check_existing_stacks(2 * mf::layout::ALTSTACK_SIZE, true), ExitedWithCode(0), ::testing::Eq(""));
+  EXPECT_EXIT(check_existing_stacks(mf::layout::ALTSTACK_SIZE, true), ExitedWithCode(0), ::testing::Eq(""));
+}
+
+TEST(Init, ReplacesATooSmallAlternateStack) {
+  EXPECT_EXIT(check_existing_stacks(mf::layout::ALTSTACK_SIZE - 16, false), ExitedWithCode(0), ::testing::Eq(""));
+  EXPECT_EXIT(
+      {
+        std::vector<char> own(16 * 1024);
+        stack_t mine{};
+        mine.ss_sp = own.data();
+        mine.ss_size = own.size();
+        sigaltstack(&mine, nullptr);
+        init_or_die();
+        recurse_forever(0);
+      },
+      ExitedWithCode(112), MatchesRegex(kStackFault));
+}
+
 // ---- the classification, with made-up fault contexts ----
 
 class Classification : public ::testing::Test {
@@ -214,13 +343,15 @@ class Classification : public ::testing::Test {
 
 // Calls the handler as the kernel would for a fault at `address` with the
 // interrupted stack pointer `rsp`.
-[[noreturn]] void deliver(std::uint64_t address, std::uint64_t rsp) {
+[[noreturn]] void deliver(std::uint64_t address, std::uint64_t rsp, int code = SEGV_MAPERR) {
   siginfo_t info{};
   info.si_signo = SIGSEGV;
+  info.si_code = code;
   info.si_addr = reinterpret_cast<void*>(address);
   ucontext_t context{};
   context.uc_mcontext.gregs[REG_RSP] = static_cast<greg_t>(rsp);
   __mf_fault_handler(SIGSEGV, &info, &context);
+  _exit(5);  // the handler returned
 }
 
 struct Expected {
@@ -256,11 +387,39 @@ TEST_F(Classification, EachBoundaryGivesItsDocumentedCode) {
   }
 }
 
+TEST_F(Classification, AGeneralProtectionFaultHasNoAddressAndExits111) {
+  // SI_KERNEL with si_addr 0: not a NULL dereference, whatever si_addr says.
+  EXPECT_EXIT(deliver(0, 0x7f0000100000, SI_KERNEL), ExitedWithCode(111), ::testing::Eq(kUnreportedFault));
+}
+
+TEST_F(Classification, EveryAccessCodeIsClassifiedByItsAddress) {
+  for (int code : {int{SEGV_MAPERR}, int{SEGV_ACCERR}, int{BUS_ADRERR}}) {
+    EXPECT_EXIT(deliver(8, 0x7f0000100000, code), ExitedWithCode(110),
+                ::testing::Eq(exact_fault("NULL pointer dereference", 110, 8)))
+        << "si_code " << code;
+  }
+}
+
+TEST_F(Classification, ASignalSentByAProcessIsRaisedAgainWithItsDefaultAction) {
+  // SI_USER (kill), SI_QUEUE (sigqueue), SI_TKILL (tgkill): si_addr would be
+  // the sender's pid and uid, not an address.
+  for (int code : {int{SI_USER}, int{SI_QUEUE}, int{SI_TKILL}}) {
+    EXPECT_EXIT(
+        {
+          signal(SIGSEGV, SIG_IGN);  // the handler must install the default action itself
+          deliver(0, 0x7f0000100000, code);
+        },
+        ::testing::KilledBySignal(SIGSEGV), ::testing::Eq(""))
+        << "si_code " << code;
+  }
+}
+
 TEST(FaultContext, RspSitsWhereTheHandlerReadsIt) {
   // asm/builtins.s reads the interrupted rsp at UCONTEXT_RSP = 160.
   EXPECT_EQ(offsetof(ucontext_t, uc_mcontext.gregs) + REG_RSP * sizeof(greg_t), 160u);
-  // And si_addr at SIGINFO_ADDR = 16.
+  // And si_addr at SIGINFO_ADDR = 16, si_code at SIGINFO_CODE = 8.
   siginfo_t info{};
+  EXPECT_EQ(reinterpret_cast<char*>(&info.si_code) - reinterpret_cast<char*>(&info), 8);
   EXPECT_EQ(reinterpret_cast<char*>(&info.si_addr) - reinterpret_cast<char*>(&info), 16);
 }
 
