@@ -110,7 +110,10 @@ pool_create:
 #             slot at current (current advances by obj_size); or 0 when the
 #             pool is exhausted (then nothing changes).
 #   Clobbers: rcx, rdx, rsi, r8, r9, r10 (and rdi when rep stosb zeroes).
-#   Failure:  pool = 0 exits 110.
+#   Failure:  pool = 0 exits 110; a free head that is not a free slot
+#             (below start, at or past current, inside a slot, or its bit
+#             clear: memory written after it was freed) exits 111 before
+#             anything changes.
         .globl pool_alloc
         .type pool_alloc, @function
         .p2align 4
@@ -121,19 +124,28 @@ pool_alloc:
         movq    POOL_FREE_HEAD(%rdi), %rsi      # rsi = the object to hand out
         testq   %rsi, %rsi
         jz      .Lalloc_bump
-        # Pop: in a steady alloc/free cycle this is the common path.
-        movq    (%rsi), %rdx
-        movq    %rdx, POOL_FREE_HEAD(%rdi)      # head = the popped object's link
+        # Pop: in a steady alloc/free cycle this is the common path.  The
+        # head came from the link in a freed object, which a write into
+        # freed memory can have changed: check that it is a free slot (as
+        # pool_free checks obj) before reading it or writing anything.
         movq    %rsi, %rax
-        subq    POOL_START(%rdi), %rax          # offset of the slot, start <= obj
+        subq    POOL_START(%rdi), %rax          # offset = head - start
+        jb      .Lalloc_bad_head                # head < start
+        cmpq    POOL_CURRENT(%rdi), %rsi
+        jae     .Lalloc_bad_head                # head >= current: never handed out
         xorl    %edx, %edx
-        divq    %rcx                            # rax = slot index k (exact: checked by pool_free)
+        divq    %rcx                            # rax = slot index k, rdx = offset mod obj_size
+        testq   %rdx, %rdx
+        jnz     .Lalloc_bad_head                # inside a slot, not at its start
         movq    %rax, %rdx
         shrq    $6, %rdx                        # rdx = bitmap quad k / 64
         movq    POOL_END(%rdi), %r8             # the bitmap starts at end
         movq    (%r8,%rdx,8), %r9
-        btrq    %rax, %r9                       # clear bit k mod 64: no longer free
+        btrq    %rax, %r9                       # clear bit k mod 64; CF = its old value
+        jnc     .Lalloc_bad_head                # not on the free list
         movq    %r9, (%r8,%rdx,8)
+        movq    (%rsi), %rdx
+        movq    %rdx, POOL_FREE_HEAD(%rdi)      # head = the popped object's link
 .Lalloc_zero:
         # Zero the rcx bytes at rsi (rcx a multiple of 8, >= 8), return rsi.
         movq    %rsi, %rax
@@ -181,6 +193,10 @@ pool_alloc:
         ret
 .Lalloc_null:
         movl    $MF_EXIT_NULL, %edi
+        leaq    name_pool_alloc(%rip), %rsi
+        jmp     __mf_panic
+.Lalloc_bad_head:
+        movl    $MF_EXIT_BOUNDS, %edi
         leaq    name_pool_alloc(%rip), %rsi
         jmp     __mf_panic
         .size pool_alloc, . - pool_alloc

@@ -56,13 +56,16 @@ kill_when() {
   sleep "$(awk -v ms="$delay_ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
   local last
   last=$(awk -F'\t' '$1 == "status" { s = $2 } END { print s }' "$status_file" 2>/dev/null)
+  # pkill reads the process list, then signals each process in turn: a
+  # process that forks in between leaves a child that was not on the list.
+  # A real kill of the whole session (a CI job's cgroup) takes every
+  # process at once, so the kill is repeated until none is left.
+  # Zombies do not count: their parent is gone and the system reaps them.
+  local tries=0
   pkill -KILL -s "$sid" 2>/dev/null
   wait "$sid" 2>/dev/null
-  sleep 0.2
-  # Zombies do not count: their parent is gone and the system reaps them.
-  # A process may need a moment to die.
-  local tries=0
-  while ps -o stat= -s "$sid" | grep -qv '^Z' && ((tries < 20)); do
+  while ps -o stat= -s "$sid" | grep -qv '^Z' && ((tries < 30)); do
+    pkill -KILL -s "$sid" 2>/dev/null
     sleep 0.1
     tries=$((tries + 1))
   done

@@ -370,6 +370,55 @@ TEST_F(PoolFreeBadPointerDeathTest, FreeAfterReallocIsNotADoubleFree) {
 // mem_free exits 111 unless given the size pool_create asked for, so a destroy
 // that returns at all computed the total; a large pool, with a page of its
 // own, gives the page back to the OS.
+// docs/spec.md, pool_alloc: the free head is checked before it is popped.
+// A write into a freed object replaces its link; that object is popped
+// fine (it was freed properly), and the next pool_alloc finds the written
+// link at the head: it exits 111 before handing anything out.
+struct CorruptPoolLink {
+  const char* name;
+  // The link to write into the freed object, from the pool and a live object.
+  std::uint64_t (*link)(const MfPoolHeader* pool, std::uint64_t freed, std::uint64_t live);
+};
+
+void PrintTo(const CorruptPoolLink& c, std::ostream* out) { *out << c.name; }
+
+class PoolAllocCorruptHeadDeathTest : public ::testing::TestWithParam<CorruptPoolLink> {};
+
+TEST_P(PoolAllocCorruptHeadDeathTest, Exits111BeforeAnythingChanges) {
+  const CorruptPoolLink& c = GetParam();
+  EXPECT_EXIT(
+      {
+        MfPoolHeader* pool = pool_create(32, 8);
+        void* live = pool_alloc(pool);
+        void* freed = pool_alloc(pool);
+        (void)pool_alloc(pool);  // current is past freed
+        pool_free(pool, freed);
+        *static_cast<std::uint64_t*>(freed) = c.link(pool, addr(freed), addr(live));
+        if (pool_alloc(pool) != freed) std::exit(3);  // freed itself was a proper free slot
+        // A child that survives the pop exits 0 (nothing changed) or 4.
+        const MfPoolHeader before = *pool;
+        const std::uint64_t bits = bitmap(pool)[0];
+        pool_alloc(pool);
+        std::exit(same_header(before, *pool) && bits == bitmap(pool)[0] ? 0 : 4);
+      },
+      ::testing::ExitedWithCode(111), "morph: out-of-bounds access in pool_alloc \\(exit 111\\)");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Links, PoolAllocCorruptHeadDeathTest,
+    ::testing::Values(
+        CorruptPoolLink{"wild", [](const MfPoolHeader*, std::uint64_t, std::uint64_t) -> std::uint64_t {
+                          return 0x12345678;
+                        }},
+        CorruptPoolLink{"below_start",
+                        [](const MfPoolHeader* pool, std::uint64_t, std::uint64_t) { return pool->start - 32; }},
+        CorruptPoolLink{"inside_a_slot", [](const MfPoolHeader*, std::uint64_t freed, std::uint64_t) { return freed + 8; }},
+        CorruptPoolLink{"at_current", [](const MfPoolHeader* pool, std::uint64_t, std::uint64_t) { return pool->current; }},
+        CorruptPoolLink{"at_end", [](const MfPoolHeader* pool, std::uint64_t, std::uint64_t) { return pool->end; }},
+        CorruptPoolLink{"live_object", [](const MfPoolHeader*, std::uint64_t, std::uint64_t live) { return live; }},
+        CorruptPoolLink{"itself", [](const MfPoolHeader*, std::uint64_t freed, std::uint64_t) { return freed; }}),
+    [](const ::testing::TestParamInfo<CorruptPoolLink>& info) { return std::string(info.param.name); });
+
 TEST(PoolDestroy, FreesTheBlockOfTheSizeCreateAskedFor) {
   const std::uint64_t shapes[][2] = {{8, 1}, {9, 65}, {24, 64}, {24, 1000}, {4096, 300}, {7000, 3}};
   for (const auto& s : shapes) {

@@ -5,8 +5,10 @@
 // 16-aligned, start = header + 48, obj_size a multiple of 8 and >= 8, some
 // capacity >= 1 with end = start + obj_size * capacity and the whole block
 // (header, slots, bitmap) not wrapping, start <= current <= end with
-// current - start a multiple of obj_size, and a free head that is 0 or a
-// slot below current.  The bitmap follows end; its contents are arbitrary.
+// current - start a multiple of obj_size, and (for pool_free) a free head
+// that is 0 or a slot below current.  pool_alloc checks the head it pops,
+// so its head may be anything: a write into freed memory can have put any
+// value there.  The bitmap follows end; its contents are arbitrary.
 #include <optional>
 
 #include "slot_lemmas.h"
@@ -30,9 +32,10 @@ struct PoolAtEntry {
   z3::expr pool, start, current, end, size, head, capacity;
 };
 
-// The bitmap quad holding slot k's bit, and the bit itself.
+// The bitmap quad holding slot k's bit, the bit itself, and whether it is
+// set at entry.
 struct BitmapBit {
-  z3::expr address, word, mask;
+  z3::expr address, word, mask, is_set;
 };
 
 BitmapBit bitmap_bit(const PathEnd& end_of_path, const PoolAtEntry& h, const z3::expr& index) {
@@ -41,7 +44,11 @@ BitmapBit bitmap_bit(const PathEnd& end_of_path, const PoolAtEntry& h, const z3:
   // simplify to one term and the solver need not prove them equal.
   z3::expr address = (h.end + z3::lshr(index, u64(c, 6)) * u64(c, 8)).simplify();
   z3::expr mask = z3::shl(u64(c, 1), index & u64(c, 63)).simplify();
-  return {address, entry_heap_quad(end_of_path, address), mask};
+  z3::expr word = entry_heap_quad(end_of_path, address);
+  // Written as the executor writes bt's carry (semantics.cpp), so that the
+  // path condition and the spec share the term.
+  z3::expr is_set = ((z3::lshr(word, index & u64(c, 63)) & u64(c, 1)) == u64(c, 1)).simplify();
+  return {address, word, mask, is_set};
 }
 
 class PoolFunctionSpec : public FunctionSpec {
@@ -73,7 +80,9 @@ class PoolFunctionSpec : public FunctionSpec {
         (h.size & u64(c, L::POOL_ALIGN - 1)) == u64(c, 0) && z3::uge(h.capacity, u64(c, 1)) &&
         !spec::mul_overflows(h.size, h.capacity) && z3::ule(slots, ~tail) && z3::ule(total, -p) &&
         h.end == h.start + slots && z3::ule(h.start, h.current) && z3::ule(h.current, h.end) &&
-        z3::urem(h.current - h.start, h.size) == u64(c, 0) && (h.head == u64(c, 0) || slot_of);
+        z3::urem(h.current - h.start, h.size) == u64(c, 0) &&
+        (h.head == u64(c, 0) || slot_of || c.bool_val(checks_its_free_head()));
+    head_is_slot_.emplace(slot_of);
     s.assume(p == u64(c, 0) || valid);
     // The slots and the bitmap, each its own extent: an access is then
     // checked by one linear containment instead of circular disjointness.
@@ -95,10 +104,15 @@ class PoolFunctionSpec : public FunctionSpec {
              h.capacity == u64(c, capacity) && h.end == u64(c, start + size * capacity) &&
              h.current == u64(c, start + size * current_slots) && h.head == u64(c, head);
     };
-    return {{"the pool is NULL", state(0, 0, 0)},
-            {"the free list is not empty", state(2, start + size)},
-            {"the pool has unused slots", state(2, 0)},
-            {"the pool is exhausted", state(capacity, 0)}};
+    std::vector<NamedValue> states = {{"the pool is NULL", state(0, 0, 0)},
+                                      {"the free list is not empty", state(2, start + size)},
+                                      {"the pool has unused slots", state(2, 0)},
+                                      {"the pool is exhausted", state(capacity, 0)}};
+    if (checks_its_free_head()) {
+      states.push_back({"the free head is inside a slot (written after it was freed)", state(2, start + 8)});
+      states.push_back({"the free head is at current (never handed out)", state(2, start + 2 * size)});
+    }
+    return states;
   }
 
   std::vector<z3::expr> nice_constraints(ProofSetup& s) override {
@@ -153,6 +167,13 @@ class PoolFunctionSpec : public FunctionSpec {
     for (std::uint64_t i = 0; i < used; ++i) {
       trace.push_back(ops::make_op(OpCode::pool_alloc, {first(kPool)}, returns(data_at(kPool, i * size))));
     }
+    // A free head that is not a free slot comes only from a write into freed
+    // memory, which no trace op makes: no trace then.
+    // (The bit of a head that is a slot is known only at an end of path.)
+    if (value_in(m, h.head) != 0 && !holds_in(m, *head_is_slot_)) return {};
+    if (cex.end && checks_its_free_head() && value_in(m, h.head) != 0 &&
+        value_in(m, exit_expected(*cex.end, s)) == L::MF_EXIT_BOUNDS)
+      return {};
     if (value_in(m, h.head) != 0) {
       trace.push_back(ops::make_op(OpCode::pool_free, {first(kPool), ops::ptr(data_at(kPool, value_in(m, h.head - h.start)))},
                                    returns_normally()));
@@ -177,14 +198,20 @@ class PoolFunctionSpec : public FunctionSpec {
   virtual TraceOps call_ops(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) = 0;
   // The call with a null pool, which exits 110.
   virtual Op null_call() const = 0;
+  // Whether the function checks the free head itself (then the
+  // precondition leaves the head free).
+  virtual bool checks_its_free_head() const { return false; }
 
   const PoolAtEntry& at() const { return *at_; }
+  // The free head is a slot below current (on a slot boundary).
+  const z3::expr& head_is_slot() const { return *head_is_slot_; }
   int region() const { return region_; }
 
  private:
   std::string function_;
   int region_ = -1;
   std::optional<PoolAtEntry> at_;
+  std::optional<z3::expr> head_is_slot_;
 };
 
 class PoolAllocSpec : public PoolFunctionSpec {
@@ -192,9 +219,16 @@ class PoolAllocSpec : public PoolFunctionSpec {
   PoolAllocSpec() : PoolFunctionSpec("pool_alloc") {}
 
  protected:
-  z3::expr exit_expected(const PathEnd&, ProofSetup& s) override {
+  bool checks_its_free_head() const override { return true; }
+  // 110 for a null pool; 111 for a free head that is not a free slot (not a
+  // slot below current, or its bit clear), before anything changes.
+  z3::expr exit_expected(const PathEnd& end, ProofSetup& s) override {
     z3::context& c = s.ctx();
-    return z3::ite(at().pool == u64(c, 0), exit_code(c, L::MF_EXIT_NULL), exit_code(c, 0));
+    const PoolAtEntry& h = at();
+    BitmapBit bit = bitmap_bit(end, h, z3::udiv(h.head - h.start, h.size));
+    z3::expr free_slot = head_is_slot() && bit.is_set;
+    return z3::ite(h.pool == u64(c, 0), exit_code(c, L::MF_EXIT_NULL),
+                   z3::ite(h.head != u64(c, 0) && !free_slot, exit_code(c, L::MF_EXIT_BOUNDS), exit_code(c, 0)));
   }
   z3::expr bump_fits(z3::context& c) { return z3::ule(at().size, at().end - at().current); }
 
@@ -268,7 +302,7 @@ class PoolFreeSpec : public PoolFunctionSpec {
   z3::expr exit_expected(const PathEnd& end, ProofSetup& s) override {
     z3::context& c = s.ctx();
     BitmapBit bit = bit_of_obj(end, s);
-    z3::expr already_free = (bit.word & bit.mask) != u64(c, 0);
+    z3::expr already_free = bit.is_set;
     return z3::ite(at().pool == u64(c, 0) || s.arg(1) == u64(c, 0), exit_code(c, L::MF_EXIT_NULL),
                    z3::ite(misplaced(s) || already_free, exit_code(c, L::MF_EXIT_BOUNDS), exit_code(c, 0)));
   }
