@@ -225,7 +225,13 @@ ProofOutcome prove(z3::context& ctx, const ObjectCode& code, FunctionSpec& spec,
     // Each witness is searched for with the products and quotients made
     // concrete-friendly by a small nice bound first (a model of a 64-bit
     // multiplier constraint is quick to find among small numbers).
-    for (const NamedValue& witness : spec.witnesses(setup)) {
+    // Every proof names the cases its precondition must leave possible: a
+    // proof without one could lose its cases to a too-strong precondition
+    // and say PROVED of nothing.
+    const std::vector<NamedValue> witnesses = spec.witnesses(setup);
+    if (witnesses.empty())
+      throw ProofError("the spec of " + spec.proof_name() + " names no witness (FunctionSpec::witnesses)");
+    for (const NamedValue& witness : witnesses) {
       auto started = std::chrono::steady_clock::now();
       z3::solver once(ctx);
       for (const z3::expr& fact : setup.assumptions()) once.add(fact);

@@ -120,6 +120,16 @@ class MemAllocSpec : public FunctionSpec {
   std::vector<z3::expr> nice_constraints(ProofSetup& s) override {
     return {z3::ule(s.arg(0), u64(s.ctx(), 1ULL << 20))};
   }
+  std::vector<NamedValue> witnesses(ProofSetup& s) override {
+    z3::context& c = s.ctx();
+    z3::expr n = s.arg(0), head = *head_;
+    const z3::expr live_page = u64(c, 0x7f0000000000);
+    return {{"the first allocation of the process, a small one", head == u64(c, 0) && n == u64(c, 24)},
+            {"a small request with a live page at the head", head == live_page && n == u64(c, L::SMALL_MAX)},
+            {"a large request with a live page at the head", head == live_page && n == u64(c, L::SMALL_MAX + 1)},
+            {"the largest request", n == u64(c, L::MEM_MAX_REQUEST)},
+            {"a request of 0", n == u64(c, 0)}};
+  }
 
   std::vector<Obligation> obligations(const PathEnd& end, ProofSetup& s) override {
     z3::context& c = s.ctx();
@@ -232,6 +242,13 @@ class NewSlabSpec : public FunctionSpec {
     assume_nothing_kept(s);
   }
   std::vector<NamedValue> inputs(ProofSetup& s) override { return {{"class (rdi)", s.arg(0)}, {"page_head", *head_}}; }
+  std::vector<NamedValue> witnesses(ProofSetup& s) override {
+    z3::context& c = s.ctx();
+    z3::expr index = s.arg(0), head = *head_;
+    return {{"the first class, no page yet", index == u64(c, 0) && head == u64(c, 0)},
+            {"the last class, with a live page at the head",
+             index == u64(c, L::NUM_CLASSES - 1) && head == u64(c, 0x7f0000000000)}};
+  }
 
   std::vector<Obligation> obligations(const PathEnd& end, ProofSetup& s) override {
     z3::context& c = s.ctx();

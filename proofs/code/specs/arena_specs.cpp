@@ -223,6 +223,14 @@ class ArenaCreateSpec : public FunctionSpec {
   std::vector<z3::expr> nice_constraints(ProofSetup& s) override {
     return {z3::ule(s.arg(0), u64(s.ctx(), 4096)), z3::ule(s.arg(0), u64(s.ctx(), L::MEM_MAX_REQUEST - 32))};
   }
+  std::vector<NamedValue> witnesses(ProofSetup& s) override {
+    z3::context& c = s.ctx();
+    z3::expr size = s.arg(0);
+    return {{"a size that fits", size == u64(c, 64)},
+            {"size 0", size == u64(c, 0)},
+            {"the largest size whose header sum does not wrap", size == u64(c, 0 - L::ARENA_HDR_SIZE - 1)},
+            {"a size whose header sum wraps", size == u64(c, ~std::uint64_t{0})}};
+  }
 
   z3::expr rejected(ProofSetup& s) {
     z3::context& c = s.ctx();

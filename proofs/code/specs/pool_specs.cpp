@@ -353,6 +353,15 @@ class PoolCreateSpec : public FunctionSpec {
     z3::context& c = s.ctx();
     return {z3::ule(s.arg(0), u64(c, 4096)), z3::ule(s.arg(1), u64(c, 4096))};
   }
+  std::vector<NamedValue> witnesses(ProofSetup& s) override {
+    z3::context& c = s.ctx();
+    z3::expr obj_size = s.arg(0), capacity = s.arg(1);
+    return {{"a pool that fits: 4 objects of 16 bytes", obj_size == u64(c, 16) && capacity == u64(c, 4)},
+            {"an object size that is rounded: 9 bytes, 65 objects", obj_size == u64(c, 9) && capacity == u64(c, 65)},
+            {"an object size below 8", obj_size == u64(c, 7) && capacity == u64(c, 1)},
+            {"capacity 0", obj_size == u64(c, 8) && capacity == u64(c, 0)},
+            {"a product that overflows", obj_size == u64(c, 1ULL << 32) && capacity == u64(c, 1ULL << 32)}};
+  }
   z3::expr size(ProofSetup& s) { return spec::round_up(s.arg(0), L::POOL_ALIGN); }
   z3::expr rejected(ProofSetup& s) {
     z3::context& c = s.ctx();
