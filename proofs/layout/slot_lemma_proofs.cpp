@@ -1,4 +1,4 @@
-// slot_lemma_proofs.cpp - the integer proofs of spec/slot_lemmas.h, the two
+// slot_lemma_proofs.cpp - the integer proofs of spec/slot_lemmas.h, the
 // facts the pool code proofs assume.  Each lemma is read over the integers:
 // x, z, cap are 64-bit values; z * cap < 2^64 is "no overflow"; bvudiv and
 // bvurem are integer division and remainder (z != 0); and under the
@@ -47,6 +47,8 @@ void prove_slot_lemmas(Prover& p) {
           {x, z});
   p.prove("lemma bitmap_quad_exists: k < cap  =>  k / 64 < ceil(cap / 64)", {k_range(c), cap >= 1},
           c.int_const("k") / 64 < (cap + 63) / 64, {cap});
+  p.prove("lemma exact_quotient: z * cap < 2^64  =>  (z * cap) / z = cap",
+          {in_u64(z), in_u64(cap), z != 0, z * cap < two_to(c, 64)}, (z * cap) / z == cap, {z, cap});
 }
 
 }  // namespace mf::proof::layout_proofs

@@ -10,6 +10,7 @@
 //                               =>  x / z < cap
 //   slot_ends_within:           the same and x mod z = 0
 //                               =>  x + z <= z * cap
+//   exact_quotient:             z != 0, z * cap < 2^64  =>  (z * cap) / z = cap
 #pragma once
 
 #include <z3++.h>
@@ -51,6 +52,15 @@ inline z3::expr slot_offset_aligned(const z3::expr& x, const z3::expr& z) {
 inline z3::expr bitmap_quad_exists(const z3::expr& k, const z3::expr& cap) {
   z3::context& c = k.ctx();
   return z3::implies(z3::ult(k, cap), z3::ult(z3::lshr(k, spec::u64(c, 6)), spec::bitmap_quads(cap))).simplify();
+}
+
+// The slot count comes back from the slot bytes: with no overflow,
+// (z * cap) / z = cap (pool_destroy recomputes a pool's capacity this way).
+inline z3::expr exact_quotient(const z3::expr& z, const z3::expr& cap) {
+  z3::context& c = z.ctx();
+  return z3::implies(z != spec::u64(c, 0) && !spec::mul_overflows(z, cap),
+                     z3::udiv(spec::low_product(z, cap), z) == cap)
+      .simplify();
 }
 
 }  // namespace mf::proof::lemma

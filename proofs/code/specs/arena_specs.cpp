@@ -211,6 +211,29 @@ class ArenaQuerySpec : public ArenaFunctionSpec {
   bool capacity_;
 };
 
+// arena_destroy: one tail call of mem_free(arena, 32 + (end - start)), with
+// nothing written before it (mem_free's own checks are its proof's
+// business: here it is replaced by its contract, callee_specs.h).
+class ArenaDestroySpec : public ArenaFunctionSpec {
+ public:
+  ArenaDestroySpec() : ArenaFunctionSpec("arena_destroy") {}
+
+ protected:
+  std::vector<Obligation> returned(const PathEnd& end, ProofSetup& s) override {
+    z3::context& c = s.ctx();
+    auto frees = calls_to(end, "mem_free");
+    z3::expr size = u64(c, L::ARENA_HDR_SIZE) + (at().end - at().start);
+    return {{"mem_free is called once, with the arena and 32 + capacity",
+             frees.size() == 1 ? frees.front()->args[0] == at().arena && frees.front()->args[1] == size
+                               : c.bool_val(false)},
+            {"the header is not written", unchanged_except(end, region(), {})}};
+  }
+  TraceOps call_ops(const z3::model&, const CounterexampleFound&, ProofSetup&) override {
+    return {ops::make_op(OpCode::arena_destroy, {first(kArena)}, returns_normally())};
+  }
+  Op null_call() const override { return ops::make_op(OpCode::arena_destroy, {null_operand()}, exits_null()); }
+};
+
 class ArenaCreateSpec : public FunctionSpec {
  public:
   std::string function() const override { return "arena_create"; }
@@ -306,6 +329,7 @@ std::unique_ptr<FunctionSpec> make_arena_spec(const std::string& name) {
   if (name == "arena_create") return std::make_unique<ArenaCreateSpec>();
   if (name == "arena_alloc") return std::make_unique<ArenaAllocSpec>();
   if (name == "arena_reset") return std::make_unique<ArenaResetSpec>();
+  if (name == "arena_destroy") return std::make_unique<ArenaDestroySpec>();
   if (name == "arena_get_usage") return std::make_unique<ArenaQuerySpec>("arena_get_usage", OpCode::arena_usage, false);
   if (name == "arena_get_capacity")
     return std::make_unique<ArenaQuerySpec>("arena_get_capacity", OpCode::arena_capacity, true);

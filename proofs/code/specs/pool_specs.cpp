@@ -339,6 +339,42 @@ class PoolFreeSpec : public PoolFunctionSpec {
   Op null_call() const override { return ops::make_op(OpCode::pool_free, {null_operand(), null_operand()}, exits_null()); }
 };
 
+// pool_destroy: one tail call of mem_free(pool, total), total computed
+// from the header as pool_create computed it (capacity = (end - start) /
+// obj_size), with nothing written before it.  The precondition is the
+// other pool functions' (a header pool_create made): the corrupt header
+// with obj_size 0, which must not divide, is left to the unit tests.
+class PoolDestroySpec : public PoolFunctionSpec {
+ public:
+  PoolDestroySpec() : PoolFunctionSpec("pool_destroy") {}
+
+  void setup(ProofSetup& s) override {
+    PoolFunctionSpec::setup(s);
+    s.assume(lemma::exact_quotient(at().size, at().capacity));
+  }
+
+ protected:
+  z3::expr exit_expected(const PathEnd&, ProofSetup& s) override {
+    z3::context& c = s.ctx();
+    return z3::ite(at().pool == u64(c, 0), exit_code(c, L::MF_EXIT_NULL), exit_code(c, 0));
+  }
+  std::vector<Obligation> returned(const PathEnd& end, ProofSetup& s) override {
+    z3::context& c = s.ctx();
+    const PoolAtEntry& h = at();
+    auto frees = calls_to(end, "mem_free");
+    z3::expr total = u64(c, L::POOL_HDR_SIZE) + (h.end - h.start) + spec::bitmap_quads(h.capacity) * u64(c, 8);
+    return {{"mem_free is called once, with the pool and the size pool_create asked for",
+             frees.size() == 1 ? frees.front()->args[0] == h.pool && frees.front()->args[1] == total
+                               : c.bool_val(false)},
+            {"the header is not written", unchanged_except(end, region(), {})},
+            {"no other memory is written", heap_untouched(end, c)}};
+  }
+  TraceOps call_ops(const z3::model&, const CounterexampleFound&, ProofSetup&) override {
+    return {ops::make_op(OpCode::pool_destroy, {first(kPool)}, returns_normally())};
+  }
+  Op null_call() const override { return ops::make_op(OpCode::pool_destroy, {null_operand()}, exits_null()); }
+};
+
 class PoolCreateSpec : public FunctionSpec {
  public:
   std::string function() const override { return "pool_create"; }
@@ -428,6 +464,7 @@ std::unique_ptr<FunctionSpec> make_pool_spec(const std::string& name) {
   if (name == "pool_create") return std::make_unique<PoolCreateSpec>();
   if (name == "pool_alloc") return std::make_unique<PoolAllocSpec>();
   if (name == "pool_free") return std::make_unique<PoolFreeSpec>();
+  if (name == "pool_destroy") return std::make_unique<PoolDestroySpec>();
   return nullptr;
 }
 
