@@ -118,6 +118,10 @@ void Executor::explore(MachineState state) {
     if (++state.visits[state.pc] > options_.loop_limit)
       throw ProofError("the loop at " + where(*insn) + " runs more than " + std::to_string(options_.loop_limit) +
                        " times on one path: its iterations cannot be bounded");
+    if (!hooks_.before(*insn, state)) {
+      end_path(state, PathEnd::Kind::Cut, ctx_.bv_val(0, 32), insn->address);
+      return;
+    }
     try {
       if (options_.loop_summaries && apply_loop_summary(*this, state, *insn)) continue;
       if (!step(state, *insn)) return;

@@ -69,6 +69,8 @@ class ExecutionHooks {
   virtual void on_end(PathEnd end) = 0;
   // Called for every resolved memory access; false cuts the path there.
   virtual bool on_access(const AccessEvent& access, MachineState& state) = 0;
+  // Called before each instruction; false cuts the path there.
+  virtual bool before(const Instruction&, MachineState&) { return true; }
   // The spec that replaces a call to `name`, or nullptr.
   virtual const CalleeSpec* callee(const std::string& name) const = 0;
   // Extra constraints tried, one by one, to make a counterexample readable.

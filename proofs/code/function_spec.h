@@ -79,6 +79,9 @@ class FunctionSpec {
   // Every access the code makes; return false to end the path here (the
   // spec has seen what it proves about this path).
   virtual bool on_access(const AccessEvent&, MachineState&, ProofSetup&) { return true; }
+  // Before every instruction; return false to end the path there (e.g.
+  // where the part of the function the proof covers ends).
+  virtual bool before(const Instruction&, MachineState&, ProofSetup&) { return true; }
   // What must hold at the end of a path.
   virtual std::vector<Obligation> obligations(const PathEnd& end, ProofSetup& setup) = 0;
   // Constraints tried one by one to make a counterexample small and

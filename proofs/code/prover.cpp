@@ -58,6 +58,7 @@ class Hooks : public ExecutionHooks {
   bool on_access(const AccessEvent& access, MachineState& state) override {
     return spec_.on_access(access, state, setup_);
   }
+  bool before(const Instruction& insn, MachineState& state) override { return spec_.before(insn, state, setup_); }
   const CalleeSpec* callee(const std::string& name) const override { return callees_.find(name); }
   std::vector<z3::expr> nice_constraints() const override { return spec_.nice_constraints(setup_); }
 

@@ -10,6 +10,7 @@ std::vector<std::string> spec_names() { return {MF_CODE_PROOF_NAMES}; }  // spec
 std::unique_ptr<FunctionSpec> make_spec(const std::string& name) {
   if (auto spec = make_arena_spec(name)) return spec;
   if (auto spec = make_pool_spec(name)) return spec;
+  if (auto spec = make_builtins_spec(name)) return spec;
   return make_alloc_spec(name);
 }
 
