@@ -336,7 +336,7 @@ const Relocation* Executor::relocation(const Instruction& insn) const {
 
 Executor::Resolved Executor::resolve(MachineState& state, const Instruction& insn, const z3::expr& address,
                                      const z3::expr& length, bool length_is_constant,
-                                     std::uint64_t constant_length) {
+                                     std::uint64_t constant_length, bool write) {
   const std::string site = where(insn);
   for (std::size_t i = 1; i < state.memory.region_count(); ++i) {
     const Region& r = state.memory.region(static_cast<int>(i));
@@ -365,12 +365,12 @@ Executor::Resolved Executor::resolve(MachineState& state, const Instruction& ins
       return {static_cast<int>(i), offset};
     }
   }
-  require_outside_regions(state, insn, address, length);
+  require_outside_regions(state, insn, address, length, write);
   return {state.memory.heap(), address.simplify()};
 }
 
 void Executor::require_outside_regions(MachineState& state, const Instruction& insn, const z3::expr& address,
-                                       const z3::expr& length) {
+                                       const z3::expr& length, bool write) {
   const std::string site = where(insn);
   // Usual case: the access lies inside memory the function owns (an
   // extent: a pool's block, a block a callee handed out).  Extents are
@@ -404,6 +404,16 @@ void Executor::require_outside_regions(MachineState& state, const Instruction& i
     }
     return;
   }
+  if (!write) {
+    // No extent was shown to hold the read: one must, on every path.
+    z3::expr in_some_extent = ctx_.bool_val(false);
+    for (const Extent& e : state.extents) {
+      z3::expr offset = address - e.base;
+      in_some_extent = in_some_extent || (e.valid && z3::ule(offset, e.length) && z3::ule(length, e.length - offset));
+    }
+    require(state, "a heap read lies inside memory the function owns (an extent its spec declares)",
+            length == 0 || in_some_extent, site);
+  }
   require(state, "the access does not wrap around the address space",
           length == 0 || z3::uge(-address, length) || -address == 0, site);
   for (std::size_t i = 1; i < state.memory.region_count(); ++i) {
@@ -415,7 +425,7 @@ void Executor::require_outside_regions(MachineState& state, const Instruction& i
 }
 
 z3::expr Executor::load(MachineState& state, const Instruction& insn, const z3::expr& address, unsigned bytes) {
-  Resolved at = resolve(state, insn, address, ctx_.bv_val(bytes, 64), true, bytes);
+  Resolved at = resolve(state, insn, address, ctx_.bv_val(bytes, 64), true, bytes, false);
   AccessEvent event{at.region, at.offset, bytes, false, insn.address};
   state.accesses.push_back(event);
   if (!hooks_.on_access(event, state)) {
@@ -427,7 +437,7 @@ z3::expr Executor::load(MachineState& state, const Instruction& insn, const z3::
 
 void Executor::store(MachineState& state, const Instruction& insn, const z3::expr& address, unsigned bytes,
                      const z3::expr& value) {
-  Resolved at = resolve(state, insn, address, ctx_.bv_val(bytes, 64), true, bytes);
+  Resolved at = resolve(state, insn, address, ctx_.bv_val(bytes, 64), true, bytes, true);
   if (!state.memory.region(at.region).writable)
     throw ProofError("write to read-only " + state.memory.region(at.region).name + " at " + where(insn));
   AccessEvent event{at.region, at.offset, bytes, true, insn.address};
@@ -443,7 +453,7 @@ void Executor::fill(MachineState& state, const Instruction& insn, const z3::expr
                     const z3::expr& value, unsigned unit) {
   std::uint64_t constant_length = 0;
   bool is_constant = numeral(length, constant_length);
-  Resolved at = resolve(state, insn, address, length, is_constant, constant_length);
+  Resolved at = resolve(state, insn, address, length, is_constant, constant_length, true);
   if (!state.memory.region(at.region).writable)
     throw ProofError("write to read-only " + state.memory.region(at.region).name + " at " + where(insn));
   state.accesses.push_back({at.region, at.offset, is_constant ? static_cast<unsigned>(constant_length) : 0u, true,

@@ -127,8 +127,11 @@ class Executor {
             const z3::expr& value, unsigned unit);
   // A region that cannot hold [address, address + length): an access there
   // must go to the heap and is checked against every region.
+  // A read must moreover lie inside an extent (memory the spec declares the
+  // function owns); a write anywhere else is allowed here, since every
+  // written byte is compared with the spec at the end of the path.
   void require_outside_regions(MachineState& state, const Instruction& insn, const z3::expr& address,
-                               const z3::expr& length);
+                               const z3::expr& length, bool write);
 
   // The address of a symbol (+ addend): a section base plus the symbol's value.
   z3::expr symbol_address(const std::string& symbol, std::int64_t addend) const;
@@ -153,7 +156,7 @@ class Executor {
   // Executes one instruction; returns false when the path ended.
   bool step(MachineState& state, const Instruction& insn);
   Resolved resolve(MachineState& state, const Instruction& insn, const z3::expr& address,
-                   const z3::expr& length, bool length_is_constant, std::uint64_t constant_length);
+                   const z3::expr& length, bool length_is_constant, std::uint64_t constant_length, bool write);
   void end_path(MachineState& state, PathEnd::Kind kind, const z3::expr& code, std::uint64_t site);
 
   // Satisfiability of the path plus `extra`, with products and quotients
