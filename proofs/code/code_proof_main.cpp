@@ -38,7 +38,8 @@ namespace {
 
 int usage() {
   std::cerr << "usage: mf_code_proof --objdump <objdump> --proof <name> [--trace <file>]\n"
-               "                     [--expect-counterexample] [--no-loop-summaries] [--verbose] <object>...\n"
+               "                     [--expect-counterexample] [--no-loop-summaries] [--verbose]\n"
+               "                     [--selftest-contradict-after <callee>] <object>...\n"
                "       mf_code_proof --objdump <objdump> --all [--no-loop-summaries] <object>...\n"
                "proofs:";
   for (const std::string& name : mf::proof::spec_names()) std::cerr << " " << name;
@@ -161,6 +162,7 @@ int main(int argc, char** argv) {
     else if (arg == "--all") all = true;
     else if (arg == "--no-loop-summaries") options.executor.loop_summaries = false;
     else if (arg == "--verbose") options.executor.verbose = true;
+    else if (arg == "--selftest-contradict-after") options.executor.selftest_contradict_after = value();
     else if (!arg.empty() && arg[0] == '-') return usage();
     else objects.push_back(arg);
   }

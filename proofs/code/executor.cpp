@@ -462,7 +462,36 @@ void Executor::fill(MachineState& state, const Instruction& insn, const z3::expr
 }
 
 void Executor::end_path(MachineState& state, PathEnd::Kind kind, const z3::expr& code, std::uint64_t site) {
+  if (!state.callee_facts.empty()) require_callee_facts_consistent(state, site);
   hooks_.on_end(PathEnd{kind, code, site, state});
+}
+
+void Executor::require_callee_facts_consistent(const MachineState& state, std::uint64_t site) {
+  // Usually shown feasible at once; only an infeasible path looks further.
+  // Straight to the bit-blaster: the integer stage, which is only good for
+  // unsat, can spend minutes on a whole path condition of mem_alloc.
+  {
+    z3::solver with(ctx_);
+    for (const z3::expr& fact : solver_.assertions()) with.add(abstraction_(fact));
+    for (const z3::expr& fact : abstraction_.facts()) with.add(fact);
+    if (bounded_check(with, QueryKind::BitVector) != z3::unsat) return;
+  }
+  // Infeasible.  By its own branches (an over-approximated branch check let
+  // it through: harmless), or only once the callees' facts are added?
+  std::vector<z3::expr> without;
+  for (const z3::expr& fact : solver_.assertions()) {
+    bool from_callee = false;
+    for (const z3::expr& f : state.callee_facts) from_callee = from_callee || z3::eq(fact, f);
+    if (!from_callee) without.push_back(fact);
+  }
+  z3::solver once(ctx_);
+  for (const z3::expr& fact : without) once.add(abstraction_(fact));
+  for (const z3::expr& fact : abstraction_.facts()) once.add(fact);
+  if (bounded_check(once, QueryKind::BitVector) == z3::unsat) return;
+  std::string callers;
+  for (const std::string& by : state.assumed_by) callers += (callers.empty() ? "" : ", ") + by;
+  throw ProofError("the facts assumed by the callee specs (" + callers + ") contradict the path that ends at " +
+                   hex(site) + ": its obligations would hold vacuously");
 }
 
 bool Executor::call(MachineState& state, const Instruction& insn, bool tail) {
@@ -477,7 +506,14 @@ bool Executor::call(MachineState& state, const Instruction& insn, bool tail) {
     require(state, "rsp is 16-byte aligned at the call to " + name,
             (rsp & ctx_.bv_val(15, 64)) == ctx_.bv_val(tail ? 8 : 0, 64), site);
     z3::expr exit_code = ctx_.bv_val(0, 32);
-    if (!spec.apply(*this, state, insn, exit_code)) {
+    const std::size_t known = state.conditions.size();
+    const bool returns = spec.apply(*this, state, insn, exit_code);
+    if (name == options_.selftest_contradict_after) assume(state, ctx_.bool_val(false));
+    if (state.conditions.size() > known) {
+      for (std::size_t i = known; i < state.conditions.size(); ++i) state.callee_facts.push_back(state.conditions[i]);
+      state.assumed_by.push_back(name + " at " + hex(insn.address));
+    }
+    if (!returns) {
       end_path(state, PathEnd::Kind::Exit, exit_code, insn.address);
       return false;
     }

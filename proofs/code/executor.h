@@ -82,6 +82,9 @@ struct ExecutorOptions {
   std::uint64_t stack_frame = 512;  // docs/spec.md: no function needs more
   bool loop_summaries = true;       // see loop_summaries.cpp
   bool verbose = false;             // print every obligation with its solving time
+  // Prover self-test only: after a call to this callee, assume false, so
+  // that the check of the callees' facts must report the contradiction.
+  std::string selftest_contradict_after;
 };
 
 class Executor {
@@ -158,6 +161,10 @@ class Executor {
   Resolved resolve(MachineState& state, const Instruction& insn, const z3::expr& address,
                    const z3::expr& length, bool length_is_constant, std::uint64_t constant_length, bool write);
   void end_path(MachineState& state, PathEnd::Kind kind, const z3::expr& code, std::uint64_t site);
+  // A path on which callee specs assumed facts must not be made infeasible
+  // by them: its obligations would then hold vacuously.  Throws ProofError
+  // when the path is infeasible with those facts and not without them.
+  void require_callee_facts_consistent(const MachineState& state, std::uint64_t site);
 
   // Satisfiability of the path plus `extra`, with products and quotients
   // abstracted (see nonlinear_abstraction.h): unsat is final, sat may be

@@ -54,6 +54,10 @@ struct MachineState {
   std::string section;
   std::uint64_t pc = 0;
   std::vector<z3::expr> conditions;  // the path condition, one branch at a time
+  // The facts callee specs assumed along the path (also in `conditions`),
+  // and which calls assumed them: checked for consistency at the path's end.
+  std::vector<z3::expr> callee_facts;
+  std::vector<std::string> assumed_by;
   std::vector<std::string> steps;    // "0x1a taken", for counterexamples
   std::vector<CallEvent> calls;
   std::vector<AccessEvent> accesses;
