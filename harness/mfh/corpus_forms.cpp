@@ -1,5 +1,6 @@
 #include "corpus_forms.h"
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdint>
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include <optional>
 #include <random>
 #include <span>
+#include <string_view>
 
 #include "binary_format.h"
 #include "binary_values.h"
@@ -65,6 +67,25 @@ std::vector<std::uint8_t> size64(std::uint64_t value) {
 
 }  // namespace
 
+// A trace that says "# not a seed: <why>" among its header comments (a
+// regression that is slow by design, say) is replayed by the tests but never
+// handed to a fuzzer, which would spend its executions mutating it.
+static std::optional<std::string> not_a_seed(const std::string& text) {
+  constexpr std::string_view kMark = "# not a seed:";
+  std::size_t at = 0;
+  while (at < text.size() && text[at] == '#') {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    const std::string_view line(text.data() + at, end - at);
+    if (line.starts_with(kMark)) {
+      std::string_view why = line.substr(kMark.size());
+      while (!why.empty() && why.front() == ' ') why.remove_prefix(1);
+      return std::string(why);
+    }
+    at = end + 1;
+  }
+  return std::nullopt;
+}
+
 int write_seeds(Target target, const std::string& out_dir_name, const std::vector<std::string>& traces) {
   const fs::path out_dir(out_dir_name);
   std::error_code ec;
@@ -81,6 +102,11 @@ int write_seeds(Target target, const std::string& out_dir_name, const std::vecto
     if (!read.trace) {
       std::fprintf(stderr, "mfh convert: %s: %s\n", name.c_str(), to_string(read.error).c_str());
       return 2;
+    }
+    if (const std::optional<std::string> why = not_a_seed(*text)) {
+      std::fprintf(stderr, "note: skipped %s: not a seed: %s\n", path.filename().c_str(), why->c_str());
+      ++skipped;
+      continue;
     }
     if (read.trace->target != target) {
       std::fprintf(stderr, "note: skipped %s: its target is %s, not %s\n", path.filename().c_str(),

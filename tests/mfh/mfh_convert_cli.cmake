@@ -42,6 +42,13 @@ expect(0 "1 seed(s) written, 1 trace(s) skipped" convert --seeds --target=arena 
 if(NOT EXISTS "${WORK}/seeds/small" OR EXISTS "${WORK}/seeds/pool_only")
   string(APPEND failures "\n--seeds did not write exactly seeds/small")
 endif()
+# A trace that says "# not a seed:" is skipped with its reason.
+file(WRITE "${WORK}/slow.trace" "${header}# a regression\n# not a seed: too slow to mutate\narena_create 64\n")
+expect(0 "note: skipped slow.trace: not a seed: too slow to mutate" convert --seeds --target=arena
+       "--out-dir=${WORK}/seeds_slow" "${WORK}/slow.trace" "${WORK}/small.trace")
+if(EXISTS "${WORK}/seeds_slow/slow" OR NOT EXISTS "${WORK}/seeds_slow/small")
+  string(APPEND failures "\n--seeds wrote a trace marked 'not a seed', or left out the other")
+endif()
 expect(0 "" convert --generate=8 --count=5 --seed=1 --in-contract --target=pool "--out-dir=${WORK}/generated")
 file(GLOB generated "${WORK}/generated/*")
 list(LENGTH generated generated_count)
