@@ -1,6 +1,7 @@
 # Runs one property test against a broken SUT and passes only if the harness
 # caught the break: the test fails, its report names the op that diverged
-# (the op of the mutant's signature), and RapidCheck's reproduce string is printed.
+# (the op of the mutant's signature, or a regular expression of the ops its
+# header names), and RapidCheck's reproduce string is printed.
 #   cmake -DPROGRAM=<property test program> -DTEST=<Suite.Name> -DOP=<op name>
 #         -P expect_caught.cmake
 

@@ -21,6 +21,9 @@
 #   checks     which checks run against it, each at most once:
 #              property=<Suite.Test>  the RapidCheck suite fails at the op
 #                                     (tests/mutants, label property);
+#              property=<Suite.Test>@<op>|<op>...  the same, failing at
+#                                     one of these ops: a generated run may
+#                                     show a bug one op later than a replay;
 #              fuzz                   libFuzzer from an empty corpus diverges
 #                                     at the target and op (tests/fuzz,
 #                                     label fuzz-smoke);
@@ -66,9 +69,9 @@ endfunction()
 # mf_mutant_load(<name>): the mutant's declaration, as variables of the
 # caller: MUTANT_SCRIPT, MUTANT_FILE, MUTANT_CHANGES, MUTANT_SIGNATURE (empty
 # for none), MUTANT_TARGET and MUTANT_OP (from the signature), and per check
-# MUTANT_PROPERTY (the test), MUTANT_FUZZ (TRUE/FALSE), MUTANT_PROOF (the
-# function), MUTANT_REPLAY (the trace, absolute, or "counterexample"); a
-# check not declared is empty.  A malformed declaration stops the configure.
+# MUTANT_PROPERTY (the test) and MUTANT_PROPERTY_OP (the op it must fail at),
+# MUTANT_FUZZ (TRUE/FALSE), MUTANT_PROOF (the function), MUTANT_REPLAY (the
+# trace, absolute, or "counterexample"); a check not declared is empty.  A malformed declaration stops the configure.
 function(mf_mutant_load name)
   set(script ${MF_MUTANTS_DIR}/${name}.sed)
   mf_mutant_field(file ${script} mutates)
@@ -95,12 +98,16 @@ function(mf_mutant_load name)
   endif()
 
   set(property "")
+  set(property_op "")
   set(fuzz FALSE)
   set(proof "")
   set(replay "")
   string(REPLACE " " ";" check_list "${checks}")
   foreach(check IN LISTS check_list)
-    if(check MATCHES "^property=(.+)$")
+    if(check MATCHES "^property=([^@]+)@(.+)$")
+      set(property ${CMAKE_MATCH_1})
+      set(property_op ${CMAKE_MATCH_2})
+    elseif(check MATCHES "^property=(.+)$")
       set(property ${CMAKE_MATCH_1})
     elseif(check STREQUAL "fuzz")
       set(fuzz TRUE)
@@ -131,6 +138,12 @@ function(mf_mutant_load name)
   set(MUTANT_TARGET "${target}" PARENT_SCOPE)
   set(MUTANT_OP "${op}" PARENT_SCOPE)
   set(MUTANT_PROPERTY "${property}" PARENT_SCOPE)
+  if(NOT property_op)
+    set(property_op "${op}")
+  elseif(property_op MATCHES "[|]")
+    set(property_op "(${property_op})")  # matched as a regular expression
+  endif()
+  set(MUTANT_PROPERTY_OP "${property_op}" PARENT_SCOPE)
   set(MUTANT_FUZZ ${fuzz} PARENT_SCOPE)
   set(MUTANT_PROOF "${proof}" PARENT_SCOPE)
   set(MUTANT_REPLAY "${replay}" PARENT_SCOPE)
