@@ -185,6 +185,7 @@ class PageMapSpec : public CalleeSpec {
       : name_(std::move(name)), may_refuse_(may_refuse), globals_(std::move(globals)) {}
   bool apply(Executor& ex, MachineState& state, const Instruction& site, z3::expr&) const override {
     z3::context& c = ex.ctx();
+    if (!may_refuse_) require_room(ex, state, site);
     auto args = arguments(ex, state);
     const std::string stem = name_ + "@" + hex(site.address);
     z3::expr ok = may_refuse_ ? ex.fresh_bool(state, stem + ".ok") : c.bool_val(true);
@@ -201,6 +202,23 @@ class PageMapSpec : public CalleeSpec {
   }
 
  private:
+  // page_map_insert's precondition, discharged at its call site: a
+  // page_map_reserve on this path returned 1 and no insert has used that
+  // room since (each reserve makes room for one more page).
+  static void require_room(Executor& ex, MachineState& state, const Instruction& site) {
+    z3::context& c = ex.ctx();
+    z3::expr room = c.bool_val(false);
+    for (auto call = state.calls.rbegin(); call != state.calls.rend(); ++call) {
+      if (call->callee == "page_map_insert") break;
+      if (call->callee == "page_map_reserve") {
+        room = call->result == c.bv_val(1, 64);
+        break;
+      }
+    }
+    ex.require(state, "page_map_insert is called only after a page_map_reserve that returned 1", room,
+               ex.where(site));
+  }
+
   std::string name_;
   bool may_refuse_;
   std::vector<std::pair<int, std::uint64_t>> globals_;

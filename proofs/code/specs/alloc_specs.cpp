@@ -295,9 +295,15 @@ class NewSlabSpec : public FunctionSpec {
     return out;
   }
 
-  TraceOps trace(const z3::model& m, const CounterexampleFound&, ProofSetup& s) override {
+  TraceOps trace(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) override {
     // The first small allocation of the class maps a slab.
     std::uint64_t n = value_in(m, spec::class_block_size(s.arg(0)));
+    // A refused page map: the process's first page needs the map's first
+    // table, so a refused mmap then makes page_map_reserve return 0.
+    for (const CallEvent& call : cex.state.calls) {
+      if (call.callee == "page_map_reserve" && value_in(m, call.result) == 0)
+        return {fail_next_mmap(), ops::make_op(OpCode::mem_alloc, {number(n)}, returns_null())};
+    }
     return {ops::make_op(OpCode::mem_alloc, {number(n)}, creates_first(kBlock)),
             ops::make_op(OpCode::mem_free, {first(kBlock), number(n)}, returns_normally())};
   }
