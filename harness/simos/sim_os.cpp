@@ -84,8 +84,6 @@ long SimOs::sigaltstack(const void* stack, void* old) {
   if (stack != nullptr) {
     std::memcpy(&next, stack, sizeof next);
     next.flags &= 0xffffffffu;  // ss_flags is an int: the rest is padding
-  }
-  if (stack != nullptr) {
     // SS_AUTODISARM (1 << 31) is the one flag besides SS_DISABLE a caller may
     // set; 2048 is the kernel's MINSIGSTKSZ.  On failure nothing is written.
     if ((next.flags & ~(std::uint64_t{SS_DISABLE} | (std::uint64_t{1} << 31))) != 0) return -EINVAL;

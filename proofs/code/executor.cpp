@@ -467,27 +467,26 @@ void Executor::end_path(MachineState& state, PathEnd::Kind kind, const z3::expr&
 }
 
 void Executor::require_callee_facts_consistent(const MachineState& state, std::uint64_t site) {
-  // Usually shown feasible at once; only an infeasible path looks further.
-  // Straight to the bit-blaster: the integer stage, which is only good for
-  // unsat, can spend minutes on a whole path condition of mem_alloc.
-  {
-    z3::solver with(ctx_);
-    for (const z3::expr& fact : solver_.assertions()) with.add(abstraction_(fact));
-    for (const z3::expr& fact : abstraction_.facts()) with.add(fact);
-    if (bounded_check(with, QueryKind::BitVector) != z3::unsat) return;
-  }
-  // Infeasible.  By its own branches (an over-approximated branch check let
-  // it through: harmless), or only once the callees' facts are added?
-  std::vector<z3::expr> without;
+  // Straight to the bit-blaster, products and quotients abstracted: the
+  // integer stage, which is only good for unsat, can spend minutes on a whole
+  // path condition of mem_alloc.
+  auto satisfiable = [&](const std::vector<z3::expr>& facts) {
+    z3::solver once(ctx_);
+    for (const z3::expr& fact : facts) once.add(abstraction_(fact));
+    for (const z3::expr& fact : abstraction_.facts()) once.add(fact);
+    return bounded_check(once, QueryKind::BitVector) != z3::unsat;
+  };
+  std::vector<z3::expr> with, without;
   for (const z3::expr& fact : solver_.assertions()) {
+    with.push_back(fact);
     bool from_callee = false;
     for (const z3::expr& f : state.callee_facts) from_callee = from_callee || z3::eq(fact, f);
     if (!from_callee) without.push_back(fact);
   }
-  z3::solver once(ctx_);
-  for (const z3::expr& fact : without) once.add(abstraction_(fact));
-  for (const z3::expr& fact : abstraction_.facts()) once.add(fact);
-  if (bounded_check(once, QueryKind::BitVector) == z3::unsat) return;
+  // Usually feasible at once.  If not: by its own branches (an
+  // over-approximated branch check let it through: harmless), or only once
+  // the callees' facts are added?
+  if (satisfiable(with) || !satisfiable(without)) return;
   std::string callers;
   for (const std::string& by : state.assumed_by) callers += (callers.empty() ? "" : ", ") + by;
   throw ProofError("the facts assumed by the callee specs (" + callers + ") contradict the path that ends at " +

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <iomanip>
+#include <optional>
 #include <sstream>
 
 #include "hex_text.h"
@@ -208,7 +209,6 @@ MachineState entry_state(z3::context& ctx, const ObjectCode& code, const std::st
 ProofOutcome prove(z3::context& ctx, const ObjectCode& code, FunctionSpec& spec, const ProverOptions& options,
                    std::ostream& out) {
   ProofOutcome outcome;
-  z3::solver solver(ctx);
   CalleeConfig callee_config;
   callee_config.panic_name = spec.function();
   MachineState initial(ctx);
@@ -217,25 +217,27 @@ ProofOutcome prove(z3::context& ctx, const ObjectCode& code, FunctionSpec& spec,
     initial = entry_state(ctx, code, spec.function(), options.executor.stack_frame);
     spec.setup(setup);
     assume_layout(ctx, setup);
-    for (const z3::expr& fact : setup.assumptions()) solver.add(fact);
-    // Satisfiable among small values first (a model with 64-bit products and
-    // quotients is slow to find anywhere else: 13 s for pool_alloc's); a
-    // model there is a model of the precondition.
-    z3::check_result precondition = z3::unknown;
-    {
-      z3::solver nice(ctx);
-      for (const z3::expr& fact : setup.assumptions()) nice.add(fact);
-      for (const z3::expr& n : spec.nice_constraints(setup)) nice.add(n);
-      if (bounded_check(nice, QueryKind::Precondition) == z3::sat) precondition = z3::sat;
-    }
-    if (precondition != z3::sat) precondition = bounded_check(solver, QueryKind::Precondition);
+    // Satisfiable: searched among small values first (a model with 64-bit
+    // products and quotients is slow to find anywhere else: 13 s for
+    // pool_alloc's precondition), then anywhere.  A model among small values
+    // is a model.
+    auto satisfiable = [&](const std::optional<z3::expr>& extra, QueryKind kind) {
+      for (bool nice_first : {true, false}) {
+        z3::solver once(ctx);
+        for (const z3::expr& fact : setup.assumptions()) once.add(fact);
+        if (extra) once.add(*extra);
+        if (nice_first)
+          for (const z3::expr& nice : spec.nice_constraints(setup)) once.add(nice);
+        const z3::check_result found = bounded_check(once, kind);
+        if (found == z3::sat || !nice_first) return found;
+      }
+      return z3::unknown;
+    };
+    z3::check_result precondition = satisfiable(std::nullopt, QueryKind::Precondition);
     if (precondition != z3::sat)
       throw ProofError(precondition == z3::unknown
                            ? "the precondition of " + spec.proof_name() + " could not be shown satisfiable within its budget"
                            : "the precondition of " + spec.proof_name() + " is unsatisfiable: the proof would be vacuous");
-    // Each witness is searched for with the products and quotients made
-    // concrete-friendly by a small nice bound first (a model of a 64-bit
-    // multiplier constraint is quick to find among small numbers).
     // Every proof names the cases its precondition must leave possible: a
     // proof without one could lose its cases to a too-strong precondition
     // and say PROVED of nothing.
@@ -244,17 +246,7 @@ ProofOutcome prove(z3::context& ctx, const ObjectCode& code, FunctionSpec& spec,
       throw ProofError("the spec of " + spec.proof_name() + " names no witness (FunctionSpec::witnesses)");
     for (const NamedValue& witness : witnesses) {
       auto started = std::chrono::steady_clock::now();
-      z3::solver once(ctx);
-      for (const z3::expr& fact : setup.assumptions()) once.add(fact);
-      once.add(witness.value);
-      for (const z3::expr& nice : spec.nice_constraints(setup)) once.add(nice);
-      z3::check_result found = bounded_check(once, QueryKind::Witness);
-      if (found == z3::unsat) {  // not among nice states: look everywhere
-        z3::solver anywhere(ctx);
-        for (const z3::expr& fact : setup.assumptions()) anywhere.add(fact);
-        anywhere.add(witness.value);
-        found = bounded_check(anywhere, QueryKind::Witness);
-      }
+      const z3::check_result found = satisfiable(witness.value, QueryKind::Witness);
       if (options.executor.verbose)
         std::cout << "    " << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()
                   << " s  witness: " << witness.name << std::endl;
