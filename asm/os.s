@@ -71,6 +71,11 @@
 # long __mf_os_rt_sigaction(int sig, const struct k_sigaction *act,
 #                           struct k_sigaction *old, size_t sigsetsize)
         SYSCALL_WRAPPER4 __mf_os_rt_sigaction, SYSNO_rt_sigaction
+# long __mf_os_rt_sigprocmask(int how, const sigset_t *set, sigset_t *old,
+#                             size_t sigsetsize)
+        SYSCALL_WRAPPER4 __mf_os_rt_sigprocmask, SYSNO_rt_sigprocmask
+# long __mf_os_flock(int fd, int operation)
+        SYSCALL_WRAPPER __mf_os_flock, SYSNO_flock
 
 # void *__mf_os_mmap(size_t len)
 #   Maps len bytes of fresh, zeroed, private read-write memory anywhere; a

@@ -26,6 +26,8 @@ inline long unlinkat(int, const char*, int) { return os().unsupported(); }
 inline long openat(int, const char*, int, int) { return os().unsupported(); }
 inline long fstatat(int, const char*, void*, int) { return os().unsupported(); }
 inline long rt_sigaction(int, const void*, void*, std::uint64_t) { return os().ignored(); }
+inline long rt_sigprocmask(int, const void*, void*, std::uint64_t) { return os().unsupported(); }
+inline long flock(int, int) { return os().unsupported(); }
 inline long mmap(std::uint64_t len) { return os().mmap(len); }
 inline long munmap(void* addr, std::uint64_t len) { return os().munmap(reinterpret_cast<std::uint64_t>(addr), len); }
 inline long time() { return os().time(); }

@@ -62,6 +62,15 @@ std::int64_t daemon_clean_snapshots(void);
 std::int64_t daemon_clean_sandboxes(void);
 std::int64_t daemon_monitor_memory(void);
 std::int64_t daemon_start(void);
+// Its configuration (docs/spec.md, "Configuration"), read at each call.
+extern const char* daemon_monitor_dir;
+extern const char* daemon_meminfo_path;
+extern std::int64_t daemon_snapshot_ttl;
+extern std::int64_t daemon_sandbox_ttl;
+extern std::int64_t daemon_interval;
+extern std::int64_t daemon_mem_threshold;
+extern std::int64_t daemon_log_fd;
+extern std::int64_t daemon_pid_max;
 
 // The shared failure path (asm/panic.s): message on stderr, then exit(code).
 [[noreturn]] void __mf_panic(int code, const char* where);

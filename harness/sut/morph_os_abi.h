@@ -38,6 +38,8 @@
   X(openat, long, (int dirfd, const char* path, int flags, int mode), (dirfd, path, flags, mode), real, returns)                      \
   X(fstatat, long, (int dirfd, const char* path, void* stat_buf, int flags), (dirfd, path, stat_buf, flags), real, returns)           \
   X(rt_sigaction, long, (int sig, const void* act, void* old, std::uint64_t sigsetsize), (sig, act, old, sigsetsize), real, returns)  \
+  X(rt_sigprocmask, long, (int how, const void* set, void* old, std::uint64_t sigsetsize), (how, set, old, sigsetsize), real, returns) \
+  X(flock, long, (int fd, int operation), (fd, operation), real, returns)                                                             \
   X(mmap, long, (std::uint64_t len), (len), native, returns)                                                                          \
   X(munmap, long, (void* addr, std::uint64_t len), (addr, len), native, returns)                                                      \
   X(time, long, (void), (), native, returns)                                                                                          \

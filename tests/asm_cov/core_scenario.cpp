@@ -1,4 +1,4 @@
-// A fixed run of the page allocator, arena, pool and checked builtins that
+// A fixed run of the page allocator, arena, pool, checked builtins and cleaner that
 // prints what it observes without any absolute address (offsets, alignments,
 // equalities), so that two builds can be compared line by line.  Built twice:
 // against `morph` (as shipped) and against morph_core_cov plus the real os.s
@@ -8,7 +8,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <string>
 #include <vector>
+
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "morph_abi.h"
 
@@ -110,14 +115,49 @@ void builtins() {
   void* m = __mf_mem_alloc(24);
   std::printf("__mf_mem_alloc 24 -> %s\n", m ? "block" : "0");
   __mf_mem_free(m, 24);
-  std::printf("daemon_start -> %lld\n", static_cast<long long>(daemon_start()));
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  if (FILE* f = std::fopen(path.c_str(), "w")) {
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+  }
+}
+
+// The cleaner on a directory of its own (never the default one, where a
+// real runtime's files may be), with a fixed clock margin and a fixed
+// meminfo text, so both builds print the same counts.
+void cleaner() {
+  char dir_template[] = "/tmp/mf_core_scenario_XXXXXX";
+  const char* dir = mkdtemp(dir_template);
+  if (!dir) return;
+  const std::string d = dir;
+  const long long now = static_cast<long long>(std::time(nullptr));
+  write_file(d + "/snapshot_old", std::to_string(now - 1000) + "\n");
+  write_file(d + "/snapshot_fresh", std::to_string(now));
+  write_file(d + "/snapshot_junk", "12x");
+  write_file(d + "/sandbox_0", std::to_string(now - 1000));
+  write_file(d + "/meminfo", "MemTotal: 1000 kB\nMemFree: 100 kB\nMemAvailable: 250 kB\n");
+  daemon_monitor_dir = dir;
+  daemon_log_fd = -1;
+  const std::string meminfo = d + "/meminfo";
+  daemon_meminfo_path = meminfo.c_str();
+  std::printf("daemon_clean_snapshots -> %lld\n", static_cast<long long>(daemon_clean_snapshots()));
+  std::printf("daemon_clean_sandboxes -> %lld\n", static_cast<long long>(daemon_clean_sandboxes()));
+  std::printf("daemon_monitor_memory -> %lld\n", static_cast<long long>(daemon_monitor_memory()));
+  const std::string missing = d + "/missing";
+  daemon_monitor_dir = missing.c_str();
+  std::printf("daemon_start on a missing directory -> %lld\n", static_cast<long long>(daemon_start()));
+  for (const char* name : {"snapshot_fresh", "snapshot_junk", "sandbox_0", "meminfo"})
+    std::remove((d + "/" + name).c_str());
+  rmdir(dir);
 }
 
 #ifdef MF_SCENARIO_COVERAGE
 // Every core file with code the scenario runs must show counters hit.
 int check_coverage() {
   int failures = 0;
-  for (const char* name : {"alloc.s", "arena.s", "pool.s", "builtins.s"}) {
+  for (const char* name : {"alloc.s", "arena.s", "pool.s", "builtins.s", "daemon_cleaner.s"}) {
     const mf_asm_cov_file* f = mf_asm_cov_find_file(name);
     std::size_t hit = 0;
     for (std::uint64_t k = 0; f && k < f->count; ++k) hit += f->counters[k] != 0;
@@ -141,6 +181,7 @@ int main() {
   arenas();
   pools();
   builtins();
+  cleaner();
 #ifdef MF_SCENARIO_COVERAGE
   if (check_coverage() != 0) {
     std::fprintf(stderr, "core_scenario: instrumented files without any counter hit\n");
