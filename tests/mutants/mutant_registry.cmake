@@ -18,7 +18,11 @@
 #              reproduce it exactly; property and fuzz checks, which find
 #              their own inputs, must diverge at its target and op.  "none"
 #              declares an equivalent rewrite: no check may refute it.
-#   checks     which checks run against it, each at most once:
+#              "no-model" declares a break of a file the model does not
+#              cover yet (daemon_cleaner.s): there is no divergence to
+#              name, and only test= checks apply.
+#   checks     which checks run against it, each at most once (test=
+#              may come several times, one filter each):
 #              property=<Suite.Test>  the RapidCheck suite fails at the op
 #                                     (tests/mutants, label property);
 #              property=<Suite.Test>@<op>|<op>...  the same, failing at
@@ -31,6 +35,10 @@
 #                                     refuted with a counterexample, or still
 #                                     holds for signature none (proofs/mutants,
 #                                     label proof);
+#              test=<gtest filter>    the real-OS suite of the file
+#                                     (tests/daemon, label daemon), linked
+#                                     against the broken copy, fails in the
+#                                     tests the filter selects;
 #              replay=<trace>         `mfh reproduce` of the trace on the
 #                                     broken SUT ends with the signature; the
 #                                     trace is a path in the source tree, or
@@ -71,7 +79,8 @@ endfunction()
 # for none), MUTANT_TARGET and MUTANT_OP (from the signature), and per check
 # MUTANT_PROPERTY (the test) and MUTANT_PROPERTY_OP (the op it must fail at),
 # MUTANT_FUZZ (TRUE/FALSE), MUTANT_PROOF (the function), MUTANT_REPLAY (the
-# trace, absolute, or "counterexample"); a check not declared is empty.  A malformed declaration stops the configure.
+# trace, absolute, or "counterexample"), MUTANT_TEST (the gtest filters, a
+# list); a check not declared is empty.  A malformed declaration stops the configure.
 function(mf_mutant_load name)
   set(script ${MF_MUTANTS_DIR}/${name}.sed)
   mf_mutant_field(file ${script} mutates)
@@ -88,8 +97,12 @@ function(mf_mutant_load name)
 
   set(target "")
   set(op "")
+  set(no_model FALSE)
   if(signature STREQUAL "none")
     set(signature "")
+  elseif(signature STREQUAL "no-model")
+    set(signature "")
+    set(no_model TRUE)
   elseif(signature MATCHES "^MF-DIVERGENCE target=([a-z]+) op=([a-z_0-9]+) field=[A-Za-z0-9_]+$")
     set(target ${CMAKE_MATCH_1})
     set(op ${CMAKE_MATCH_2})
@@ -102,6 +115,7 @@ function(mf_mutant_load name)
   set(fuzz FALSE)
   set(proof "")
   set(replay "")
+  set(real_os_test "")
   string(REPLACE " " ";" check_list "${checks}")
   foreach(check IN LISTS check_list)
     if(check MATCHES "^property=([^@]+)@(.+)$")
@@ -113,6 +127,8 @@ function(mf_mutant_load name)
       set(fuzz TRUE)
     elseif(check MATCHES "^proof=(.+)$")
       set(proof ${CMAKE_MATCH_1})
+    elseif(check MATCHES "^test=(.+)$")
+      list(APPEND real_os_test ${CMAKE_MATCH_1})
     elseif(check STREQUAL "replay=counterexample")
       set(replay counterexample)
     elseif(check MATCHES "^replay=(.+)$")
@@ -121,10 +137,16 @@ function(mf_mutant_load name)
         message(FATAL_ERROR "${script}: the replay trace ${CMAKE_MATCH_1} does not exist")
       endif()
     else()
-      message(FATAL_ERROR "${script}: unknown check '${check}' (property=, fuzz, proof=, replay=)")
+      message(FATAL_ERROR "${script}: unknown check '${check}' (property=, fuzz, proof=, replay=, test=)")
     endif()
   endforeach()
-  if(NOT signature AND (property OR fuzz OR replay))
+  if(no_model AND (property OR fuzz OR replay OR proof OR NOT real_os_test))
+    message(FATAL_ERROR "${script}: a mutant without a model (signature no-model) is checked by test= alone")
+  endif()
+  if(NOT no_model AND real_os_test)
+    message(FATAL_ERROR "${script}: test= is for mutants of files without a model (signature no-model)")
+  endif()
+  if(NOT signature AND NOT no_model AND (property OR fuzz OR replay))
     message(FATAL_ERROR "${script}: an equivalent mutant (signature none) can only be checked by a proof")
   endif()
   if(replay STREQUAL "counterexample" AND NOT proof)
@@ -147,6 +169,7 @@ function(mf_mutant_load name)
   set(MUTANT_FUZZ ${fuzz} PARENT_SCOPE)
   set(MUTANT_PROOF "${proof}" PARENT_SCOPE)
   set(MUTANT_REPLAY "${replay}" PARENT_SCOPE)
+  set(MUTANT_TEST "${real_os_test}" PARENT_SCOPE)
 endfunction()
 
 # mf_mutant_broken_copy(<name> <out>): the rule that writes the broken copy

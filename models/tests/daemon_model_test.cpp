@@ -1,0 +1,135 @@
+// The daemon cleaner's model (models/daemon/) on hand-picked cases: each
+// rule of docs/spec.md's "The daemon cleaner" once, and the log line's cut.
+// tests/daemon/model_agreement_test.cpp checks the model against the
+// assembly on generated cases.
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "daemon/cleaner_log.h"
+#include "daemon/cleaner_model.h"
+#include "daemon/meminfo_model.h"
+#include "layout.h"
+
+namespace mf::model::daemon {
+namespace {
+
+TEST(CleanerLogModel, EscapesEveryByteOutsidePrintableAsciiAndTheBackslash) {
+  EXPECT_EQ(log_about("unlinked ", std::string("a\nb\\c\x7f\xff d")),
+            "morph-cleaner: unlinked a\\x0ab\\x5cc\\x7f\\xff d\n");
+}
+
+TEST(CleanerLogModel, ALineIsCutAtTheMaximumAndAnEscapeGoesInWholeOrNotAtAll) {
+  const std::string line = log_about("unlinked ", std::string(2000, '\n'));
+  // 1511 bytes of room after the 24-byte start: 377 escapes of 4, and 3 bytes unused.
+  EXPECT_EQ(line.size(), static_cast<std::size_t>(layout::DAEMON_LOG_LINE_MAX) - 3);
+  EXPECT_EQ(line.back(), '\n');
+  EXPECT_EQ(log_about("x", std::string(3000, 'a')).size(), static_cast<std::size_t>(layout::DAEMON_LOG_LINE_MAX));
+}
+
+TEST(CleanerLogModel, ANumberThatDoesNotFitIsLeftOutAndTheTextAfterItMayFit) {
+  LogLine line;
+  line.text(std::string(layout::DAEMON_LOG_LINE_MAX - 1 - 15 - 3, 'a'));  // three bytes of room left
+  EXPECT_EQ(line.decimal(12345).text("xyz").finish().substr(layout::DAEMON_LOG_LINE_MAX - 4), "xyz\n");
+}
+
+TEST(MeminfoModel, TheFloorOfTheUsedShare) {
+  EXPECT_EQ(used_percent("MemTotal: 1000 kB\nMemFree: 1 kB\nMemAvailable: 251 kB\n"), 74);
+  EXPECT_EQ(used_percent("MemTotal: 1000 kB\nMemFree: 1 kB\n"), 99);
+  EXPECT_EQ(used_percent("MemTotal: 18446744073709551615\nMemFree: 0"), 100);
+}
+
+TEST(MeminfoModel, WhatMakesItMinusOne) {
+  EXPECT_EQ(used_percent(""), -1);
+  EXPECT_EQ(used_percent("MemTotal: 0\nMemFree: 0\n"), -1);
+  EXPECT_EQ(used_percent("MemTotal: 10\nMemFree: 11\n"), -1);
+  EXPECT_EQ(used_percent("MemTotal: 10\n"), -1);
+  EXPECT_EQ(used_percent("MemTotal: 18446744073709551616\nMemFree: 1\n"), -1);
+}
+
+TEST(MeminfoModel, ALineCutByTheLimitIsNotRead) {
+  const std::string start = std::string(8150, 'f') + "\nMemTotal: 100\nMemFree: 5";  // 8175 bytes
+  EXPECT_EQ(used_percent(start), 95) << "the whole file fits: its last line counts without a newline";
+  EXPECT_EQ(used_percent(start + std::string(100, '0')), -1) << "MemFree's line runs past the limit";
+  EXPECT_EQ(used_percent(start + "\n" + std::string(100, 'x')), 95) << "a newline before the limit ends it";
+}
+
+TEST(MeminfoModel, LogsAboveTheThresholdAndMinusOne) {
+  EXPECT_EQ(monitor_memory({"/m", "MemTotal: 10\nMemFree: 1\n", 80}).log,
+            std::vector<std::string>{"morph-cleaner: memory used 90% is above the threshold of 80%\n"});
+  EXPECT_TRUE(monitor_memory({"/m", "MemTotal: 10\nMemFree: 2\n", 80}).log.empty());
+  EXPECT_EQ(monitor_memory({"/m", std::nullopt, 80}).log, std::vector<std::string>{"morph-cleaner: cannot parse /m\n"});
+}
+
+TEST(CleanerModel, ParsesOnlyCanonicalDecimals) {
+  EXPECT_EQ(parse_canonical("0"), 0);
+  EXPECT_EQ(parse_canonical("9223372036854775807"), INT64_MAX);
+  for (const char* bad : {"", "00", "012", "+1", "-1", "1x", "9223372036854775808"}) EXPECT_EQ(parse_canonical(bad), std::nullopt) << bad;
+}
+
+MonitorDirectory directory_of(std::vector<Entry> entries) {
+  MonitorDirectory dir;
+  dir.path = "/d";
+  dir.entries = std::move(entries);
+  return dir;
+}
+
+Entry file(std::string name, std::string content) {
+  Entry e;
+  e.name = std::move(name);
+  e.content = std::move(content);
+  return e;
+}
+
+TEST(CleanerModel, ExpiresStrictlyAfterTheTtl) {
+  CleanerEnvironment env;
+  env.now = 1000;
+  const PassOutcome out =
+      clean_pass(PassKind::snapshots, directory_of({file("snapshot_a", "700"), file("snapshot_b", "699\n")}), env);
+  EXPECT_EQ(out.result, 1);
+  EXPECT_EQ(out.unlinked, std::vector<std::string>{"snapshot_b"});
+}
+
+TEST(CleanerModel, RefusesAForeignOrWritableDirectory) {
+  CleanerEnvironment env;
+  MonitorDirectory dir = directory_of({file("snapshot_a", "0")});
+  dir.mode = 0770;
+  EXPECT_EQ(clean_pass(PassKind::snapshots, dir, env).log,
+            std::vector<std::string>{"morph-cleaner: refused /d: writable by group or others\n"});
+  dir.mode = 0700;
+  dir.uid = 5;
+  EXPECT_EQ(clean_pass(PassKind::snapshots, dir, env).result, -1);
+}
+
+TEST(CleanerModel, SignalsOnlyALiveProcessOfTheRunningUserThatIsNotItself) {
+  CleanerEnvironment env;
+  env.now = 1000;
+  env.pid = 7;
+  env.processes = {{8, 0}, {9, 5}, {7, 0}};
+  const PassOutcome out = clean_pass(
+      PassKind::sandboxes,
+      directory_of({file("sandbox_7", "0"), file("sandbox_8", "0"), file("sandbox_9", "0"), file("sandbox_10", "0"),
+                    file("sandbox_1", "0"), file("sandbox_4294967295", "0")}),
+      env);
+  EXPECT_EQ(out.signalled, std::vector<std::int64_t>{8});
+  EXPECT_EQ(out.result, 4);
+  EXPECT_EQ(out.log[0], "morph-cleaner: not signalled 7 for sandbox_7: the cleaner itself\n");
+  EXPECT_EQ(out.log[2], "morph-cleaner: signalled 8 for sandbox_8\n");
+  EXPECT_EQ(out.log[4], "morph-cleaner: not signalled 9 for sandbox_9: owned by another user\n");
+  EXPECT_EQ(out.log[6], "morph-cleaner: not signalled 10 for sandbox_10: no such process\n");
+  EXPECT_EQ(out.log[8], "morph-cleaner: skipped sandbox_1: invalid pid\n");
+}
+
+TEST(CleanerModel, AnUnreadableDirectoryEndsThePassWithTheCountSoFar) {
+  CleanerEnvironment env;
+  env.now = 1000;
+  MonitorDirectory dir = directory_of({file("snapshot_a", "0"), file("snapshot_b", "0")});
+  dir.unreadable_after = 1;
+  const PassOutcome out = clean_pass(PassKind::snapshots, dir, env);
+  EXPECT_EQ(out.result, 1);
+  EXPECT_EQ(out.log.back(), "morph-cleaner: cannot read /d\n");
+}
+
+}  // namespace
+}  // namespace mf::model::daemon

@@ -1,0 +1,215 @@
+// daemon_start with the real fork, lock and signals (docs/spec.md, "The
+// entry points"): the daemon cleans every interval, one daemon per
+// directory, SIGTERM ends it with status 0 at once, and it leaves nothing.
+
+#include <dirent.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "morph_abi.h"
+#include "running_daemon.h"
+
+namespace daemon_test {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using DaemonStart = RunningDaemonTest;
+
+// The targets of this process's open descriptors.
+std::multiset<std::string> open_descriptors() {
+  std::multiset<std::string> out;
+  DIR* fds = opendir("/proc/self/fd");
+  if (fds == nullptr) return out;
+  const int own = dirfd(fds);
+  while (const dirent* entry = readdir(fds)) {
+    if (entry->d_name[0] == '.' || std::atoi(entry->d_name) == own) continue;
+    char target[4096];
+    const std::string link = std::string("/proc/self/fd/") + entry->d_name;
+    const ssize_t n = readlink(link.c_str(), target, sizeof(target) - 1);
+    out.insert(n > 0 ? std::string(target, static_cast<std::size_t>(n)) : "?");
+  }
+  closedir(fds);
+  return out;
+}
+
+TEST_F(DaemonStart, CleansTheDirectoryEveryInterval) {
+  put("snapshot_first", "0");
+  const std::int64_t daemon = start();
+  ASSERT_GT(daemon, 0);
+  EXPECT_TRUE(becomes_absent("snapshot_first")) << "the first pass did not run";
+  put("snapshot_second", "0");  // after the first pass: only a later one removes it
+  EXPECT_TRUE(becomes_absent("snapshot_second")) << "no second pass within 3 s";
+  EXPECT_FALSE(wait_for_exit(static_cast<pid_t>(daemon), milliseconds(0)).has_value()) << "the daemon ended";
+  EXPECT_TRUE(log_gets(log_line("unlinked snapshot_first")));
+  EXPECT_TRUE(log_gets(log_line("unlinked snapshot_second")));
+}
+
+TEST_F(DaemonStart, TheDaemonLeadsItsOwnSession) {
+  const std::int64_t daemon = start();
+  ASSERT_GT(daemon, 0);
+  ASSERT_TRUE(passes_a_round("snapshot_ready"));  // setsid came before the pass
+  EXPECT_EQ(session_of(static_cast<pid_t>(daemon)), static_cast<pid_t>(daemon));
+  EXPECT_NE(session_of(getpid()), static_cast<pid_t>(daemon));
+}
+
+TEST_F(DaemonStart, EachPassRunsTheThreeJobs) {
+  daemon_mem_threshold = 50;  // the meminfo file says 75%
+  const pid_t gone = pid_of_no_process();
+  ASSERT_GT(gone, 0);
+  const std::string sandbox = "sandbox_" + std::to_string(gone);
+  put(sandbox, "0");
+  put("snapshot_old", "0");
+  ASSERT_GT(start(), 0);
+  EXPECT_TRUE(becomes_absent("snapshot_old"));
+  EXPECT_TRUE(becomes_absent(sandbox));
+  EXPECT_TRUE(log_gets(log_line("unlinked snapshot_old")));
+  EXPECT_TRUE(log_gets(log_line("not signalled " + std::to_string(gone) + " for " + sandbox + ": no such process")));
+  EXPECT_TRUE(log_gets(log_line("memory used 75% is above the threshold of 50%")));
+}
+
+TEST_F(DaemonStart, ASecondStartIsRefusedWhileOneRuns) {
+  const std::int64_t daemon = start();
+  ASSERT_GT(daemon, 0);
+  ASSERT_TRUE(passes_a_round("snapshot_ready"));
+
+  EXPECT_EQ(start(), -1) << "a second daemon from this process";
+  // And from another process: a child that would stop what it started.
+  const pid_t other = fork();
+  if (other == 0) {
+    const std::int64_t second = daemon_start();
+    if (second > 0) kill_and_reap(static_cast<pid_t>(second));
+    _exit(second == -1 ? 0 : 1);
+  }
+  ASSERT_GT(other, 0);
+  const std::optional<int> other_status = wait_for_exit(other, seconds(10));
+  ASSERT_TRUE(other_status.has_value());
+  EXPECT_TRUE(WIFEXITED(*other_status) && WEXITSTATUS(*other_status) == 0) << "the other process started a daemon";
+
+  EXPECT_FALSE(wait_for_exit(static_cast<pid_t>(daemon), milliseconds(0)).has_value()) << "the first daemon ended";
+  const std::vector<std::string> lines = log_lines();
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), log_line("a cleaner already holds " + monitor_)), 2)
+      << ::testing::PrintToString(lines);
+}
+
+TEST_F(DaemonStart, SigtermEndsItAtOnceWithStatusZeroAndLeavesNothing) {
+  daemon_interval = 30;  // asleep when the signal comes: it must end the sleep
+  const std::int64_t daemon = start();
+  ASSERT_GT(daemon, 0);
+  ASSERT_TRUE(passes_a_round("snapshot_ready"));
+  std::this_thread::sleep_for(milliseconds(200));  // well into its sleep
+
+  const auto sent = std::chrono::steady_clock::now();
+  const std::optional<int> status = stop(static_cast<pid_t>(daemon), seconds(5));
+  ASSERT_TRUE(status.has_value()) << "still running 5 s after SIGTERM";
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, seconds(3)) << "the sleep was not cut short";
+  EXPECT_TRUE(WIFEXITED(*status)) << "status " << *status;
+  EXPECT_EQ(WEXITSTATUS(*status), 0);
+  EXPECT_EQ(session_members(static_cast<pid_t>(daemon)), std::vector<pid_t>{}) << "processes left in its session";
+
+  // The lock went with it: a new daemon starts, and stops the same way.
+  daemon_interval = 1;
+  const std::int64_t again = start();
+  ASSERT_GT(again, 0);
+  ASSERT_TRUE(passes_a_round("snapshot_ready_again"));
+  const std::optional<int> again_status = stop(static_cast<pid_t>(again));
+  ASSERT_TRUE(again_status.has_value());
+  EXPECT_TRUE(WIFEXITED(*again_status) && WEXITSTATUS(*again_status) == 0) << "status " << *again_status;
+}
+
+TEST_F(DaemonStart, SigtermIsUnblockedInTheDaemon) {
+  // A caller that blocks SIGTERM passes its mask to the forked child; the
+  // daemon must unblock it, or SIGTERM would never stop it.
+  sigset_t term, previous;
+  sigemptyset(&term);
+  sigaddset(&term, SIGTERM);
+  ASSERT_EQ(sigprocmask(SIG_BLOCK, &term, &previous), 0);
+  const std::int64_t daemon = start();
+  sigprocmask(SIG_SETMASK, &previous, nullptr);
+  ASSERT_GT(daemon, 0);
+  ASSERT_TRUE(passes_a_round("snapshot_ready"));
+  const std::optional<int> status = stop(static_cast<pid_t>(daemon), seconds(5));
+  ASSERT_TRUE(status.has_value()) << "SIGTERM stayed blocked in the daemon";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << "status " << *status;
+}
+
+TEST_F(DaemonStart, TheLockEndsWithADaemonKilledOutright) {
+  const std::int64_t daemon = start();
+  ASSERT_GT(daemon, 0);
+  ASSERT_TRUE(passes_a_round("snapshot_ready"));
+  kill_and_reap(static_cast<pid_t>(daemon));
+  const std::int64_t again = start();
+  EXPECT_GT(again, 0) << "the kernel drops the lock however the daemon ends";
+}
+
+TEST_F(DaemonStart, TheCallerKeepsNoDescriptorOfTheDirectory) {
+  const std::multiset<std::string> before = open_descriptors();
+  ASSERT_GT(start(), 0);
+  EXPECT_EQ(open_descriptors(), before);
+}
+
+TEST_F(DaemonStart, AnIntervalBelowOneMeansOneSecond) {
+  // One memory line per pass: in 2.5 s, passes at about 0, 1 and 2 s; a
+  // daemon that did not sleep would write thousands, one that slept the
+  // default 2 s or never ran fewer than 2.
+  daemon_mem_threshold = 50;
+  const std::string memory_line = log_line("memory used 75% is above the threshold of 50%");
+  for (std::int64_t interval : {0, -5}) {
+    SCOPED_TRACE("daemon_interval = " + std::to_string(interval));
+    clear_log();
+    daemon_interval = interval;
+    const std::int64_t daemon = start();
+    ASSERT_GT(daemon, 0);
+    std::this_thread::sleep_for(milliseconds(2500));
+    const std::optional<int> status = stop(static_cast<pid_t>(daemon));
+    ASSERT_TRUE(status.has_value());
+    const std::vector<std::string> lines = log_lines();
+    const auto passes = std::count(lines.begin(), lines.end(), memory_line);
+    EXPECT_GE(passes, 2);
+    EXPECT_LE(passes, 4);
+  }
+}
+
+TEST_F(DaemonStart, ALogPipeWithoutAReaderDoesNotEndIt) {
+  // Every line the daemon writes then fails with EPIPE and raises SIGPIPE,
+  // which the daemon ignores.  It unlinks before it logs: a daemon killed
+  // by SIGPIPE would remove the first file and never the second.
+  int log_pipe[2];
+  ASSERT_EQ(pipe(log_pipe), 0);
+  close(log_pipe[0]);  // no reader, ever
+  daemon_log_fd = log_pipe[1];
+  const std::int64_t daemon = start();
+  close(log_pipe[1]);  // the daemon has its own copy
+  ASSERT_GT(daemon, 0);
+  EXPECT_TRUE(passes_a_round("snapshot_first"));
+  EXPECT_TRUE(passes_a_round("snapshot_second")) << "the daemon ended at its first log line";
+  const std::optional<int> status = stop(static_cast<pid_t>(daemon));
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << "status " << *status;
+}
+
+TEST_F(DaemonStart, KeepsRunningWhileTheDirectoryIsRefused) {
+  const std::int64_t daemon = start();
+  ASSERT_GT(daemon, 0);
+  ASSERT_TRUE(passes_a_round("snapshot_ready"));
+  put("snapshot_waiting", "0");
+  ASSERT_EQ(chmod(monitor_.c_str(), 0770), 0);
+  EXPECT_TRUE(log_gets(log_line("refused " + monitor_ + ": writable by group or others")));
+  EXPECT_TRUE(in_monitor_exists("snapshot_waiting"));
+  EXPECT_FALSE(wait_for_exit(static_cast<pid_t>(daemon), milliseconds(0)).has_value()) << "the daemon ended";
+  ASSERT_EQ(chmod(monitor_.c_str(), 0700), 0);
+  EXPECT_TRUE(becomes_absent("snapshot_waiting"));
+}
+
+}  // namespace
+}  // namespace daemon_test

@@ -1,0 +1,7 @@
+# daemon_accepts_writable_directory - the monitor directory's mode is no
+# longer checked, so anyone allowed to write into it can plant names.
+# mutates: daemon_cleaner.s
+# changes: 1
+# signature: no-model
+# checks: test=DirectoryChecks.AGroupWritableDirectoryIsRefused:DirectoryChecks.AnOthersWritableDirectoryIsRefused
+/testl[[:space:]]*\$LINUX_S_IWGRP_IWOTH/{n;s/^\([[:space:]]*\)jnz[[:space:]]*\.Lrefuse_open_dir$/\1nop                             # MUTANT: any mode/;}

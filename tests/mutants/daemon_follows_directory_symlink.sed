@@ -1,0 +1,7 @@
+# daemon_follows_directory_symlink - the monitor directory is opened
+# without O_NOFOLLOW, so a symlink put in its place redirects the cleaner.
+# mutates: daemon_cleaner.s
+# changes: 1
+# signature: no-model
+# checks: test=DirectoryChecks.ASymlinkToAGoodDirectoryIsRefused
+s/^\(\.equ OPEN_DIR_FLAGS,[[:space:]]*LINUX_O_DIRECTORY | \)LINUX_O_NOFOLLOW | \(.*\)$/\1\2  # MUTANT: a final link followed/

@@ -1,0 +1,8 @@
+# daemon_pass_clobbers_rbx - the cleaning pass no longer saves and restores
+# rbx, a callee-saved register it uses for the current record (upstream
+# Morph's daemon_monitor_memory had the same kind of bug).
+# mutates: daemon_cleaner.s
+# changes: 2
+# signature: no-model
+# checks: test=CallingConvention.CleanSnapshotsPreservesTheCalleeSavedRegisters:CallingConvention.CleanSandboxesPreservesTheCalleeSavedRegisters
+/^clean_pass:/,/\.size clean_pass/ s/^\([[:space:]]*\)\(pushq\|popq\)[[:space:]]*%rbx$/\1nop                             # MUTANT: rbx not preserved/

@@ -1,0 +1,8 @@
+# daemon_signals_itself - a sandbox file naming the cleaner's own pid is no
+# longer refused, so one planted file makes the cleaner send itself SIGUSR2
+# (whose default action ends the process).
+# mutates: daemon_cleaner.s
+# changes: 1
+# signature: no-model
+# checks: test=SandboxPass.TheCleanerNeverSignalsItself
+/cmpq[[:space:]]*PASS_PID(%rsp), %rax/{n;s/^\([[:space:]]*\)je[[:space:]]*\.Lpass_not_signalled$/\1nop                             # MUTANT: its own pid signalled/;}
