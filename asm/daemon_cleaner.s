@@ -803,7 +803,7 @@ parse_meminfo_value:
 .equ MEM_LOG,           MEM_TEXT + MEM_TEXT_ROOM
 .equ MEM_LINE_END,      MEM_LOG + DAEMON_LOG_LINE_MAX
 .equ MEM_WHOLE_FILE,    MEM_LINE_END + 8
-.equ MEM_FRAME,         MEM_WHOLE_FILE + 8      # 8 mod 16: with six pushes, calls are aligned
+.equ MEM_FRAME,         MEM_WHOLE_FILE + 16     # 8 mod 16 (8 bytes unused): with six pushes, calls are aligned
 .equ FOUND_TOTAL,       1
 .equ FOUND_AVAILABLE,   2
 .equ FOUND_FREE,        4

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "daemon/meminfo_model.h"
 #include "layout.h"
 
 namespace mf::model {
@@ -51,6 +52,18 @@ Outcome Model::mem_alloc(std::uint64_t n) {
 Outcome Model::mem_free(Addr p, std::uint64_t n) {
   require_running();
   return record(pages_.mem_free(canonical(p), n));
+}
+
+Outcome Model::daemon_monitor_memory() {
+  require_running();
+  daemon::MeminfoInput input;
+  input.path = "/proc/meminfo";
+  if (os_.meminfo_failure() == OsRules::FileFailure::none) input.text = os_.meminfo();
+  input.threshold = layout::DAEMON_MEM_THRESHOLD;
+  const daemon::MeminfoOutcome monitored = daemon::monitor_memory(input);
+  Outcome out = Outcome::value(static_cast<std::uint64_t>(monitored.result));
+  for (const std::string& line : monitored.log) out.log += line;
+  return out;
 }
 
 Outcome Model::mem_trim() {

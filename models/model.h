@@ -62,6 +62,10 @@ class Model {
   Outcome memcpy(Addr dst, Addr src, std::uint64_t n);
   Outcome init();
 
+  // The cleaner's memory monitor over the OS's /proc/meminfo (its text and
+  // failures are the OsRules'), with the default path and threshold.
+  Outcome daemon_monitor_memory();
+
   // ---- the environment ----
   OsModel& os() { return os_; }  // clock, memory limit, fault injection
   const OsModel& os() const { return os_; }

@@ -38,6 +38,7 @@ struct Outcome {
   Addr pointer;
   int exit_code = 0;
   std::string reason;  // why an Exit or Unsafe happened, for reports
+  std::string log;     // what the call writes to stderr while returning (the cleaner's log)
 
   std::optional<PageHandle> new_page;      // a page mapped by this operation
   std::optional<BlockHandle> new_block;    // a block mem_alloc handed out

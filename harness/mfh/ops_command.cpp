@@ -27,8 +27,7 @@ int ops_command(std::span<const std::string_view> args) {
       return arg == "--help" || arg == "-h" ? 0 : 2;
     }
   }
-  for (ops::Target target : {ops::Target::arena, ops::Target::pool, ops::Target::alloc, ops::Target::builtins,
-                             ops::Target::mixed}) {
+  for (ops::Target target : ops::kAllTargets) {
     if (only && *only != target) continue;
     std::string checked, missing;
     for (ops::OpCode code : ops::sut_ops_of(target)) {

@@ -85,7 +85,8 @@ void print_verdict(const runner::RunResult& result) {
   }
 }
 
-Outcome replay_one(const std::string& path, const ReplayOptions& options, std::set<std::string>& not_implemented) {
+Outcome replay_one(const std::string& path, const ReplayOptions& options, std::set<std::string>& not_implemented,
+                   std::size_t& simulated_only) {
   const char* mode = options.run.mode == runner::OsMode::native ? "native" : "simulated";
   LoadedInput input = load_input(path, options.input.format, options.input.target);
   if (!input.trace) {
@@ -96,6 +97,13 @@ Outcome replay_one(const std::string& path, const ReplayOptions& options, std::s
               std::string(ops::target_name(input.trace->target)).c_str(), mode);
   if (input.ignored_bytes != 0) std::printf(", %zu trailing bytes of an incomplete op ignored", input.ignored_bytes);
   std::printf(")\n");
+  if (options.run.mode == runner::OsMode::native && ops::simulated_only(input.trace->target)) {
+    std::printf("verdict: not run: target %s runs in simulated mode only (it reads files only the simulated OS "
+                "serves)\n",
+                std::string(ops::target_name(input.trace->target)).c_str());
+    ++simulated_only;
+    return Outcome::agree;
+  }
   runner::RunOptions run = options.run;
   run.record_observed = !options.quiet;
   // A hand-written trace that steps outside the contract is a broken test;
@@ -163,8 +171,9 @@ int replay_command(std::span<const std::string_view> args) {
   bool unreadable = false;
   std::size_t not_checked = 0;
   std::set<std::string> not_implemented;
+  std::size_t simulated_only = 0;
   for (const std::string& file : options.files) {
-    switch (replay_one(file, options, not_implemented)) {
+    switch (replay_one(file, options, not_implemented, simulated_only)) {
       case Outcome::agree:
         break;
       case Outcome::not_checked:
@@ -183,6 +192,10 @@ int replay_command(std::span<const std::string_view> args) {
     for (const std::string& name : not_implemented) names += (names.empty() ? "" : ", ") + name;
     std::printf("%zu of %zu traces not checked to their end: they use ops %s: %s\n", not_checked,
                 options.files.size(), std::string(runner::kNotImplemented).c_str(), names.c_str());
+  }
+  if (simulated_only != 0) {
+    std::printf("%zu of %zu traces not run: their targets run in simulated mode only\n", simulated_only,
+                options.files.size());
   }
   if (diverged) return 1;
   return unreadable ? 2 : 0;

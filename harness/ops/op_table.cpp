@@ -8,7 +8,7 @@ namespace mf::ops {
 
 namespace {
 
-constexpr std::array<std::string_view, 5> kTargetNames = {"arena", "pool", "alloc", "builtins", "mixed"};
+constexpr std::array<std::string_view, 6> kTargetNames = {"arena", "pool", "alloc", "builtins", "mixed", "meminfo"};
 
 // Per target, the positions of its ops in kOpTable: SUT calls, then control
 // ops, both in table order.
@@ -17,9 +17,9 @@ struct TargetOps {
   std::vector<OpCode> control;
 };
 
-const std::array<TargetOps, 5>& ops_by_target() {
-  static const std::array<TargetOps, 5> table = [] {
-    std::array<TargetOps, 5> result;
+const std::array<TargetOps, kAllTargets.size()>& ops_by_target() {
+  static const std::array<TargetOps, kAllTargets.size()> table = [] {
+    std::array<TargetOps, kAllTargets.size()> result;
     for (Target target : kAllTargets) {
       TargetOps& ops = result[static_cast<std::size_t>(target)];
       for (const OpInfo& op : kOpTable) {

@@ -3,9 +3,10 @@
 // encoder, the runner's dispatch, the RapidCheck generators and the fuzz
 // entry points all read this table; none of them lists ops of its own.
 //
-// An op is either a call of the system under test (an allocator function or
-// a checked builtin) or a control op that changes the environment (the
-// simulated OS's fault injection and clock).
+// An op is either a call of the system under test (an allocator function, a
+// checked builtin, the cleaner's memory monitor) or a control op that
+// changes the environment (the simulated OS's fault injection, clock and
+// files).
 #pragma once
 
 #include <array>
@@ -18,10 +19,12 @@
 namespace mf::ops {
 
 // What a trace exercises.  Each target allows a subset of the ops; `mixed`
-// allows all of them.
-enum class Target : std::uint8_t { arena, pool, alloc, builtins, mixed };
-inline constexpr std::array<Target, 5> kAllTargets = {Target::arena, Target::pool, Target::alloc,
-                                                      Target::builtins, Target::mixed};
+// allows every op of the memory builtins.  `meminfo` (the cleaner's memory
+// monitor over a simulated /proc/meminfo) has ops of its own, outside
+// `mixed`: they need the simulated OS's files, which native mode lacks.
+enum class Target : std::uint8_t { arena, pool, alloc, builtins, mixed, meminfo };
+inline constexpr std::array<Target, 6> kAllTargets = {Target::arena,    Target::pool,  Target::alloc,
+                                                      Target::builtins, Target::mixed, Target::meminfo};
 std::string_view target_name(Target target);
 std::optional<Target> target_from_name(std::string_view name);
 
@@ -120,9 +123,16 @@ constexpr TargetMask mask_of(Target target) { return static_cast<TargetMask>(1u 
   X(memcpy, MF_TGT(builtins), pointer, false, 4, copy, 1, copy_length, "__mf_memcpy", ArgKind::ptr, ArgKind::ptr, ArgKind::size)                      \
   X(os_fail, kEveryTarget, none, true, 2, none, 0, request, "", ArgKind::os_call, ArgKind::count)                                                     \
   X(clock_set, kEveryTarget, none, true, 1, none, 0, request, "", ArgKind::time)                                                                      \
-  X(clock_advance, kEveryTarget, none, true, 1, none, 0, request, "", ArgKind::time)
+  X(clock_advance, kEveryTarget, none, true, 1, none, 0, request, "", ArgKind::time)                                                                  \
+  X(monitor_memory, MF_TGT(meminfo), number, false, 4, none, 0, request, "daemon_monitor_memory")                                                    \
+  X(meminfo_line, MF_TGT(meminfo), none, true, 8, none, 0, request, "", ArgKind::size, ArgKind::value, ArgKind::size)                                \
+  X(meminfo_filler, MF_TGT(meminfo), none, true, 1, none, 0, request, "", ArgKind::size)                                                              \
+  X(meminfo_fail, MF_TGT(meminfo), none, true, 1, none, 0, request, "", ArgKind::size)                                                                \
+  X(read_chunk, MF_TGT(meminfo), none, true, 1, none, 0, request, "", ArgKind::size)
 
-inline constexpr TargetMask kEveryTarget = 0x1F;
+inline constexpr TargetMask kEveryTarget = 0x3F;
+// The targets whose ops `mixed` does not take (see Target).
+inline constexpr TargetMask kOwnOpsTargets = mask_of(Target::meminfo);
 
 enum class OpCode : std::uint8_t {
 #define MF_OP_ENUM(name, ...) name,
@@ -164,7 +174,9 @@ template <typename... Kinds>
 constexpr OpInfo make_info(OpCode code, std::string_view name, TargetMask targets, ResultKind result, bool control,
                            unsigned weight, Effect effect, std::uint8_t width, SizeRole size_role,
                            std::string_view panic_names, Kinds... kinds) {
-  return OpInfo{code,   name,    static_cast<TargetMask>(targets | mask_of(Target::mixed)),
+  // Every op is in `mixed` but those of the targets that keep their own.
+  const bool own_ops = (targets & kOwnOpsTargets) != 0 && targets != kEveryTarget;
+  return OpInfo{code,   name,    static_cast<TargetMask>(own_ops ? targets : targets | mask_of(Target::mixed)),
                 result, control, weight,
                 effect, width,   size_role,
                 panic_names,     std::array<ArgKind, kMaxArgs>{kinds...},
@@ -182,6 +194,10 @@ inline constexpr std::array<OpInfo, kOpCount> kOpTable = {
 #undef MF_TGT
 
 inline const OpInfo& info(OpCode code) { return kOpTable[static_cast<std::size_t>(code)]; }
+// The ops of the targets that keep their own (kOwnOpsTargets): they read
+// files that only the simulated OS serves.
+inline bool needs_simulated_os(const OpInfo& op) { return !op.allowed_in(Target::mixed); }
+inline bool simulated_only(Target target) { return (mask_of(target) & kOwnOpsTargets) != 0; }
 std::optional<OpCode> op_from_name(std::string_view name);
 
 // The ops of a target in table order: the SUT calls first, then the control

@@ -5,6 +5,7 @@
 // The SUT's op functions are weak here: a SUT may lack any (morph_abi.h).
 #define MF_SUT_OPS_OPTIONAL
 #include "morph_abi.h"
+#include "daemon/meminfo_model.h"
 #include "os_rules.h"
 
 namespace mf::runner {
@@ -171,6 +172,39 @@ void control(model::OsRules& rules, const RawArgs& a) {
   rules.set_time(static_cast<std::int64_t>(static_cast<std::uint64_t>(rules.time()) + a[0]));
 }
 }  // namespace clock_advance_op
+
+namespace monitor_memory_op {
+using namespace no_call;
+const void* sut(bool) { return symbol(&::daemon_monitor_memory); }
+Outcome model(Model& m, const Operands&) { return m.daemon_monitor_memory(); }
+}  // namespace monitor_memory_op
+
+// The meminfo target's control ops build the simulated /proc/meminfo; the
+// text of a line or a filler is written once, in models/daemon.
+namespace meminfo_line_op {
+using namespace no_call;
+void control(model::OsRules& rules, const RawArgs& a) {
+  rules.append_meminfo(model::daemon::meminfo_line(a[0], a[1], a[2]));
+}
+}  // namespace meminfo_line_op
+
+namespace meminfo_filler_op {
+using namespace no_call;
+void control(model::OsRules& rules, const RawArgs& a) { rules.append_meminfo(model::daemon::meminfo_filler(a[0])); }
+}  // namespace meminfo_filler_op
+
+namespace meminfo_fail_op {
+using namespace no_call;
+// Even: opening the file fails; odd: reading it does.
+void control(model::OsRules& rules, const RawArgs& a) {
+  rules.fail_meminfo(a[0] % 2 == 0 ? model::OsRules::FileFailure::open : model::OsRules::FileFailure::read);
+}
+}  // namespace meminfo_fail_op
+
+namespace read_chunk_op {
+using namespace no_call;
+void control(model::OsRules& rules, const RawArgs& a) { rules.set_read_chunk(a[0]); }
+}  // namespace read_chunk_op
 
 struct Calls {
   SutSymbol sut;

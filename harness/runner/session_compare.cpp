@@ -85,6 +85,42 @@ std::optional<Problem> Session::Impl::compare_exit(const ops::Op& op, const mode
                  model::to_string(expected), describe(actual, captured)};
 }
 
+namespace {
+// A log for a report line: its newlines and other control bytes visible.
+std::string visible(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : text) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c < 0x20 || c > 0x7e) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+}  // namespace
+
+std::optional<Problem> Session::Impl::compare_log(const model::Outcome& expected) {
+  const std::string_view written = env_->captured_stderr().substr(stderr_seen_);
+  std::optional<Problem> problem;
+  if (written != expected.log) {
+    if (expected.log.empty()) {
+      problem = Problem{"the SUT wrote to stderr without exiting", "nothing", std::string(written.substr(0, 200))};
+    } else {
+      problem = Problem{"the SUT's log differs from the model's", visible(expected.log), visible(written)};
+    }
+  }
+  // Compared: the next op's output starts afresh, however long the run.
+  env_->forget_stderr();
+  stderr_seen_ = 0;
+  return problem;
+}
+
 std::optional<Problem> Session::Impl::check_exit_message(const ops::Op& op, int code) const {
   std::optional<std::string> problem =
       exit_message_problem(env_->captured_stderr().substr(stderr_seen_), code, op.info().panic_names);

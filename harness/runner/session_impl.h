@@ -144,6 +144,9 @@ class Session::Impl {
   std::optional<Problem> check_expectation(const ops::Op& op, const model::Outcome& outcome) const;
   std::optional<Problem> compare_exit(const ops::Op& op, const model::Outcome& expected, const SutOutcome& actual);
   std::optional<Problem> compare_result(const ops::Op& op, const model::Outcome& expected, const SutOutcome& actual);
+  // What a returning op wrote to stderr against the model's log (nothing,
+  // but for the cleaner's ops); empties the capture either way.
+  std::optional<Problem> compare_log(const model::Outcome& expected);
   ops::Expectation observed_form(const ops::Op& op, const std::array<Operand, ops::kMaxArgs>& args,
                                  const model::Outcome& outcome, const SutOutcome& actual) const;
   std::optional<Problem> check_exit_message(const ops::Op& op, int code) const;

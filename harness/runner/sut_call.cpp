@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <iterator>
 
 #include "op_calls.h"
 #include "sim_os.h"
@@ -87,9 +88,12 @@ void on_fault(int sig, siginfo_t* info, void*) {
   _longjmp(g_jump, kJumpFault);
 }
 
+// The signals a fault of the SUT raises: a bad access, a divide error
+// (upstream Morph's memory monitor divided by a MemTotal of 0), an invalid
+// instruction.
+constexpr int kFaultSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
 struct SavedHandlers {
-  struct sigaction segv;
-  struct sigaction bus;
+  struct sigaction action[std::size(kFaultSignals)];
   stack_t stack;
 };
 SavedHandlers g_saved;
@@ -171,13 +175,11 @@ FaultTrap::FaultTrap() {
   // signal blocked for the rest of the process.
   action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
   sigemptyset(&action.sa_mask);
-  sigaction(SIGSEGV, &action, &g_saved.segv);
-  sigaction(SIGBUS, &action, &g_saved.bus);
+  for (std::size_t i = 0; i < std::size(kFaultSignals); ++i) sigaction(kFaultSignals[i], &action, &g_saved.action[i]);
 }
 
 FaultTrap::~FaultTrap() {
-  sigaction(SIGSEGV, &g_saved.segv, nullptr);
-  sigaction(SIGBUS, &g_saved.bus, nullptr);
+  for (std::size_t i = 0; i < std::size(kFaultSignals); ++i) sigaction(kFaultSignals[i], &g_saved.action[i], nullptr);
   sigaltstack(&g_saved.stack, nullptr);
 }
 

@@ -61,7 +61,7 @@ class HangWatch {
   HangWatch& operator=(const HangWatch&) = delete;
 };
 
-// Turns SIGSEGV/SIGBUS inside call_sut into a `faulted` outcome while
+// Turns SIGSEGV/SIGBUS/SIGFPE/SIGILL inside call_sut into a `faulted` outcome while
 // installed (a fault elsewhere still kills the process).
 class FaultTrap {
  public:

@@ -35,6 +35,7 @@ class NativeOs final : public OsEnvironment {
   void end_run() override {}
   model::OsRules& rules() override { return rules_; }
   std::string_view captured_stderr() const override { return {stderr_.data(), stderr_size_}; }
+  void forget_stderr() override { stderr_size_ = 0; }
   std::string_view anomaly() const override { return anomaly_; }
   void note_anomaly(std::string what) override {
     if (anomaly_.empty()) anomaly_ = std::move(what);

@@ -30,6 +30,9 @@ class OsEnvironment {
   // What the SUT wrote to stderr since begin_run (simulated: everything, up to
   // a cap; native: a copy of what went to the real stderr).
   virtual std::string_view captured_stderr() const = 0;
+  // Forgets what was captured so far: the runner calls it once it has
+  // compared an op's output, so a long run's log never fills the capture.
+  virtual void forget_stderr() = 0;
 
   // The first misuse of the OS seen since begin_run (an munmap of something
   // that is not a mapping, a write to an unknown descriptor, a call with a

@@ -12,8 +12,11 @@
 //                take over the harness's process
 //   sigaltstack  keeps the one simulated thread's alternate stack (none at
 //                the start of a run) and reports it, never installs it
-//   the rest     (files, directories, processes) -ENOSYS for now: the daemon
-//                cleaner has no simulated directory yet
+//   openat, read, close
+//                one file, /proc/meminfo, whose text, failures and read
+//                size are the OsRules' (the meminfo target's control ops)
+//   the rest     (directories, processes) -ENOSYS for now: the daemon
+//                cleaner's passes have no simulated directory yet
 #pragma once
 
 #include <array>
@@ -33,6 +36,7 @@ class SimOs final : public OsEnvironment {
   static constexpr long kPid = 4242;
   static constexpr long kUid = 1000;
   static constexpr std::size_t kStderrCapacity = 4096;
+  static constexpr int kMeminfoFd = 3;  // the one file's descriptor while it is open
 
   static SimOs& instance();
 
@@ -44,6 +48,9 @@ class SimOs final : public OsEnvironment {
   long write(int fd, const void* buf, std::uint64_t len);
   long nanosleep(const void* request);
   long sigaltstack(const void* stack, void* old);
+  long openat(int dirfd, const char* path, int flags);
+  long read(int fd, void* buf, std::uint64_t len);
+  long close(int fd);
   long pid() const { return kPid; }
   long uid() const { return kUid; }
   long ignored() const { return 0; }
@@ -58,6 +65,7 @@ class SimOs final : public OsEnvironment {
   void end_run() override;
   model::OsRules& rules() override { return rules_; }
   std::string_view captured_stderr() const override { return {stderr_.data(), stderr_size_}; }
+  void forget_stderr() override { stderr_size_ = 0; }
   std::string_view anomaly() const override { return anomaly_; }
   void note_anomaly(std::string what) override;
   bool is_live_mapping(std::uint64_t addr, std::uint64_t len) const override { return space_.is_live(addr, len); }
@@ -75,6 +83,8 @@ class SimOs final : public OsEnvironment {
   std::size_t stderr_size_ = 0;
   std::uint64_t stdout_bytes_ = 0;
   std::string anomaly_;
+  bool meminfo_open_ = false;
+  std::uint64_t meminfo_offset_ = 0;
   // The simulated thread's alternate stack, as stack_t: sp, flags, size.
   struct AltStack {
     std::uint64_t sp = 0;

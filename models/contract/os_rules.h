@@ -1,5 +1,6 @@
 // os_rules.h - the one description of the OS a run sees: mmap/munmap
-// accounting, fault injection, the memory limit and the clock.  The model's
+// accounting, fault injection, the memory limit, the clock, and the files
+// the simulated OS serves (today /proc/meminfo, for the meminfo target).  The model's
 // OsModel (os_model.h) is these rules; the simulated OS and the native mode's
 // policy (harness/simos) each keep one OsRules too, so the model predicts
 // exactly which calls fail, because the same code decides both.
@@ -17,10 +18,16 @@
 //
 // A caller asks admit_*, performs the call if admitted, and reports success
 // with commit_* (the real call may still fail after the rules admitted it).
+//
+// The simulated /proc/meminfo: its text (empty at the start of a run),
+// whether opening or reading it fails, and how many bytes one read returns
+// at most (0: as many as asked; a smaller number makes short reads).
 #pragma once
 
 #include <cstdint>
 #include <set>
+#include <string>
+#include <string_view>
 
 namespace mf::model {
 
@@ -52,6 +59,14 @@ class OsRules {
   }
   void commit_munmap(std::uint64_t len) { mapped_bytes_ -= len; }
 
+  enum class FileFailure : std::uint8_t { none, open, read };
+  void append_meminfo(std::string_view text) { meminfo_ += text; }
+  void fail_meminfo(FileFailure failure) { meminfo_failure_ = failure; }
+  void set_read_chunk(std::uint64_t bytes) { read_chunk_ = bytes; }
+  const std::string& meminfo() const { return meminfo_; }
+  FileFailure meminfo_failure() const { return meminfo_failure_; }
+  std::uint64_t read_chunk() const { return read_chunk_; }
+
   void set_time(std::int64_t seconds) { now_ = seconds; }
   std::int64_t time() const { return now_; }
 
@@ -68,6 +83,9 @@ class OsRules {
   std::set<std::uint64_t> failing_mmaps_;    // 1-based call numbers
   std::set<std::uint64_t> failing_munmaps_;  // 1-based call numbers
   std::int64_t now_ = 0;
+  std::string meminfo_;
+  FileFailure meminfo_failure_ = FileFailure::none;
+  std::uint64_t read_chunk_ = 0;
 };
 
 }  // namespace mf::model

@@ -31,6 +31,22 @@ std::optional<std::uint64_t> parse_value(std::string_view rest) {
 
 }  // namespace
 
+std::string meminfo_line(std::uint64_t key, std::uint64_t value, std::uint64_t format) {
+  static constexpr std::array<std::string_view, 8> kKeys = {"MemTotal:", "MemAvailable:", "MemFree:", "Buffers:",
+                                                            "Memtotal:", " MemTotal:",    "MemTotal", ""};
+  static constexpr std::array<std::string_view, 4> kSeparators = {"", " ", "\t", "      "};
+  std::string line(kKeys[key % kKeys.size()]);
+  line += kSeparators[format & 3];
+  if (format & 16) line += 'x';
+  line += std::to_string(value);
+  if (format & 32) line += "0000000000";
+  if (format & 4) line += " kB";
+  if (!(format & 8)) line += '\n';
+  return line;
+}
+
+std::string meminfo_filler(std::uint64_t bytes) { return std::string(bytes % 9000, 'f') + "\n"; }
+
 std::int64_t used_percent(std::string_view text) {
   // One byte past the limit tells whether the limit cut the file.
   const bool whole_file = text.size() <= layout::DAEMON_MEMINFO_MAX;

@@ -22,6 +22,18 @@ struct MeminfoOutcome {
   std::vector<std::string> log;  // whole lines, newline included
 };
 
+// The line a meminfo_line op appends (harness/ops/op_table.h): the key
+// (key % 8 picks MemTotal:, MemAvailable:, MemFree:, Buffers:, Memtotal:,
+// " MemTotal:", MemTotal without its colon, or nothing), then the value in
+// decimal, shaped by the bits of `format`: bits 0-1 the separator ("", " ",
+// "\t", six spaces), bit 2 a " kB" suffix, bit 3 no newline at the end,
+// bit 4 an "x" before the digits, bit 5 ten zeros after them (a value
+// times 10^10, which may no longer fit in 64 bits).
+std::string meminfo_line(std::uint64_t key, std::uint64_t value, std::uint64_t format);
+// A filler line of `bytes % 9000` bytes and its newline, to move the lines
+// after it across the DAEMON_MEMINFO_MAX limit.
+std::string meminfo_filler(std::uint64_t bytes);
+
 // The percentage alone (0..100), or -1.
 std::int64_t used_percent(std::string_view text);
 MeminfoOutcome monitor_memory(const MeminfoInput& input);

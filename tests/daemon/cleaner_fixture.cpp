@@ -73,6 +73,7 @@ std::vector<std::string> sorted(std::vector<std::string> items) {
 
 void CleanerTest::SetUp() {
   saved_ = CleanerGlobals::current();
+  set_up_ = true;
   char pattern[] = "/tmp/morph-daemon-test.XXXXXX";
   ASSERT_NE(mkdtemp(pattern), nullptr) << std::strerror(errno);
   root_ = pattern;
@@ -96,12 +97,21 @@ void CleanerTest::SetUp() {
 }
 
 void CleanerTest::TearDown() {
+  const std::string left = release();
+  EXPECT_EQ(left, "") << "the test's tree was not removed";
+}
+
+CleanerTest::~CleanerTest() { release(); }
+
+std::string CleanerTest::release() {
+  if (!set_up_) return "";
+  set_up_ = false;
   for (pid_t child : children_) kill_and_reap(child);
   children_.clear();
   saved_.restore();
   if (log_fd_ >= 0) close(log_fd_);
   log_fd_ = -1;
-  if (root_.empty()) return;
+  if (root_.empty()) return "";
   // Tests make directories the cleanup could not enter (mode 0500, another
   // owner): open them all up first.  Symlinks are not followed.
   std::error_code error;
@@ -112,7 +122,9 @@ void CleanerTest::TearDown() {
   }
   chmod(root_.c_str(), 0700);
   std::filesystem::remove_all(root_, error);
-  EXPECT_FALSE(error) << "cannot remove " << root_ << ": " << error.message();
+  const std::string left = error ? root_ + ": " + error.message() : "";
+  root_.clear();
+  return left;
 }
 
 void CleanerTest::write_file(const std::string& path, const std::string& content) {

@@ -57,6 +57,9 @@ class CleanerTest : public ::testing::Test {
  protected:
   void SetUp() override;
   void TearDown() override;
+  // Cleans up when TearDown did not run: rapidcheck's fixture properties
+  // skip TearDown for a case that throws (a failed or discarded case).
+  ~CleanerTest() override;
 
   // ---- the tree ----
   std::string root_;
@@ -113,6 +116,11 @@ class CleanerTest : public ::testing::Test {
   static constexpr gid_t kOtherGid = 65534;
 
  private:
+  // Undoes SetUp (children killed, globals restored, tree removed), once;
+  // returns what could not be removed, empty when all went.
+  std::string release();
+
+  bool set_up_ = false;
   CleanerGlobals saved_{};
   std::string monitor_dir_value_;
   std::string meminfo_value_;

@@ -60,13 +60,19 @@ void RunningDaemonTest::SetUp() {
   write_file(outside("meminfo"), "MemTotal: 1000 kB\nMemAvailable: 250 kB\n");  // 75%
 }
 
-void RunningDaemonTest::TearDown() {
+void RunningDaemonTest::stop_all_daemons() {
   for (pid_t daemon : daemons_) {
     kill_and_reap(daemon);
     // Anything the daemon left behind in its session (it should be none).
     for (pid_t member : session_members(daemon)) kill(member, SIGKILL);
   }
   daemons_.clear();
+}
+
+RunningDaemonTest::~RunningDaemonTest() { stop_all_daemons(); }
+
+void RunningDaemonTest::TearDown() {
+  stop_all_daemons();
   const std::vector<KillAttempt> attempts = recorded_kill_attempts();
   EXPECT_TRUE(attempts.empty()) << "broadcast signals tried:\n" << describe(attempts);
   CleanerTest::TearDown();

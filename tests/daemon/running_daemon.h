@@ -25,6 +25,7 @@ class RunningDaemonTest : public CleanerTest {
  protected:
   void SetUp() override;
   void TearDown() override;
+  ~RunningDaemonTest() override;  // when TearDown did not run
 
   // daemon_start, with a started daemon remembered for TearDown.
   std::int64_t start();
@@ -39,6 +40,9 @@ class RunningDaemonTest : public CleanerTest {
   bool passes_a_round(const std::string& name);
 
   std::vector<pid_t> daemons_;
+
+ private:
+  void stop_all_daemons();
 };
 
 }  // namespace daemon_test

@@ -18,8 +18,8 @@
 #              reproduce it exactly; property and fuzz checks, which find
 #              their own inputs, must diverge at its target and op.  "none"
 #              declares an equivalent rewrite: no check may refute it.
-#              "no-model" declares a break of a file the model does not
-#              cover yet (daemon_cleaner.s): there is no divergence to
+#              "no-model" declares a break of a part the model does not
+#              cover yet (the cleaner's passes): there is no divergence to
 #              name, and only test= checks apply.
 #   checks     which checks run against it, each at most once (test=
 #              may come several times, one filter each):
@@ -142,9 +142,6 @@ function(mf_mutant_load name)
   endforeach()
   if(no_model AND (property OR fuzz OR replay OR proof OR NOT real_os_test))
     message(FATAL_ERROR "${script}: a mutant without a model (signature no-model) is checked by test= alone")
-  endif()
-  if(NOT no_model AND real_os_test)
-    message(FATAL_ERROR "${script}: test= is for mutants of files without a model (signature no-model)")
   endif()
   if(NOT signature AND NOT no_model AND (property OR fuzz OR replay))
     message(FATAL_ERROR "${script}: an equivalent mutant (signature none) can only be checked by a proof")
