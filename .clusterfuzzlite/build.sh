@@ -14,7 +14,7 @@
 
 src=${MF_SOURCE_DIR:-$PWD}
 build=$WORK/morph-build
-targets=(arena pool alloc builtins mixed meminfo)
+targets=(arena pool alloc builtins mixed meminfo daemon)
 
 if [[ ${SANITIZER:-address} == memory ]]; then
   echo "build.sh: SANITIZER=memory is not supported: MemorySanitizer cannot see the stores of the assembly" >&2

@@ -23,7 +23,7 @@
 #   MF_THROUGHPUT_SECONDS   seconds per measurement (default 5)
 #   MF_THROUGHPUT_OPS       ops per generated input (default 64)
 #   MF_THROUGHPUT_CORE      the CPU to pin to (default 0)
-#   MF_THROUGHPUT_TARGETS   default: arena pool alloc builtins mixed meminfo
+#   MF_THROUGHPUT_TARGETS   default: arena pool alloc builtins mixed meminfo daemon
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,7 +31,7 @@ build_dir=${MF_BUILD_DIR:-build-fuzz}
 seconds=${MF_THROUGHPUT_SECONDS:-5}
 ops=${MF_THROUGHPUT_OPS:-64}
 core=${MF_THROUGHPUT_CORE:-0}
-read -r -a targets <<<"${MF_THROUGHPUT_TARGETS:-arena pool alloc builtins mixed meminfo}"
+read -r -a targets <<<"${MF_THROUGHPUT_TARGETS:-arena pool alloc builtins mixed meminfo daemon}"
 inputs_per_target=64
 
 if [[ ! -f $build_dir/CMakeCache.txt ]]; then

@@ -49,4 +49,4 @@ if(MF_FUZZ)
 endif()
 
 # The fuzzed targets, in the names of op_table.h's Target.
-set(MF_FUZZ_TARGETS arena pool alloc builtins mixed meminfo)
+set(MF_FUZZ_TARGETS arena pool alloc builtins mixed meminfo daemon)

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "daemon/cleaner_model.h"
 #include "daemon/meminfo_model.h"
 #include "layout.h"
 
@@ -63,6 +64,33 @@ Outcome Model::daemon_monitor_memory() {
   const daemon::MeminfoOutcome monitored = daemon::monitor_memory(input);
   Outcome out = Outcome::value(static_cast<std::uint64_t>(monitored.result));
   for (const std::string& line : monitored.log) out.log += line;
+  return out;
+}
+
+Outcome Model::daemon_clean_snapshots() { return daemon_clean(daemon::PassKind::snapshots); }
+Outcome Model::daemon_clean_sandboxes() { return daemon_clean(daemon::PassKind::sandboxes); }
+
+Outcome Model::daemon_clean(daemon::PassKind kind) {
+  require_running();
+  daemon::CleanerWorld& world = os_.cleaner();
+  daemon::CleanerEnvironment env;
+  env.now = os_.time();
+  env.uid = daemon::CleanerWorld::kOwnUid;
+  env.pid = daemon::CleanerWorld::kOwnPid;
+  env.snapshot_ttl = world.snapshot_ttl;
+  env.sandbox_ttl = world.sandbox_ttl;
+  env.pid_max = world.pid_max;
+  env.processes = world.processes;
+  env.kill_fails = world.kill_fails;
+  // The cleaner refuses a symlink in the directory's place: only a
+  // directory opens without following it.
+  daemon::MonitorDirectory dir = world.dir;
+  dir.opens = world.dir.opens && !world.dir_is_symlink;
+  const daemon::PassOutcome pass = daemon::clean_pass(kind, dir, env);
+  for (const std::string& name : pass.unlinked) world.erase(name);
+  Outcome out = Outcome::value(static_cast<std::uint64_t>(pass.result));
+  for (const std::string& line : pass.log) out.log += line;
+  out.signals = pass.signalled;
   return out;
 }
 

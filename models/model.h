@@ -23,6 +23,7 @@
 #include "addr.h"
 #include "arena_model.h"
 #include "builtins_model.h"
+#include "daemon/cleaner_model.h"
 #include "os_model.h"
 #include "outcome.h"
 #include "page_model.h"
@@ -65,6 +66,11 @@ class Model {
   // The cleaner's memory monitor over the OS's /proc/meminfo (its text and
   // failures are the OsRules'), with the default path and threshold.
   Outcome daemon_monitor_memory();
+  // The cleaner's passes over the OS's monitor directory (its entries and
+  // processes are the OsRules' cleaner world; a file unlinked leaves it),
+  // with the world's TTLs and pid_max, as the cleaner world's own process.
+  Outcome daemon_clean_snapshots();
+  Outcome daemon_clean_sandboxes();
 
   // ---- the environment ----
   OsModel& os() { return os_; }  // clock, memory limit, fault injection
@@ -96,6 +102,7 @@ class Model {
   void require_running() const;
   Outcome record(Outcome outcome);  // notes an Exit, forgets freed arenas/pools
 
+  Outcome daemon_clean(daemon::PassKind kind);
   OsModel os_;
   PageModel pages_;
   ArenaModel arenas_;

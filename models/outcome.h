@@ -39,6 +39,7 @@ struct Outcome {
   int exit_code = 0;
   std::string reason;  // why an Exit or Unsafe happened, for reports
   std::string log;     // what the call writes to stderr while returning (the cleaner's log)
+  std::vector<std::int64_t> signals;  // the pids the call sends a signal (the cleaner's SIGUSR2)
 
   std::optional<PageHandle> new_page;      // a page mapped by this operation
   std::optional<BlockHandle> new_block;    // a block mem_alloc handed out

@@ -20,7 +20,7 @@ minimised, every finding is triaged, and the reports are written.
   --minutes N       hard wall-clock cap for everything after the build: fuzzing,
                     merging, triage and reports (default 3; decimals allowed)
   --jobs N          cores to use (default: all of them, here nproc)
-  --targets LIST    comma-separated, of arena pool alloc builtins mixed meminfo (default: all)
+  --targets LIST    comma-separated, of arena pool alloc builtins mixed meminfo daemon (default: all)
   --engines LIST    comma-separated, of libfuzzer afl property (default: all)
   --corpus-dir DIR  the kept corpus, one folder per target (default: corpus-kept/,
                     git-ignored); created when missing, resumed when it exists
@@ -48,7 +48,7 @@ USAGE
 
 campaign_parse_options() {
   local minutes=3
-  local target_list="arena,pool,alloc,builtins,mixed,meminfo" engine_list="libfuzzer,afl,property"
+  local target_list="arena,pool,alloc,builtins,mixed,meminfo,daemon" engine_list="libfuzzer,afl,property"
   # Defaults are in the repository; paths given are from where the script
   # was started (caller_dir).
   jobs=$(nproc)
@@ -111,7 +111,7 @@ campaign_parse_options() {
   ((${#engines[@]} > 0)) || campaign_usage_error "--engines names no engine"
   local t e
   for t in "${targets[@]}"; do
-    case $t in arena | pool | alloc | builtins | mixed | meminfo) ;; *) campaign_usage_error "unknown target '$t' (arena pool alloc builtins mixed meminfo)" ;; esac
+    case $t in arena | pool | alloc | builtins | mixed | meminfo | daemon) ;; *) campaign_usage_error "unknown target '$t' (arena pool alloc builtins mixed meminfo daemon)" ;; esac
   done
   for e in "${engines[@]}"; do
     case $e in libfuzzer | afl | property) ;; *) campaign_usage_error "unknown engine '$e' (libfuzzer afl property)" ;; esac

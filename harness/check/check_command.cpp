@@ -52,7 +52,7 @@ constexpr const char* kUsage =
 const std::map<std::string, std::vector<std::string>> kTargetsOf = {
     {"arena.s", {"arena"}},        {"pool.s", {"pool"}},
     {"alloc.s", {"alloc", "builtins"}}, {"builtins.s", {"builtins"}},
-    {"panic.s", {"arena", "pool", "alloc", "builtins"}}, {"daemon_cleaner.s", {"meminfo"}},
+    {"panic.s", {"arena", "pool", "alloc", "builtins"}}, {"daemon_cleaner.s", {"meminfo", "daemon"}},
 };
 
 std::string suite_of(const std::string& target) {

@@ -86,7 +86,7 @@ LoadedInput load_input(const std::string& path, InputFormat format, std::optiona
   }
   if (!target) target = target_from_path(path);
   if (!target) {
-    input.error = "a binary input needs a target: pass --target=<arena|pool|alloc|builtins|mixed|meminfo> or keep it in a "
+    input.error = "a binary input needs a target: pass --target=<arena|pool|alloc|builtins|mixed|meminfo|daemon> or keep it in a "
                   "directory named after its target";
     return input;
   }

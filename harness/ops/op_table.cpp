@@ -8,7 +8,8 @@ namespace mf::ops {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kTargetNames = {"arena", "pool", "alloc", "builtins", "mixed", "meminfo"};
+constexpr std::array<std::string_view, 7> kTargetNames = {"arena", "pool",    "alloc", "builtins",
+                                                          "mixed", "meminfo", "daemon"};
 
 // Per target, the positions of its ops in kOpTable: SUT calls, then control
 // ops, both in table order.

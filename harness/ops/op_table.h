@@ -20,11 +20,12 @@ namespace mf::ops {
 
 // What a trace exercises.  Each target allows a subset of the ops; `mixed`
 // allows every op of the memory builtins.  `meminfo` (the cleaner's memory
-// monitor over a simulated /proc/meminfo) has ops of its own, outside
+// monitor over a simulated /proc/meminfo) and `daemon` (the cleaner's
+// passes over a simulated monitor directory) have ops of their own, outside
 // `mixed`: they need the simulated OS's files, which native mode lacks.
-enum class Target : std::uint8_t { arena, pool, alloc, builtins, mixed, meminfo };
-inline constexpr std::array<Target, 6> kAllTargets = {Target::arena,    Target::pool,  Target::alloc,
-                                                      Target::builtins, Target::mixed, Target::meminfo};
+enum class Target : std::uint8_t { arena, pool, alloc, builtins, mixed, meminfo, daemon };
+inline constexpr std::array<Target, 7> kAllTargets = {Target::arena, Target::pool,    Target::alloc, Target::builtins,
+                                                      Target::mixed, Target::meminfo, Target::daemon};
 std::string_view target_name(Target target);
 std::optional<Target> target_from_name(std::string_view name);
 
@@ -128,11 +129,18 @@ constexpr TargetMask mask_of(Target target) { return static_cast<TargetMask>(1u 
   X(meminfo_line, MF_TGT(meminfo), none, true, 8, none, 0, request, "", ArgKind::size, ArgKind::value, ArgKind::size)                                \
   X(meminfo_filler, MF_TGT(meminfo), none, true, 1, none, 0, request, "", ArgKind::size)                                                              \
   X(meminfo_fail, MF_TGT(meminfo), none, true, 1, none, 0, request, "", ArgKind::size)                                                                \
-  X(read_chunk, MF_TGT(meminfo), none, true, 1, none, 0, request, "", ArgKind::size)
+  X(read_chunk, MF_TGT(meminfo) | MF_TGT(daemon), none, true, 1, none, 0, request, "", ArgKind::size)                                               \
+  X(clean_snapshots, MF_TGT(daemon), number, false, 4, none, 0, request, "daemon_clean_snapshots")                                                  \
+  X(clean_sandboxes, MF_TGT(daemon), number, false, 4, none, 0, request, "daemon_clean_sandboxes")                                                  \
+  X(dir_entry, MF_TGT(daemon), none, true, 10, none, 0, request, "", ArgKind::size, ArgKind::size, ArgKind::size)                                    \
+  X(dir_state, MF_TGT(daemon), none, true, 1, none, 0, request, "", ArgKind::size)                                                                   \
+  X(dir_read_fails, MF_TGT(daemon), none, true, 1, none, 0, request, "", ArgKind::size)                                                              \
+  X(dir_batch, MF_TGT(daemon), none, true, 1, none, 0, request, "", ArgKind::size)                                                                   \
+  X(daemon_config, MF_TGT(daemon), none, true, 1, none, 0, request, "", ArgKind::size, ArgKind::value)
 
-inline constexpr TargetMask kEveryTarget = 0x3F;
+inline constexpr TargetMask kEveryTarget = 0x7F;
 // The targets whose ops `mixed` does not take (see Target).
-inline constexpr TargetMask kOwnOpsTargets = mask_of(Target::meminfo);
+inline constexpr TargetMask kOwnOpsTargets = mask_of(Target::meminfo) | mask_of(Target::daemon);
 
 enum class OpCode : std::uint8_t {
 #define MF_OP_ENUM(name, ...) name,

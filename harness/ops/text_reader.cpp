@@ -249,7 +249,7 @@ TextReadResult read_text_trace(std::string_view text) {
       std::optional<Target> target = parse_header(line);
       if (!target) {
         result.error = {1, "bad header: the first line must be '" + std::string(kTextHeaderPrefix) +
-                               "<arena|pool|alloc|builtins|mixed|meminfo>'"};
+                               "<arena|pool|alloc|builtins|mixed|meminfo|daemon>'"};
         return result;
       }
       trace.target = *target;

@@ -6,6 +6,7 @@
 #define MF_SUT_OPS_OPTIONAL
 #include "morph_abi.h"
 #include "daemon/meminfo_model.h"
+#include "daemon/world_ops.h"
 #include "os_rules.h"
 
 namespace mf::runner {
@@ -206,6 +207,47 @@ using namespace no_call;
 void control(model::OsRules& rules, const RawArgs& a) { rules.set_read_chunk(a[0]); }
 }  // namespace read_chunk_op
 
+namespace clean_snapshots_op {
+using namespace no_call;
+const void* sut(bool) { return symbol(&::daemon_clean_snapshots); }
+Outcome model(Model& m, const Operands&) { return m.daemon_clean_snapshots(); }
+}  // namespace clean_snapshots_op
+
+namespace clean_sandboxes_op {
+using namespace no_call;
+const void* sut(bool) { return symbol(&::daemon_clean_sandboxes); }
+Outcome model(Model& m, const Operands&) { return m.daemon_clean_sandboxes(); }
+}  // namespace clean_sandboxes_op
+
+// The daemon target's control ops build the cleaner's world; what their
+// numbers mean is written once, in models/daemon/world_ops.h.
+namespace dir_entry_op {
+using namespace no_call;
+void control(model::OsRules& rules, const RawArgs& a) {
+  rules.cleaner().put(model::daemon::entry_for(a[0], a[1], a[2], rules.time(), rules.cleaner()));
+}
+}  // namespace dir_entry_op
+
+namespace dir_state_op {
+using namespace no_call;
+void control(model::OsRules& rules, const RawArgs& a) { model::daemon::set_directory_state(rules.cleaner(), a[0]); }
+}  // namespace dir_state_op
+
+namespace dir_read_fails_op {
+using namespace no_call;
+void control(model::OsRules& rules, const RawArgs& a) { rules.cleaner().dir.unreadable_after = a[0]; }
+}  // namespace dir_read_fails_op
+
+namespace dir_batch_op {
+using namespace no_call;
+void control(model::OsRules& rules, const RawArgs& a) { rules.cleaner().batch = a[0]; }
+}  // namespace dir_batch_op
+
+namespace daemon_config_op {
+using namespace no_call;
+void control(model::OsRules& rules, const RawArgs& a) { model::daemon::configure(rules.cleaner(), a[0], a[1]); }
+}  // namespace daemon_config_op
+
 struct Calls {
   SutSymbol sut;
   ModelFunction model;
@@ -255,6 +297,13 @@ std::uint64_t call_through_boundary(const SutCall& call, const RawArgs& args, Ca
   arm(check);
   const std::uint64_t rax = mf_call_with_boundary_checks(call.function, args.data(), &check);
   return call.returns_value ? rax : 0;  // a void function leaves rax undefined
+}
+
+void configure_cleaner(const model::daemon::CleanerWorld& world) {
+  // A SUT without the globals (a foreign cleaner) keeps its own values.
+  if (&::daemon_snapshot_ttl != nullptr) ::daemon_snapshot_ttl = world.snapshot_ttl;
+  if (&::daemon_sandbox_ttl != nullptr) ::daemon_sandbox_ttl = world.sandbox_ttl;
+  if (&::daemon_pid_max != nullptr) ::daemon_pid_max = world.pid_max;
 }
 
 model::Outcome call_model_function(model::Model& model, ops::OpCode code, const Operands& args) {

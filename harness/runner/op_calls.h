@@ -53,6 +53,10 @@ model::Outcome call_model_function(model::Model& model, ops::OpCode code, const 
 
 // A control op (fault injection, the clock) applied alike to the rules of
 // the run's OS (simulated or native) and to the model's (its OsModel).
+// Writes the cleaner world's configuration (daemon_config) into the SUT's
+// globals, before each of the daemon target's passes.
+void configure_cleaner(const model::daemon::CleanerWorld& world);
+
 void apply_control_op(model::OsRules& os_rules, model::OsRules& model_rules, ops::OpCode code, const RawArgs& args);
 
 }  // namespace mf::runner

@@ -179,6 +179,7 @@ StepStatus Session::Impl::step_sut(const ops::Op& op) {
     if (std::optional<Problem> p = check_expectation(op, expected)) return diverge(std::move(*p));
   }
 
+  if (info.allowed_in(ops::Target::daemon)) configure_cleaner(env_->rules().cleaner());
   if (channel_ != nullptr) channel_->before_sut(op_index_, expected.is_exit() ? expected.exit_code : -1);
   const SutOutcome actual =
       call_sut(op.code, args[0].sut, args[1].sut, args[2].sut, ops::uses_checked_alloc_entry(target_));
@@ -216,6 +217,9 @@ StepStatus Session::Impl::step_sut(const ops::Op& op) {
     if (std::optional<Problem> p = bind_new_page(*expected.new_page)) return diverge(std::move(*p));
   }
   if (std::optional<Problem> p = compare_result(op, expected, actual)) return diverge(std::move(*p));
+  if (op.info().allowed_in(ops::Target::daemon)) {
+    if (std::optional<Problem> p = compare_cleaner_effects(expected)) return diverge(std::move(*p));
+  }
   if (std::optional<Problem> p = compare_log(expected)) return diverge(std::move(*p));
   if (std::optional<Problem> p = apply_effects(op, args, expected, actual)) return diverge(std::move(*p));
   if (std::optional<Problem> p = check_after(op, args, expected)) return diverge(std::move(*p));

@@ -121,6 +121,27 @@ std::optional<Problem> Session::Impl::compare_log(const model::Outcome& expected
   return problem;
 }
 
+std::optional<Problem> Session::Impl::compare_cleaner_effects(const model::Outcome& expected) {
+  const auto pids = [](const std::vector<std::int64_t>& list) {
+    std::string out;
+    for (std::int64_t pid : list) out += (out.empty() ? "" : " ") + std::to_string(pid);
+    return out.empty() ? std::string("none") : out;
+  };
+  const std::vector<std::int64_t> sent = env_->take_signals();
+  if (sent != expected.signals) {
+    return Problem{"the SUT signalled other processes than the model", pids(expected.signals), pids(sent)};
+  }
+  const auto names = [](const model::daemon::CleanerWorld& world) {
+    std::string out;
+    for (const model::daemon::Entry& e : world.dir.entries) out += (out.empty() ? "" : " ") + visible(e.name);
+    return out.empty() ? std::string("(empty)") : out;
+  };
+  const std::string left = names(env_->rules().cleaner());
+  const std::string predicted = names(model_.os().cleaner());
+  if (left != predicted) return Problem{"the monitor directory differs from the model's", predicted, left};
+  return std::nullopt;
+}
+
 std::optional<Problem> Session::Impl::check_exit_message(const ops::Op& op, int code) const {
   std::optional<std::string> problem =
       exit_message_problem(env_->captured_stderr().substr(stderr_seen_), code, op.info().panic_names);

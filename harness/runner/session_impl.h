@@ -147,6 +147,8 @@ class Session::Impl {
   // What a returning op wrote to stderr against the model's log (nothing,
   // but for the cleaner's ops); empties the capture either way.
   std::optional<Problem> compare_log(const model::Outcome& expected);
+  // A cleaner's pass: the pids it signalled and the directory it leaves.
+  std::optional<Problem> compare_cleaner_effects(const model::Outcome& expected);
   ops::Expectation observed_form(const ops::Op& op, const std::array<Operand, ops::kMaxArgs>& args,
                                  const model::Outcome& outcome, const SutOutcome& actual) const;
   std::optional<Problem> check_exit_message(const ops::Op& op, int code) const;

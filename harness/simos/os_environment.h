@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "os_rules.h"
 
@@ -33,6 +34,9 @@ class OsEnvironment {
   // Forgets what was captured so far: the runner calls it once it has
   // compared an op's output, so a long run's log never fills the capture.
   virtual void forget_stderr() = 0;
+  // The pids the SUT sent a signal since the last call (simulated: kill is
+  // recorded, never sent; native mode runs no cleaner op and says none).
+  virtual std::vector<std::int64_t> take_signals() { return {}; }
 
   // The first misuse of the OS seen since begin_run (an munmap of something
   // that is not a mapping, a write to an unknown descriptor, a call with a

@@ -4,7 +4,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -95,36 +94,6 @@ long SimOs::sigaltstack(const void* stack, void* old) {
   return 0;
 }
 
-long SimOs::openat(int dirfd, const char* path, int) {
-  constexpr int kAtFdcwd = -100;
-  if (dirfd != kAtFdcwd || path == nullptr || std::strcmp(path, "/proc/meminfo") != 0) return -ENOENT;
-  if (rules_.meminfo_failure() == model::OsRules::FileFailure::open) return -EACCES;
-  if (meminfo_open_) {
-    note_anomaly("/proc/meminfo opened while still open");
-    return -EMFILE;
-  }
-  meminfo_open_ = true;
-  meminfo_offset_ = 0;
-  return kMeminfoFd;
-}
-
-long SimOs::read(int fd, void* buf, std::uint64_t len) {
-  if (fd != kMeminfoFd || !meminfo_open_) return -EBADF;
-  if (rules_.meminfo_failure() == model::OsRules::FileFailure::read) return -EIO;
-  const std::string& text = rules_.meminfo();
-  std::uint64_t n = std::min<std::uint64_t>(len, text.size() - meminfo_offset_);
-  if (rules_.read_chunk() != 0) n = std::min(n, rules_.read_chunk());
-  std::memcpy(buf, text.data() + meminfo_offset_, n);
-  meminfo_offset_ += n;
-  return static_cast<long>(n);
-}
-
-long SimOs::close(int fd) {
-  if (fd != kMeminfoFd || !meminfo_open_) return -EBADF;
-  meminfo_open_ = false;
-  return 0;
-}
-
 long SimOs::unsupported() const { return -ENOSYS; }
 
 void SimOs::note_anomaly(std::string what) {
@@ -136,8 +105,8 @@ void SimOs::reset_observations() {
   stdout_bytes_ = 0;
   anomaly_.clear();
   alt_stack_ = AltStack{};
-  meminfo_open_ = false;
-  meminfo_offset_ = 0;
+  files_ = OpenFiles{};
+  signals_.clear();
   last_exit_code_ = 0;
 }
 

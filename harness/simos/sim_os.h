@@ -12,17 +12,20 @@
 //                take over the harness's process
 //   sigaltstack  keeps the one simulated thread's alternate stack (none at
 //                the start of a run) and reports it, never installs it
-//   openat, read, close
-//                one file, /proc/meminfo, whose text, failures and read
-//                size are the OsRules' (the meminfo target's control ops)
-//   the rest     (directories, processes) -ENOSYS for now: the daemon
-//                cleaner's passes have no simulated directory yet
+//   openat, read, close, fstat, fstatat, getdents64, unlinkat, kill
+//                the files and processes of sim_files.cpp: /proc/meminfo,
+//                the cleaner's monitor directory and /proc/<pid>, as the
+//                OsRules describe them (the meminfo and daemon targets'
+//                control ops); kill is recorded, never sent
+//   the rest     (fork, setsid, flock, rt_sigprocmask) -ENOSYS: the daemon's
+//                loop is not simulated
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "address_space.h"
 #include "os_environment.h"
@@ -33,10 +36,14 @@ namespace mf::simos {
 class SimOs final : public OsEnvironment {
  public:
   using ExitHandler = void (*)(int code);  // must not return
-  static constexpr long kPid = 4242;
-  static constexpr long kUid = 1000;
+  // The simulated process: the cleaner world's own (cleaner_world.h).
+  static constexpr long kPid = model::daemon::CleanerWorld::kOwnPid;
+  static constexpr long kUid = model::daemon::CleanerWorld::kOwnUid;
   static constexpr std::size_t kStderrCapacity = 4096;
-  static constexpr int kMeminfoFd = 3;  // the one file's descriptor while it is open
+  // The descriptors of what the SUT opens, one of each at a time.
+  static constexpr int kMeminfoFd = 3;
+  static constexpr int kDirectoryFd = 4;
+  static constexpr int kEntryFd = 5;
 
   static SimOs& instance();
 
@@ -51,6 +58,13 @@ class SimOs final : public OsEnvironment {
   long openat(int dirfd, const char* path, int flags);
   long read(int fd, void* buf, std::uint64_t len);
   long close(int fd);
+  long fstat(int fd, void* stat_buf);
+  long fstatat(int dirfd, const char* path, void* stat_buf, int flags);
+  long getdents64(int fd, void* buf, std::uint64_t len);
+  long unlinkat(int dirfd, const char* path, int flags);
+  long kill(long pid, int sig);
+  // The pids sent a signal since the last call (the runner's, after each op).
+  std::vector<std::int64_t> take_signals() override;
   long pid() const { return kPid; }
   long uid() const { return kUid; }
   long ignored() const { return 0; }
@@ -83,8 +97,21 @@ class SimOs final : public OsEnvironment {
   std::size_t stderr_size_ = 0;
   std::uint64_t stdout_bytes_ = 0;
   std::string anomaly_;
-  bool meminfo_open_ = false;
-  std::uint64_t meminfo_offset_ = 0;
+  struct OpenFiles {
+    bool meminfo = false;
+    bool directory = false;
+    bool entry = false;
+    std::uint64_t meminfo_offset = 0;
+    std::vector<std::string> listing;  // the directory's names when it was opened
+    std::size_t listed = 0;            // of them, how many getdents64 returned
+    std::size_t dots_listed = 0;       // "." and "..", listed first
+    std::string entry_name;
+    std::string entry_content;
+    std::uint32_t entry_mode = 0;
+    std::uint64_t entry_offset = 0;
+  };
+  OpenFiles files_;
+  std::vector<std::int64_t> signals_;
   // The simulated thread's alternate stack, as stack_t: sp, flags, size.
   struct AltStack {
     std::uint64_t sp = 0;

@@ -58,19 +58,21 @@ MF_SUT_OP void* __mf_memcpy(void* dst, const void* src, std::uint64_t n);
 std::int64_t __mf_init(void);
 
 // Daemon cleaner (asm/daemon_cleaner.s).
-std::int64_t daemon_clean_snapshots(void);
-std::int64_t daemon_clean_sandboxes(void);
-std::int64_t daemon_monitor_memory(void);
+MF_SUT_OP std::int64_t daemon_clean_snapshots(void);
+MF_SUT_OP std::int64_t daemon_clean_sandboxes(void);
+MF_SUT_OP std::int64_t daemon_monitor_memory(void);
 std::int64_t daemon_start(void);
-// Its configuration (docs/spec.md, "Configuration"), read at each call.
+// Its configuration (docs/spec.md, "Configuration"), read at each call; the
+// runner sets the TTLs and pid_max of the daemon target's trace (optional
+// like the ops' functions).
 extern const char* daemon_monitor_dir;
 extern const char* daemon_meminfo_path;
-extern std::int64_t daemon_snapshot_ttl;
-extern std::int64_t daemon_sandbox_ttl;
+MF_SUT_OP extern std::int64_t daemon_snapshot_ttl;
+MF_SUT_OP extern std::int64_t daemon_sandbox_ttl;
 extern std::int64_t daemon_interval;
 extern std::int64_t daemon_mem_threshold;
 extern std::int64_t daemon_log_fd;
-extern std::int64_t daemon_pid_max;
+MF_SUT_OP extern std::int64_t daemon_pid_max;
 
 // The shared failure path (asm/panic.s): message on stderr, then exit(code).
 [[noreturn]] void __mf_panic(int code, const char* where);

@@ -21,13 +21,16 @@
 //
 // The simulated /proc/meminfo: its text (empty at the start of a run),
 // whether opening or reading it fails, and how many bytes one read returns
-// at most (0: as many as asked; a smaller number makes short reads).
+// at most (0: as many as asked; a smaller number makes short reads; the
+// cleaner's reads too).  The cleaner's world: cleaner_world.h.
 #pragma once
 
 #include <cstdint>
 #include <set>
 #include <string>
 #include <string_view>
+
+#include "cleaner_world.h"
 
 namespace mf::model {
 
@@ -66,6 +69,9 @@ class OsRules {
   const std::string& meminfo() const { return meminfo_; }
   FileFailure meminfo_failure() const { return meminfo_failure_; }
   std::uint64_t read_chunk() const { return read_chunk_; }
+  // The cleaner's monitor directory and processes (cleaner_world.h).
+  daemon::CleanerWorld& cleaner() { return cleaner_; }
+  const daemon::CleanerWorld& cleaner() const { return cleaner_; }
 
   void set_time(std::int64_t seconds) { now_ = seconds; }
   std::int64_t time() const { return now_; }
@@ -86,6 +92,7 @@ class OsRules {
   std::string meminfo_;
   FileFailure meminfo_failure_ = FileFailure::none;
   std::uint64_t read_chunk_ = 0;
+  daemon::CleanerWorld cleaner_;
 };
 
 }  // namespace mf::model

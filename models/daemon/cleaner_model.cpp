@@ -15,7 +15,7 @@ constexpr std::string_view kSandboxPrefix = "sandbox_";
 constexpr std::int64_t kPidIntMax = std::numeric_limits<std::int32_t>::max();
 
 std::optional<std::string_view> refusal(const MonitorDirectory& dir, const CleanerEnvironment& env) {
-  if (!dir.opens) return "cannot open as a directory without following a link";
+  if (!dir.opens || dir.fstat_fails) return "cannot open as a directory without following a link";
   if (dir.uid != env.uid) return "not owned by the running user";
   if ((dir.mode & 022) != 0) return "writable by group or others";
   return std::nullopt;
@@ -37,7 +37,7 @@ std::optional<std::string_view> unreadable(const Entry& entry) {
   if (type_known && entry.d_type != DirentType::regular) return "not a regular file";
   // O_NOFOLLOW refuses a symlink; a FIFO or directory opens but fstat says
   // what it is.
-  if (entry.open_fails || entry.kind == FileKind::symlink) return "not a regular file";
+  if (entry.open_fails || entry.fstat_fails || entry.kind == FileKind::symlink) return "not a regular file";
   if (entry.kind != FileKind::regular) return "not a regular file";
   return std::nullopt;
 }
@@ -60,7 +60,7 @@ class Pass {
       }
       visit(dir_.entries[i]);
     }
-    if (dir_.unreadable_after && *dir_.unreadable_after >= dir_.entries.size())
+    if (dir_.unreadable_after && *dir_.unreadable_after == dir_.entries.size())
       out_.log.push_back(log_about("cannot read ", dir_.path));
     return out_;
   }
@@ -108,6 +108,7 @@ class Pass {
       why = "owned by another user";
     } else if (env_.kill_fails.contains(pid)) {
       why = "kill failed";
+      out_.signalled.push_back(pid);  // called, and refused
     } else {
       out_.signalled.push_back(pid);
     }

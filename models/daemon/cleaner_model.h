@@ -15,34 +15,11 @@
 #include <string>
 #include <vector>
 
+#include "cleaner_world.h"
+
 namespace mf::model::daemon {
 
 enum class PassKind { snapshots, sandboxes };
-
-// What an entry is on disk.  Its d_type is what getdents64 reports, which a
-// file system may leave unknown (then the open and fstat decide).
-enum class FileKind { regular, directory, symlink, fifo };
-enum class DirentType { unknown, regular, directory, symlink, fifo };
-
-struct Entry {
-  std::string name;
-  FileKind kind = FileKind::regular;
-  DirentType d_type = DirentType::regular;
-  std::string content;        // what a read returns (a symlink: never read)
-  bool open_fails = false;    // the open is refused whatever the kind
-  bool read_fails = false;    // a read returns an error
-  bool unlink_fails = false;  // unlinkat returns an error
-};
-
-struct MonitorDirectory {
-  std::string path;          // daemon_monitor_dir, for the log
-  bool opens = true;         // exists, is a directory, is no symlink
-  std::uint32_t uid = 0;     // its owner
-  std::uint32_t mode = 0700;
-  std::vector<Entry> entries;
-  // The directory read fails after this many entries (getdents64 error).
-  std::optional<std::size_t> unreadable_after;
-};
 
 struct CleanerEnvironment {
   std::int64_t now = 0;  // the clock when the pass starts
@@ -58,7 +35,7 @@ struct CleanerEnvironment {
 struct PassOutcome {
   std::int64_t result = 0;            // files unlinked, or -1 (directory refused)
   std::vector<std::string> unlinked;  // names, in pass order
-  std::vector<std::int64_t> signalled;  // pids sent SIGUSR2, in pass order
+  std::vector<std::int64_t> signalled;  // pids kill(pid, SIGUSR2) was called on, in pass order (a refused kill too)
   std::vector<std::string> log;       // whole lines, newline included
 };
 

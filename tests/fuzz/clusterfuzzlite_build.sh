@@ -30,7 +30,7 @@ grep -q "MemorySanitizer" "$work/memory.log" || { echo "FAIL: no reason given fo
 grep -q '^MF_FUZZING_ENGINE:STRING=-fsanitize=fuzzer$' "$WORK/morph-build/CMakeCache.txt" ||
   { echo "FAIL: the build did not take its engine from LIB_FUZZING_ENGINE"; exit 1; }
 
-for t in arena pool alloc builtins mixed meminfo; do
+for t in arena pool alloc builtins mixed meminfo daemon; do
   fuzzer=$OUT/fuzz_$t
   for f in "$fuzzer" "$fuzzer.dict" "$fuzzer.options" "${fuzzer}_seed_corpus.zip"; do
     [[ -s $f ]] || { echo "FAIL: $f is missing or empty"; exit 1; }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # mutant_found.sh FUZZER SEEDS DICT WORK TARGET OP SECONDS [REPRODUCER]
 # Fuzzes a build of a broken SUT; passes when libFuzzer stops on a divergence
-# whose signature is "MF-DIVERGENCE target=TARGET op=OP ..." within SECONDS,
+# whose signature is "MF-DIVERGENCE target=TARGET op=OP ..." within SECONDS
+# (OP may be a group of alternatives, "(a|b)": the mutant's header names
+# them when a generated run can show its bug at either op),
 # and prints how long and how many executions it took (MF_FUZZ_SEED picks
 # libFuzzer's seed, default 1).  SEEDS "-" starts
 # from an empty corpus: the seeds of corpus/traces catch every mutant of
@@ -35,7 +37,7 @@ if [[ -z $signature ]]; then
   exit 1
 fi
 echo "mutant_found: $signature in ${took} s, after ${executions:-?} executions"
-if [[ $signature != "MF-DIVERGENCE target=$target op=$op "* ]]; then
+if [[ ! $signature =~ ^MF-DIVERGENCE\ target=${target}\ op=${op}\  ]]; then
   echo "mutant_found: expected a divergence of target=$target at op=$op"
   exit 1
 fi

@@ -3,6 +3,6 @@
 # value, and a name the runtime never writes is acted on.
 # mutates: daemon_cleaner.s
 # changes: 1
-# signature: no-model
-# checks: test=Contents/SnapshotContent.*:SandboxNames.CraftedPidsAreSkippedNeverSignalledNeverDeleted test=ModelAgreement_RapidCheck.CleanerPassesAgreeWithTheModel
+# signature: MF-DIVERGENCE target=daemon op=clean_snapshots field=the_result_differs
+# checks: property=DaemonProperty.Simulated@clean_snapshots|clean_sandboxes fuzz replay=corpus/regressions/daemon_leading_zero_accepted.trace test=Contents/SnapshotContent.*:SandboxNames.CraftedPidsAreSkippedNeverSignalledNeverDeleted test=ModelAgreement_RapidCheck.CleanerPassesAgreeWithTheModel
 /cmpb[[:space:]]*\$'0', (%rdi)/{n;s/^\([[:space:]]*\)je[[:space:]]*\.Lparse_bad$/\1nop                             # MUTANT: leading zeros accepted/;}

@@ -27,7 +27,8 @@
 #                                     (tests/mutants, label property);
 #              property=<Suite.Test>@<op>|<op>...  the same, failing at
 #                                     one of these ops: a generated run may
-#                                     show a bug one op later than a replay;
+#                                     show a bug one op later than a replay
+#                                     (the fuzz check accepts them too);
 #              fuzz                   libFuzzer from an empty corpus diverges
 #                                     at the target and op (tests/fuzz,
 #                                     label fuzz-smoke);

@@ -25,17 +25,18 @@ TEST(OpTable, EveryOpSitsAtItsOwnCodeWithAUniqueName) {
 
 TEST(OpTable, MixedHasEveryOpOfTheBuiltinsAndEveryTargetHasTheControlOps) {
   for (const OpInfo& op : kOpTable) {
-    const bool meminfo_only = op.allowed_in(Target::meminfo) && op.code != OpCode::os_fail &&
-                              op.code != OpCode::clock_set && op.code != OpCode::clock_advance;
-    EXPECT_EQ(op.allowed_in(Target::mixed), !meminfo_only) << op.name;
-    EXPECT_EQ(needs_simulated_os(op), meminfo_only) << op.name;
+    const bool every_target = op.code == OpCode::os_fail || op.code == OpCode::clock_set ||
+                              op.code == OpCode::clock_advance;
+    const bool cleaner_only = (op.allowed_in(Target::meminfo) || op.allowed_in(Target::daemon)) && !every_target;
+    EXPECT_EQ(op.allowed_in(Target::mixed), !cleaner_only) << op.name;
+    EXPECT_EQ(needs_simulated_os(op), cleaner_only) << op.name;
   }
   for (Target t : kAllTargets) {
     EXPECT_TRUE(info(OpCode::os_fail).allowed_in(t));
     EXPECT_TRUE(info(OpCode::clock_set).allowed_in(t));
     EXPECT_TRUE(info(OpCode::clock_advance).allowed_in(t));
-    EXPECT_EQ(control_ops_of(t).size(), t == Target::meminfo ? 7u : 3u) << target_name(t);
-    EXPECT_EQ(simulated_only(t), t == Target::meminfo) << target_name(t);
+    EXPECT_EQ(control_ops_of(t).size(), t == Target::meminfo ? 7u : t == Target::daemon ? 9u : 3u) << target_name(t);
+    EXPECT_EQ(simulated_only(t), t == Target::meminfo || t == Target::daemon) << target_name(t);
   }
 }
 
@@ -53,6 +54,7 @@ TEST(OpTable, TargetsHoldTheOpsOfTheirAllocator) {
   EXPECT_EQ(sut_ops_of(Target::builtins).size(), 8u);
   EXPECT_EQ(sut_ops_of(Target::mixed).size(), 18u);
   EXPECT_EQ(sut_ops_of(Target::meminfo).size(), 1u);
+  EXPECT_EQ(sut_ops_of(Target::daemon).size(), 2u);
   EXPECT_FALSE(info(OpCode::monitor_memory).allowed_in(Target::builtins));
 }
 

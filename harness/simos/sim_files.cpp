@@ -1,0 +1,241 @@
+// sim_files.cpp - the simulated OS's files and processes, as the OsRules
+// describe them: /proc/meminfo (the meminfo target), the cleaner's monitor
+// directory with its entries, and /proc/<pid> of the cleaner world's
+// processes (the daemon target).  They behave as Linux's do where the
+// cleaner's contract depends on it: O_NOFOLLOW refuses a symlink (ELOOP),
+// a FIFO opened without O_NONBLOCK would block (reported as a misuse, since
+// a simulation cannot block), getdents64 lists "." and ".." first and then
+// the entries as they were when the directory was opened, in batches the
+// rules may limit, and a successful unlinkat removes the entry.
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "layout.h"
+#include "sim_os.h"
+
+namespace mf::simos {
+
+namespace {
+
+using model::daemon::CleanerWorld;
+using model::daemon::DirentType;
+using model::daemon::Entry;
+using model::daemon::FileKind;
+
+constexpr int kAtFdcwd = -100;
+constexpr std::string_view kProcPrefix = "/proc/";
+
+// struct stat as the cleaner reads it: st_mode and st_uid, the rest zero.
+void write_stat(void* buf, std::uint32_t mode, std::uint32_t uid) {
+  std::memset(buf, 0, layout::LINUX_STAT_SIZE);
+  std::memcpy(static_cast<char*>(buf) + layout::LINUX_STAT_MODE, &mode, sizeof mode);
+  std::memcpy(static_cast<char*>(buf) + layout::LINUX_STAT_UID, &uid, sizeof uid);
+}
+
+std::uint8_t dirent_type(DirentType type) {
+  switch (type) {
+    case DirentType::regular: return DT_REG;
+    case DirentType::directory: return DT_DIR;
+    case DirentType::symlink: return DT_LNK;
+    case DirentType::fifo: return DT_FIFO;
+    case DirentType::unknown: return DT_UNKNOWN;
+  }
+  return DT_UNKNOWN;
+}
+
+std::uint32_t mode_of(FileKind kind) {
+  switch (kind) {
+    case FileKind::regular: return S_IFREG | 0600;
+    case FileKind::directory: return S_IFDIR | 0700;
+    case FileKind::symlink: return S_IFLNK | 0777;
+    case FileKind::fifo: return S_IFIFO | 0600;
+  }
+  return 0;
+}
+
+// Appends one linux_dirent64 record if it fits in [at, end); returns its size, or 0.
+std::size_t put_record(char* at, const char* end, std::uint64_t ino, const std::string& name, std::uint8_t type) {
+  const std::size_t length = (layout::LINUX_DIRENT_NAME + name.size() + 1 + 7) & ~std::size_t{7};
+  if (static_cast<std::size_t>(end - at) < length) return 0;
+  std::memset(at, 0, length);
+  std::memcpy(at, &ino, sizeof ino);
+  const std::uint64_t offset = ino;
+  std::memcpy(at + 8, &offset, sizeof offset);
+  const std::uint16_t reclen = static_cast<std::uint16_t>(length);
+  std::memcpy(at + layout::LINUX_DIRENT_RECLEN, &reclen, sizeof reclen);
+  at[layout::LINUX_DIRENT_TYPE] = static_cast<char>(type);
+  std::memcpy(at + layout::LINUX_DIRENT_NAME, name.data(), name.size());
+  return length;
+}
+
+}  // namespace
+
+long SimOs::openat(int dirfd, const char* path, int flags) {
+  if (path == nullptr) return -EFAULT;
+  CleanerWorld& world = rules_.cleaner();
+  if (dirfd == kAtFdcwd && std::strcmp(path, "/proc/meminfo") == 0) {
+    if (rules_.meminfo_failure() == model::OsRules::FileFailure::open) return -EACCES;
+    if (files_.meminfo) return -EMFILE;
+    files_.meminfo = true;
+    files_.meminfo_offset = 0;
+    return kMeminfoFd;
+  }
+  if (dirfd == kAtFdcwd && path == world.dir.path) {
+    if (!world.dir.opens && !world.dir_is_symlink) return -ENOENT;
+    if (world.dir_is_symlink && (flags & O_NOFOLLOW) != 0) return -ELOOP;
+    if (files_.directory) return -EMFILE;
+    files_.directory = true;
+    files_.listing.clear();
+    for (const Entry& e : world.dir.entries) files_.listing.push_back(e.name);
+    files_.listed = 0;
+    files_.dots_listed = 0;
+    return kDirectoryFd;
+  }
+  if (dirfd != kDirectoryFd || !files_.directory) return -ENOENT;
+  const Entry* entry = world.find(path);
+  if (entry == nullptr) return -ENOENT;
+  if (entry->open_fails) return -EACCES;
+  if (entry->kind == FileKind::symlink && (flags & O_NOFOLLOW) != 0) return -ELOOP;
+  if (entry->kind == FileKind::fifo && (flags & O_NONBLOCK) == 0) {
+    note_anomaly(std::string("opened the FIFO ") + path + " without O_NONBLOCK: on Linux that blocks until a writer comes");
+    return -EINTR;
+  }
+  if (files_.entry) return -EMFILE;
+  files_.entry = true;
+  files_.entry_name = entry->name;
+  files_.entry_content = entry->content;
+  // A followed symlink leads to a regular file holding the entry's content.
+  files_.entry_mode = mode_of(entry->kind == FileKind::symlink ? FileKind::regular : entry->kind);
+  files_.entry_offset = 0;
+  return kEntryFd;
+}
+
+long SimOs::read(int fd, void* buf, std::uint64_t len) {
+  std::uint64_t* offset = nullptr;
+  const std::string* text = nullptr;
+  if (fd == kMeminfoFd && files_.meminfo) {
+    if (rules_.meminfo_failure() == model::OsRules::FileFailure::read) return -EIO;
+    offset = &files_.meminfo_offset;
+    text = &rules_.meminfo();
+  } else if (fd == kEntryFd && files_.entry) {
+    const Entry* entry = rules_.cleaner().find(files_.entry_name);
+    if (entry != nullptr && entry->read_fails) return -EIO;
+    if ((files_.entry_mode & S_IFMT) == S_IFDIR) return -EISDIR;
+    offset = &files_.entry_offset;
+    text = &files_.entry_content;
+  } else {
+    return -EBADF;
+  }
+  std::uint64_t n = std::min<std::uint64_t>(len, text->size() - *offset);
+  if (rules_.read_chunk() != 0) n = std::min(n, rules_.read_chunk());
+  std::memcpy(buf, text->data() + *offset, n);
+  *offset += n;
+  return static_cast<long>(n);
+}
+
+long SimOs::close(int fd) {
+  bool* open = fd == kMeminfoFd ? &files_.meminfo : fd == kDirectoryFd ? &files_.directory
+                                                   : fd == kEntryFd     ? &files_.entry
+                                                                        : nullptr;
+  if (open == nullptr || !*open) return -EBADF;
+  *open = false;
+  return 0;
+}
+
+long SimOs::fstat(int fd, void* stat_buf) {
+  if (stat_buf == nullptr) return -EFAULT;
+  if (fd == kDirectoryFd && files_.directory) {
+    const CleanerWorld& world = rules_.cleaner();
+    if (world.dir.fstat_fails) return -EIO;
+    write_stat(stat_buf, S_IFDIR | world.dir.mode, world.dir.uid);
+    return 0;
+  }
+  if (fd == kEntryFd && files_.entry) {
+    const Entry* entry = rules_.cleaner().find(files_.entry_name);
+    if (entry != nullptr && entry->fstat_fails) return -EIO;
+    write_stat(stat_buf, files_.entry_mode, CleanerWorld::kOwnUid);
+    return 0;
+  }
+  return -EBADF;
+}
+
+long SimOs::fstatat(int dirfd, const char* path, void* stat_buf, int) {
+  if (path == nullptr || stat_buf == nullptr) return -EFAULT;
+  const std::string_view p(path);
+  if (dirfd != kAtFdcwd || !p.starts_with(kProcPrefix)) return -ENOENT;
+  const std::string_view digits = p.substr(kProcPrefix.size());
+  if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string_view::npos)
+    return -ENOENT;
+  const auto process = rules_.cleaner().processes.find(std::stoll(std::string(digits)));
+  if (process == rules_.cleaner().processes.end()) return -ENOENT;
+  write_stat(stat_buf, S_IFDIR | 0555, process->second);
+  return 0;
+}
+
+long SimOs::getdents64(int fd, void* buf, std::uint64_t len) {
+  if (fd != kDirectoryFd || !files_.directory) return -EBADF;
+  const CleanerWorld& world = rules_.cleaner();
+  char* at = static_cast<char*>(buf);
+  const char* end = at + len;
+  std::size_t emitted = 0;
+  while (files_.dots_listed < 2) {
+    const std::size_t n = put_record(at, end, files_.dots_listed + 1, files_.dots_listed == 0 ? "." : "..", DT_DIR);
+    if (n == 0) return emitted == 0 ? -EINVAL : static_cast<long>(at - static_cast<char*>(buf));
+    at += n;
+    ++files_.dots_listed;
+    ++emitted;
+  }
+  while (files_.listed < files_.listing.size()) {
+    if (world.dir.unreadable_after && files_.listed >= *world.dir.unreadable_after) break;
+    if (world.batch != 0 && emitted >= world.batch) break;
+    // An entry unlinked since the open is not listed (only the SUT unlinks,
+    // and only what it has seen, so this does not happen in a pass).
+    const Entry* entry = world.find(files_.listing[files_.listed]);
+    const std::uint8_t type = entry != nullptr ? dirent_type(entry->d_type) : DT_UNKNOWN;
+    const std::size_t n = put_record(at, end, files_.listed + 3, files_.listing[files_.listed], type);
+    if (n == 0) {
+      if (emitted == 0) return -EINVAL;  // the buffer holds not even one record
+      break;
+    }
+    at += n;
+    ++files_.listed;
+    ++emitted;
+  }
+  const long bytes = static_cast<long>(at - static_cast<char*>(buf));
+  // The read fails once the rules' count of entries has been listed.
+  if (bytes == 0 && world.dir.unreadable_after && files_.listed == *world.dir.unreadable_after) return -EIO;
+  return bytes;
+}
+
+long SimOs::unlinkat(int dirfd, const char* path, int flags) {
+  if (path == nullptr) return -EFAULT;
+  if (dirfd != kDirectoryFd || !files_.directory || flags != 0) return -EINVAL;
+  CleanerWorld& world = rules_.cleaner();
+  const Entry* entry = world.find(path);
+  if (entry == nullptr) return -ENOENT;
+  if (entry->unlink_fails) return -EACCES;
+  world.erase(path);
+  return 0;
+}
+
+long SimOs::kill(long pid, int) {
+  signals_.push_back(pid);
+  const CleanerWorld& world = rules_.cleaner();
+  if (world.processes.find(pid) == world.processes.end()) return -ESRCH;
+  if (world.kill_fails.contains(pid)) return -EPERM;
+  return 0;
+}
+
+std::vector<std::int64_t> SimOs::take_signals() {
+  std::vector<std::int64_t> taken;
+  taken.swap(signals_);
+  return taken;
+}
+
+}  // namespace mf::simos

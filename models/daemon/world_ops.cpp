@@ -1,0 +1,110 @@
+#include "world_ops.h"
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace mf::model::daemon {
+
+namespace {
+
+const std::array<std::string, 10>& snapshot_suffixes() {
+  static const std::array<std::string, 10> suffixes = {
+      "a", "b", "c", "x.y", "with space", "nl\nin", "back\\slash", "\x01\x7f\xff", "0", std::string(240, 'z')};
+  return suffixes;
+}
+
+const std::array<std::string, 16>& sandbox_pids() {
+  static const std::array<std::string, 16> pids = {std::to_string(CleanerWorld::kOwnPid),
+                                                   std::to_string(CleanerWorld::kLiveProcess),
+                                                   std::to_string(CleanerWorld::kForeignProcess),
+                                                   std::to_string(CleanerWorld::kNoProcess),
+                                                   std::to_string(CleanerWorld::kUnkillableProcess),
+                                                   "0",
+                                                   "1",
+                                                   "-1",
+                                                   "abc",
+                                                   "007",
+                                                   "4294967295",
+                                                   "2147483648",
+                                                   "",
+                                                   "5000x",
+                                                   "4194305",
+                                                   "4194304"};
+  return pids;
+}
+
+constexpr std::array<std::string_view, 4> kOtherNames = {"snapshot_", "sandbox", "other", ".hidden"};
+
+std::string name_for(std::uint64_t choice) {
+  const std::uint64_t index = choice / 3;
+  switch (choice % 3) {
+    case 0:
+      return "snapshot_" + snapshot_suffixes()[index % snapshot_suffixes().size()];
+    case 1:
+      return "sandbox_" + sandbox_pids()[index % sandbox_pids().size()];
+    default:
+      return std::string(kOtherNames[index % kOtherNames.size()]);
+  }
+}
+
+std::string content_for(std::uint64_t choice, std::int64_t now, std::int64_t ttl) {
+  const std::uint64_t rest = choice >> 4;
+  const std::uint64_t age = (choice & 8) != 0 ? static_cast<std::uint64_t>(ttl) + rest % 5 - 2 : rest;
+  // Wrapping arithmetic: a time before 0 is written with its sign, which
+  // makes no timestamp.
+  const std::int64_t time = static_cast<std::int64_t>(static_cast<std::uint64_t>(now) - age);
+  const std::string digits = std::to_string(time);
+  switch (choice & 7) {
+    case 0: return digits;
+    case 1: return digits + "\n";
+    case 2: return "0" + digits;
+    case 3: return digits + "x";
+    case 4: return "";
+    case 5: return "abc";
+    case 6: return digits + "\n\n";
+    default: return "1234567890123456789012345";
+  }
+}
+
+}  // namespace
+
+Entry entry_for(std::uint64_t name, std::uint64_t content, std::uint64_t shape, std::int64_t now,
+                const CleanerWorld& world) {
+  static constexpr std::array<FileKind, 4> kKinds = {FileKind::regular, FileKind::directory, FileKind::symlink,
+                                                     FileKind::fifo};
+  static constexpr std::array<DirentType, 4> kTypes = {DirentType::regular, DirentType::directory,
+                                                       DirentType::symlink, DirentType::fifo};
+  Entry entry;
+  entry.name = name_for(name);
+  const bool sandbox = name % 3 == 1;
+  entry.content = content_for(content, now, sandbox ? world.sandbox_ttl : world.snapshot_ttl);
+  const std::uint64_t kind = (shape & 7) >> 1;
+  entry.kind = kKinds[kind];
+  entry.d_type = (shape & 1) != 0 ? DirentType::unknown : kTypes[kind];
+  entry.open_fails = (shape & 8) != 0;
+  entry.read_fails = (shape & 16) != 0;
+  entry.unlink_fails = (shape & 32) != 0;
+  entry.fstat_fails = (shape & 64) != 0;
+  return entry;
+}
+
+void set_directory_state(CleanerWorld& world, std::uint64_t state) {
+  const std::uint64_t kind = state & 3;
+  world.dir.opens = kind == 0 || kind == 3;
+  world.dir_is_symlink = kind == 1;
+  world.dir.uid = (state & 4) != 0 ? CleanerWorld::kOtherUid : CleanerWorld::kOwnUid;
+  world.dir.mode = 0700 | ((state & 8) != 0 ? 020u : 0u) | ((state & 16) != 0 ? 002u : 0u);
+  world.dir.fstat_fails = (state & 32) != 0;
+}
+
+void configure(CleanerWorld& world, std::uint64_t which, std::uint64_t value) {
+  const std::int64_t v = static_cast<std::int64_t>(value);
+  switch (which % 3) {
+    case 0: world.snapshot_ttl = v; break;
+    case 1: world.sandbox_ttl = v; break;
+    default: world.pid_max = v; break;
+  }
+}
+
+}  // namespace mf::model::daemon
