@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # fuzz_throughput.sh - executions per second of every fuzz target on one core,
-# simulated mode, for inputs of about 64 ops; prints a markdown table.
+# simulated mode, for inputs of about 64 ops and from the seed corpora, with
+# the share of the runner's own rate that fuzzing keeps; prints a markdown table.
 #
 #   bash ci/fuzz_throughput.sh
 #
@@ -13,8 +14,17 @@
 #   fuzzing     libFuzzer's own average exec/s while fuzzing from them, inputs
 #               capped at the largest (-max_len, -len_control=0); mutants
 #               that exit early are cheaper, so this is not a 64-op figure
+#   seeds       libFuzzer's average exec/s fuzzing from the build's seed
+#               corpus (fuzz/seeds/<target>) with its own length control:
+#               how a campaign starts
+#   ops/s       ops the SUT and the model ran per second while fuzzing from
+#               the seeds (MF_FUZZ_STATS), and that as a share of the replay
+#               column's ops/s (replay exec/s times ops/exec: libFuzzer
+#               re-running fixed inputs, its per-exec work included; not
+#               bench/runner_bench's runner alone)
 #   AFL++       execs_per_sec of afl-fuzz (persistent mode, asm counters
-#               folded into its map, no CMPLOG) fuzzing from the same inputs
+#               folded into its map, no CMPLOG) fuzzing from the same inputs,
+#               and from the seeds
 #   ops/exec    ops the replay actually ran per exec (MF_FUZZ_STATS)
 #
 # Environment (all optional):
@@ -72,11 +82,18 @@ replay_rate() {
   awk -v e="$execs" -v t="$took" -v o="$ops_run" 'BEGIN { printf "%d %.1f\n", e / t, o / e }'
 }
 
+# fuzz_rate FUZZER INPUTS [MAX_LEN]: "<exec/s> <ops/s>" of libFuzzer fuzzing
+# for $seconds s from INPUTS (capped at MAX_LEN with no length control when
+# given).
 fuzz_rate() {
-  local corpus
+  local corpus log=$work/fuzz.log length=()
   corpus=$(mktemp -d -p "$work")
-  taskset -c "$core" "$1" -max_total_time="$seconds" -max_len="$3" -len_control=0 -seed=1 -print_final_stats=1 \
-    -artifact_prefix="$work/" "$corpus" "$2" 2>&1 | awk '/^stat::average_exec_per_sec:/ {print $2}'
+  if [[ -n ${3:-} ]]; then length=(-max_len="$3" -len_control=0); fi
+  MF_FUZZ_STATS=1 taskset -c "$core" "$1" -max_total_time="$seconds" "${length[@]}" -seed=1 -print_final_stats=1 \
+    -artifact_prefix="$work/" "$corpus" "$2" >"$log" 2>&1
+  awk -v s="$seconds" '/^stat::average_exec_per_sec:/ { e = $2 }
+    /^mf-fuzz-stats:/ { match($0, /ops_run=[0-9]+/); o = substr($0, RSTART + 8, RLENGTH - 8) }
+    END { if (e == "") print "failed failed"; else printf "%d %d\n", e, o / s }' "$log"
 }
 
 afl_rate() {
@@ -89,8 +106,8 @@ afl_rate() {
 
 echo "# Fuzz throughput: exec/s on CPU $core, simulated mode, generated inputs of $ops ops, ${seconds} s per figure"
 echo
-echo "| target | replay, asm coverage | replay, no asm coverage | ops/exec | fuzzing, asm coverage | AFL++ |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| target | replay, asm coverage | replay, no asm coverage | ops/exec | fuzzing, asm coverage | seeds, asm coverage | ops/s from the seeds | share of replay ops/s | AFL++ | AFL++ from the seeds |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for t in "${targets[@]}"; do
   inputs=$work/inputs-$t
   "$mfh" convert --generate="$ops" --count="$inputs_per_target" --seed=1 --in-contract --target="$t" \
@@ -98,8 +115,14 @@ for t in "${targets[@]}"; do
   max_len=$(find "$inputs" -type f -printf '%s\n' | sort -n | tail -n1)
   read -r with_cov ops_per_exec <<<"$(replay_rate "$build_dir/harness/fuzz/fuzz_$t" "$inputs")"
   read -r without_cov _ <<<"$(replay_rate "$build_dir/harness/fuzz/fuzz_${t}_nocov" "$inputs")"
-  fuzzing=$(fuzz_rate "$build_dir/harness/fuzz/fuzz_$t" "$inputs" "$max_len")
-  afl="not installed"
-  if ((have_afl)); then afl=$(afl_rate "$build_dir/harness/fuzz/afl_fuzz_$t" "$inputs"); fi
-  echo "| $t | $with_cov | $without_cov | $ops_per_exec | ${fuzzing:-failed} | $afl |"
+  read -r fuzzing _ <<<"$(fuzz_rate "$build_dir/harness/fuzz/fuzz_$t" "$inputs" "$max_len")"
+  read -r from_seeds seed_ops <<<"$(fuzz_rate "$build_dir/harness/fuzz/fuzz_$t" "$build_dir/fuzz/seeds/$t")"
+  share=$(awk -v f="$seed_ops" -v e="$with_cov" -v o="$ops_per_exec" \
+    'BEGIN { r = e * o; if (f == "failed" || r == 0) print "failed"; else printf "%.0f%%", 100 * f / r }')
+  afl="not installed" afl_seeds="not installed"
+  if ((have_afl)); then
+    afl=$(afl_rate "$build_dir/harness/fuzz/afl_fuzz_$t" "$inputs")
+    afl_seeds=$(afl_rate "$build_dir/harness/fuzz/afl_fuzz_$t" "$build_dir/fuzz/seeds/$t")
+  fi
+  echo "| $t | $with_cov | $without_cov | $ops_per_exec | $fuzzing | $from_seeds | $seed_ops | $share | $afl | $afl_seeds |"
 done

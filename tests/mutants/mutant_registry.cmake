@@ -19,8 +19,9 @@
 #              their own inputs, must diverge at its target and op.  "none"
 #              declares an equivalent rewrite: no check may refute it.
 #              "no-model" declares a break of a part the model does not
-#              cover yet (the cleaner's passes): there is no divergence to
-#              name, and only test= checks apply.
+#              run against the assembly (daemon_start and the daemon's
+#              loop, which fork): there is no divergence to name, and
+#              only test= checks apply.
 #   checks     which checks run against it, each at most once (test=
 #              may come several times, one filter each):
 #              property=<Suite.Test>  the RapidCheck suite fails at the op
