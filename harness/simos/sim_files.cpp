@@ -194,8 +194,8 @@ long SimOs::getdents64(int fd, void* buf, std::uint64_t len) {
   while (files_.listed < files_.listing.size()) {
     if (world.dir.unreadable_after && files_.listed >= *world.dir.unreadable_after) break;
     if (world.batch != 0 && emitted >= world.batch) break;
-    // An entry unlinked since the open is not listed (only the SUT unlinks,
-    // and only what it has seen, so this does not happen in a pass).
+    // An entry unlinked since the open would be listed with an unknown type
+    // (only the SUT unlinks, and only what it has seen: not in a pass).
     const Entry* entry = world.find(files_.listing[files_.listed]);
     const std::uint8_t type = entry != nullptr ? dirent_type(entry->d_type) : DT_UNKNOWN;
     const std::size_t n = put_record(at, end, files_.listed + 3, files_.listing[files_.listed], type);
