@@ -58,7 +58,7 @@ Outcome Model::mem_free(Addr p, std::uint64_t n) {
 Outcome Model::daemon_monitor_memory() {
   require_running();
   daemon::MeminfoInput input;
-  input.path = "/proc/meminfo";
+  input.path = kMeminfoPath;
   if (os_.meminfo_failure() == OsRules::FileFailure::none) input.text = os_.meminfo();
   input.threshold = layout::DAEMON_MEM_THRESHOLD;
   const daemon::MeminfoOutcome monitored = daemon::monitor_memory(input);

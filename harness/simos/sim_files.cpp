@@ -28,7 +28,7 @@ using model::daemon::DirentType;
 using model::daemon::Entry;
 using model::daemon::FileKind;
 
-constexpr int kAtFdcwd = -100;
+constexpr int kAtFdcwd = AT_FDCWD;  // layout.inc's LINUX_AT_FDCWD_INT (tests/unit/layout_test.cpp)
 constexpr std::string_view kProcPrefix = "/proc/";
 
 // struct stat as the cleaner reads it: st_mode and st_uid, the rest zero.
@@ -79,7 +79,7 @@ std::size_t put_record(char* at, const char* end, std::uint64_t ino, const std::
 long SimOs::openat(int dirfd, const char* path, int flags) {
   if (path == nullptr) return -EFAULT;
   CleanerWorld& world = rules_.cleaner();
-  if (dirfd == kAtFdcwd && std::strcmp(path, "/proc/meminfo") == 0) {
+  if (dirfd == kAtFdcwd && path == model::kMeminfoPath) {
     if (rules_.meminfo_failure() == model::OsRules::FileFailure::open) return -EACCES;
     if (files_.meminfo) return -EMFILE;
     files_.meminfo = true;

@@ -11,13 +11,20 @@ CleanerWorld::CleanerWorld() {
   kill_fails = {kUnkillableProcess};
 }
 
+namespace {
+template <typename Entries>
+auto entry_named(Entries& entries, const std::string& name) {
+  return std::find_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.name == name; });
+}
+}  // namespace
+
 Entry* CleanerWorld::find(const std::string& name) {
-  auto it = std::find_if(dir.entries.begin(), dir.entries.end(), [&](const Entry& e) { return e.name == name; });
+  auto it = entry_named(dir.entries, name);
   return it == dir.entries.end() ? nullptr : &*it;
 }
 
 const Entry* CleanerWorld::find(const std::string& name) const {
-  auto it = std::find_if(dir.entries.begin(), dir.entries.end(), [&](const Entry& e) { return e.name == name; });
+  auto it = entry_named(dir.entries, name);
   return it == dir.entries.end() ? nullptr : &*it;
 }
 
@@ -30,7 +37,7 @@ void CleanerWorld::put(Entry entry) {
 }
 
 bool CleanerWorld::erase(const std::string& name) {
-  auto it = std::find_if(dir.entries.begin(), dir.entries.end(), [&](const Entry& e) { return e.name == name; });
+  auto it = entry_named(dir.entries, name);
   if (it == dir.entries.end()) return false;
   dir.entries.erase(it);
   return true;

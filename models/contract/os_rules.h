@@ -36,6 +36,8 @@ namespace mf::model {
 
 inline constexpr std::uint64_t kDefaultMemoryLimit = std::uint64_t{1} << 30;
 inline constexpr long kEnomem = 12;
+// Where the simulated OS serves the meminfo text: daemon_meminfo_path's default.
+inline constexpr std::string_view kMeminfoPath = "/proc/meminfo";
 
 class OsRules {
  public:
