@@ -14,14 +14,16 @@ namespace {
 // query.  Calibrated with MF_PROOF_BUDGET_LOG over every code proof, every
 // layout proof and every prover self-test: the largest amount any decided
 // query of a kind needed is in the comment, and each budget is at least five
-// times that.  A budget that runs out only sends an integer-stage query on
-// to the bit-blaster; anywhere else it ends the proof with "could not
-// decide", the same way on every run.
-constexpr std::array<QueryBudget, 11> kBudgets{{
+// times that.  A budget that runs out only sends a quick bit-vector query
+// on to the integers, or an integer-stage query on to the bit-blaster;
+// anywhere else it ends the proof with "could not decide", the same way on
+// every run.
+constexpr std::array<QueryBudget, 12> kBudgets{{
     {"branch-integers", 2'000'000},        // largest seen 280,264
     {"query-integers", 20'000'000},        // 4,323,766
     {"obligation-integers", 20'000'000},   // 3,627,798
     {"bit-vector", 200'000'000},           // 5,847,512
+    {"bit-vector-quick", 1'600'000},       // a first try: running out is no failure
     {"exact", 100'000'000},                // 3,557,574
     {"nice-counterexample", 60'000'000},   // 6,213,951
     {"nice-attempt", 30'000'000},          // 6,132,892

@@ -29,6 +29,7 @@ enum class QueryKind {
   QueryIntegers,       // the integer stage of an access or an obligation
   ObligationIntegers,  // a path end's obligations over the integers
   BitVector,           // the bit-blasting stage, products and quotients abstracted
+  BitVectorQuick,      // the same, first and briefly: most queries end there
   Exact,               // the real terms, products and quotients included
   NiceCounterexample,  // a counterexample among small, replayable values
   NiceAttempt,         // one step of minimising a counterexample

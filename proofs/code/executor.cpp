@@ -56,9 +56,21 @@ z3::check_result Executor::check_integers(const z3::expr& extra, QueryKind kind)
   return r;
 }
 
-z3::check_result Executor::check_abstract(const z3::expr& extra) {
-  // First over the integers (int_encoding.h), briefly: unsat there is final.
-  if (check_integers(extra, QueryKind::QueryIntegers) == z3::unsat) return z3::unsat;
+bool Executor::known_model_satisfies(const z3::expr& extra) {
+  // A completed model is a total assignment: if the path, `extra` and the
+  // abstraction's facts all evaluate to true under it, it is a model of the
+  // abstracted query, the very answer the bit-blaster would find.
+  auto holds = [](const z3::model& m, const z3::expr& e) { return m.eval(e, true).is_true(); };
+  for (auto model = models_.rbegin(); model != models_.rend(); ++model) {
+    bool all = holds(*model, abstraction_(extra));
+    for (const z3::expr& fact : solver_.assertions()) all = all && holds(*model, abstraction_(fact));
+    for (const z3::expr& fact : abstraction_.facts()) all = all && holds(*model, fact);
+    if (all) return true;
+  }
+  return false;
+}
+
+z3::check_result Executor::check_bit_vector(const z3::expr& extra, QueryKind kind) {
   // A fresh solver per query: one that has never seen push/pop runs Z3's
   // preprocessing tactics before bit-blasting, far faster here than the
   // incremental core.
@@ -71,13 +83,37 @@ z3::check_result Executor::check_abstract(const z3::expr& extra) {
   if (const char* dump = std::getenv("MF_PROOF_DUMP_QUERIES"))
     std::ofstream(std::string(dump) + "/query" + std::to_string(counter) + ".smt2") << once.to_smt2();
   auto started = std::chrono::steady_clock::now();
-  z3::check_result result = bounded_check(once, QueryKind::BitVector);
+  z3::check_result result = bounded_check(once, kind);
+  if (result == z3::sat) {
+    // Kept for known_model_satisfies: a branch's next condition, or an
+    // access's "outside this region", is often satisfied by the model of
+    // the query just before it.
+    if (models_.size() == kKeptModels) models_.erase(models_.begin());
+    models_.push_back(once.get_model());
+  }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   stage_seconds_[1] += seconds;
   ++stage_calls_[1];
   if (options_.verbose && seconds > 0.5)
     std::cout << "    " << seconds << " s  (query " << counter << ": " << extra.to_string().substr(0, 400) << ")" << std::endl;
   return result;
+}
+
+z3::check_result Executor::check_abstract(const z3::expr& extra) {
+  // Bit-blasting first, within a small budget: it decides most queries of
+  // these functions in a fraction of a second, either way, where the
+  // integer stage can spend seconds finding a query satisfiable, which
+  // proves nothing.  Its answer is the answer: the integer encoding only
+  // loses information (int_encoding.h), so it cannot refute what the
+  // bit-blaster satisfied.
+  if (known_model_satisfies(extra)) return z3::sat;
+  z3::check_result quick = check_bit_vector(extra, QueryKind::BitVectorQuick);
+  if (quick != z3::unknown) return quick;
+  // Then over the integers (int_encoding.h), where address arithmetic that
+  // makes the bit-blaster reason carry by carry is decided at once: unsat
+  // there is final.
+  if (check_integers(extra, QueryKind::QueryIntegers) == z3::unsat) return z3::unsat;
+  return check_bit_vector(extra, QueryKind::BitVector);
 }
 
 z3::check_result Executor::check_real(const z3::expr& extra) {
@@ -164,10 +200,14 @@ bool Executor::may_hold(const z3::expr& raw) {
   z3::expr condition = raw.simplify();
   if (condition.is_true()) return true;
   if (condition.is_false()) return false;
-  // Over-approximated: a path the integer encoding cannot rule out is
-  // explored (bit-blasting every branch of a long path costs minutes); an
-  // infeasible path's obligations then hold vacuously, and no counter-
-  // example is reported before the exact check confirms it.
+  // Bit-blasting briefly first (see check_abstract), then over-approximated:
+  // a path the integer encoding cannot rule out is explored (bit-blasting
+  // every branch of a long path to the end costs minutes); an infeasible
+  // path's obligations then hold vacuously, and no counterexample is
+  // reported before the exact check confirms it.
+  if (known_model_satisfies(condition)) return true;
+  z3::check_result quick = check_bit_vector(condition, QueryKind::BitVectorQuick);
+  if (quick != z3::unknown) return quick == z3::sat;
   return check_integers(condition, QueryKind::BranchIntegers) != z3::unsat;
 }
 
@@ -248,15 +288,44 @@ void Executor::require_all(MachineState& state, const std::vector<Obligation>& o
   // operations) go to the bit-blaster, where a smaller conjunction is much
   // faster than all of them together.
   std::vector<const Obligation*> rest;
-  if (check_integers(!conjunction, QueryKind::ObligationIntegers) == z3::unsat) {
+  z3::check_result quick = check_bit_vector(!conjunction, QueryKind::BitVectorQuick);
+  if (quick == z3::unsat) {
     if (options_.verbose)
       std::cout << "    " << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s  "
-                << obligations.size() << " obligations together over the integers  [" << site << "]" << std::endl;
+                << obligations.size() << " obligations together, bit-blasted  [" << site << "]" << std::endl;
     return;
   }
+  if (quick == z3::sat) {
+    // One of them fails with products abstracted: find which, one by one.
+    for (const Obligation& o : obligations) require(state, o.name, o.holds, site);
+    return;
+  }
+  // Too much for the quick budget together: each alone, briefly, so that
+  // only the hard ones (address arithmetic) go on to the integers, where
+  // the memory contents' bitwise terms would only slow the query down.
+  std::vector<Obligation> hard;
   for (const Obligation& o : obligations) {
     z3::expr h = o.holds.simplify();
     if (h.is_true()) continue;
+    z3::check_result alone = check_bit_vector(!h, QueryKind::BitVectorQuick);
+    if (alone == z3::sat) require(state, o.name, o.holds, site);
+    if (alone == z3::unknown) {
+      hard.push_back(o);
+      if (options_.verbose) std::cout << "      to the integers: " << o.name << std::endl;
+    }
+  }
+  if (hard.empty()) return;
+  z3::expr_vector hard_terms(ctx_);
+  for (const Obligation& o : hard) hard_terms.push_back(o.holds);
+  conjunction = z3::mk_and(hard_terms).simplify();
+  if (check_integers(!conjunction, QueryKind::ObligationIntegers) == z3::unsat) {
+    if (options_.verbose)
+      std::cout << "    " << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s  "
+                << obligations.size() << " obligations, " << hard.size() << " of them together over the integers  [" << site << "]" << std::endl;
+    return;
+  }
+  for (const Obligation& o : hard) {
+    z3::expr h = o.holds.simplify();
     auto t0 = std::chrono::steady_clock::now();
     z3::check_result r = check_integers(!h, QueryKind::ObligationIntegers);
     if (options_.verbose)

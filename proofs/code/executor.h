@@ -170,6 +170,12 @@ class Executor {
   // abstracted (see nonlinear_abstraction.h): unsat is final, sat may be
   // spurious.
   z3::check_result check_abstract(const z3::expr& extra);
+  // Whether a model of an earlier satisfiable query (the last few are
+  // kept) satisfies the path plus `extra`, products abstracted: a cheap
+  // "sat" that spares the solver.
+  bool known_model_satisfies(const z3::expr& extra);
+  // The bit-blasting stage of check_abstract, under `kind`'s budget.
+  z3::check_result check_bit_vector(const z3::expr& extra, QueryKind kind);
   // Only the integer stage of check_abstract: unsat is final, anything else
   // says nothing.
   // `kind` says which budget (solver_budget.h) the query gets.
@@ -181,6 +187,8 @@ class Executor {
   z3::solver& solver_;  // holds the path's facts; queries run on fresh solvers
   NonlinearAbstraction abstraction_;
   IntEncoding integers_;
+  static constexpr std::size_t kKeptModels = 16;
+  std::vector<z3::model> models_;  // of the last satisfiable bit-vector queries
   double stage_seconds_[3] = {0, 0, 0};
   unsigned stage_calls_[3] = {0, 0, 0};
   const ObjectCode& code_;

@@ -233,14 +233,11 @@ ProofOutcome prove(z3::context& ctx, const ObjectCode& code, FunctionSpec& spec,
       }
       return z3::unknown;
     };
-    z3::check_result precondition = satisfiable(std::nullopt, QueryKind::Precondition);
-    if (precondition != z3::sat)
-      throw ProofError(precondition == z3::unknown
-                           ? "the precondition of " + spec.proof_name() + " could not be shown satisfiable within its budget"
-                           : "the precondition of " + spec.proof_name() + " is unsatisfiable: the proof would be vacuous");
     // Every proof names the cases its precondition must leave possible: a
     // proof without one could lose its cases to a too-strong precondition
-    // and say PROVED of nothing.
+    // and say PROVED of nothing.  A witness that holds also shows the
+    // precondition satisfiable; the precondition alone is checked only to
+    // say why a witness failed.
     const std::vector<NamedValue> witnesses = spec.witnesses(setup);
     if (witnesses.empty())
       throw ProofError("the spec of " + spec.proof_name() + " names no witness (FunctionSpec::witnesses)");
@@ -250,10 +247,15 @@ ProofOutcome prove(z3::context& ctx, const ObjectCode& code, FunctionSpec& spec,
       if (options.executor.verbose)
         std::cout << "    " << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()
                   << " s  witness: " << witness.name << std::endl;
-      if (found != z3::sat)
-        throw ProofError("the precondition of " + spec.proof_name() + " admits no state where " + witness.name +
-                         (found == z3::unknown ? " that the solver could find within its budget" : "") +
-                         ": the proof would be vacuous there");
+      if (found == z3::sat) continue;
+      const z3::check_result precondition = satisfiable(std::nullopt, QueryKind::Precondition);
+      if (precondition != z3::sat)
+        throw ProofError(precondition == z3::unknown
+                             ? "the precondition of " + spec.proof_name() + " could not be shown satisfiable within its budget"
+                             : "the precondition of " + spec.proof_name() + " is unsatisfiable: the proof would be vacuous");
+      throw ProofError("the precondition of " + spec.proof_name() + " admits no state where " + witness.name +
+                       (found == z3::unknown ? " that the solver could find within its budget" : "") +
+                       ": the proof would be vacuous there");
     }
 
     CalleeSpecs callees(callee_config);

@@ -42,7 +42,20 @@ unsigned weight(OpCode code, const TraceState& state) {
   if (const std::optional<HandleKind> kind = ops::created_kind(code)) {
     if (state.usable(*kind).empty()) return w * 5;
   }
-  return has_subject(code, state) ? w : 1;
+  if (!has_subject(code, state)) return 1;
+  // One class of 7 blocks per slab (TraceState::focus_size): the trace
+  // grows, then drains.  Frees are rare until three slabs' worth of blocks
+  // were made, so that three slabs fill; then allocations are, so that the
+  // slabs open again one after another and empty between others instead of
+  // being refilled by the next request.
+  if (state.focus_size() != 0) {
+    constexpr std::size_t kThreeSlabs = 3 * 7 + 1;
+    const bool growing = state.created(HandleKind::block) < kThreeSlabs;
+    const bool frees = ops::info(code).effect == ops::Effect::ends_handle;
+    const bool allocates = ops::created_kind(code) == HandleKind::block;
+    if ((growing && frees) || (!growing && allocates)) return std::max(1u, w / 4);
+  }
+  return w;
 }
 
 std::uint64_t draw_alloc_request(const TraceState& state);
@@ -80,12 +93,23 @@ std::uint64_t draw_size_operand(const ops::Op& op, std::size_t i, const TraceSta
 // gather blocks (the more a class has, the more it gets): a slab then fills
 // and a second opens, which is where a free into a full slab, a slab that
 // opens again and an empty slab released behind another happen.  Without
-// this, no class kept more than five live blocks in a run.
+// this, no class kept more than five live blocks in a run.  The classes
+// above 2 KiB are preferred, since their slabs hold 7 to 31 blocks: within
+// a 100-op trace a second slab of the class opens, the first fills, opens
+// again in front of it, and one of them empties behind the other (released,
+// kept, then taken back by the next slab or given back by mem_trim).
+// ci/property_reach.sh measures what this reaches.
 std::uint64_t draw_alloc_request(const TraceState& state) {
+  if (state.focus_size() != 0 && draw_choice({9, 1}) == 0) return draw_same_class(state.focus_size());
   const std::vector<std::uint32_t> blocks = state.usable(HandleKind::block);
   if (blocks.empty() || draw_choice({55, 45}) == 0) return draw_size(SizeUse::request);
-  const std::uint32_t like = blocks[draw_uniform(0, blocks.size() - 1)];
-  return draw_same_class(state.handles().handle(HandleKind::block, like).size);
+  auto size_of = [&](std::uint32_t block) { return state.handles().handle(HandleKind::block, block).size; };
+  std::vector<std::uint32_t> few_per_slab;
+  for (std::uint32_t b : blocks) {
+    if (size_of(b) > 2048 && size_of(b) <= 8192) few_per_slab.push_back(b);
+  }
+  const std::vector<std::uint32_t>& from = few_per_slab.empty() || draw_choice({1, 2}) == 0 ? blocks : few_per_slab;
+  return draw_same_class(size_of(from[draw_uniform(0, from.size() - 1)]));
 }
 
 }  // namespace

@@ -185,6 +185,10 @@ PtrExpr draw_block_ptr(const TraceState& state) {
   const bool any_live = !live.empty();
   switch (draw_choice({any_live ? 188u : 0u, 3, any_live ? 3u : 0u, 1, headers.empty() ? 0u : 3u, 2})) {
     case 0:
+      // One class (TraceState::focus_size): mostly the oldest live block, so
+      // that slabs empty in the order they filled, each behind the slab
+      // opened after it (usable() lists the oldest first).
+      if (state.focus_size() != 0 && draw_choice({1, 1}) == 0) return PtrExpr::handle(HandleKind::block, live.front());
       return PtrExpr::handle(HandleKind::block, pick(live));
     case 1:
       if (std::optional<PtrExpr> dead = dead_handle(state, HandleKind::block)) return *dead;

@@ -12,9 +12,9 @@ namespace mf::property {
 
 namespace {
 
-void check_simulated(ops::Target target) {
-  RunnerSut sut(target);
-  rc::state::check(TraceState(target), sut, &next_command);
+void check_simulated(TraceState initial) {
+  RunnerSut sut(initial.target());
+  rc::state::check(initial, sut, &next_command);
   sut.finish();
 }
 
@@ -36,7 +36,18 @@ void check_native(ops::Target target) {
 
 void run_simulated_property(ops::Target target) {
   if (!runner::mode_available(runner::OsMode::simulated)) GTEST_SKIP() << "no simulated OS linked";
-  rc::detail::checkGTest([target] { check_simulated(target); });
+  rc::detail::checkGTest([target] { check_simulated(TraceState(target)); });
+}
+
+void run_simulated_property_one_class(ops::Target target) {
+  if (!runner::mode_available(runner::OsMode::simulated)) GTEST_SKIP() << "no simulated OS linked";
+  rc::detail::checkGTest([target] {
+    // The classes above 4 KiB: 7 blocks per slab, so three slabs of the class
+    // are open at once within 100 ops.
+    TraceState initial(target);
+    initial.set_focus_size(*rc::gen::inRange<std::uint64_t>(4097, 8193));
+    check_simulated(initial);
+  });
 }
 
 void run_native_property(ops::Target target) {

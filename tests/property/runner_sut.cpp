@@ -3,6 +3,7 @@
 #include <rapidcheck.h>
 
 #include "failure_report.h"
+#include "generated_cases.h"
 #include "property_stats.h"
 
 namespace mf::property {
@@ -34,6 +35,7 @@ void RunnerSut::finish() {
   finished_ = true;
   const runner::RunResult& result = session_.finish();
   if (result.verdict != runner::Verdict::agree) fail();
+  keep_generated_case(trace_, skipped_);
 }
 
 void RunnerSut::fail() {

@@ -326,9 +326,15 @@ class PoolFreeSpec : public PoolFunctionSpec {
   }
   std::vector<NamedValue> more_inputs(ProofSetup& s) override { return {{"obj (rsi)", s.arg(1)}}; }
   std::vector<z3::expr> more_nice(ProofSetup& s) override {
-    // Keep the object near the pool, so the trace can name it.
+    // Keep the object near the pool, so the trace can name it; and outside
+    // the free head's slot: the trace frees the head, so that slot's bit is
+    // set there, while the precondition leaves the bitmap arbitrary (a
+    // counterexample whose head slot is live would replay as a double free).
     z3::context& c = s.ctx();
-    return {z3::ule(s.arg(1) - at().start, at().end - at().start + u64(c, 64))};
+    const PoolAtEntry& h = at();
+    z3::expr obj = s.arg(1);
+    return {z3::ule(obj - h.start, h.end - h.start + u64(c, 64)),
+            h.head == u64(c, 0) || z3::ult(obj, h.head) || z3::uge(obj - h.head, h.size)};
   }
   TraceOps call_ops(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) override {
     std::uint64_t obj = value_in(m, s.arg(1));
