@@ -1,15 +1,17 @@
 // runner_bench.cpp - the differential runner's throughput in simulated mode,
 // next to the SUT's own cost for the same trace.
 //
-// For each target one fixed trace of about 64 ops, every op inside the
-// contract (no exit, nothing skipped):
+// For each of the seven targets one fixed trace of about 64 ops (the name
+// says how many), every op inside the contract (no exit, nothing skipped):
 //   <trace>/runner  run_trace in simulated mode: a fresh Session (fresh SUT
 //                   globals and simulated address space), the model, the
 //                   comparisons and integrity checks after every op, and the
 //                   end-of-run checks;
 //   <trace>/bare    the same calls straight into the assembly, on the same
 //                   simulated OS, with nothing checked and the SUT's state
-//                   carried over from one iteration to the next.
+//                   carried over from one iteration to the next (not for
+//                   meminfo and daemon, whose traces are mostly control ops
+//                   that shape the simulated files).
 // The "ops/s" counter is trace ops per second of CPU time; runner / bare is
 // what the checking costs.  runner_empty_trace/runner is the fixed cost of a
 // run (Session set-up and tear-down) with no op at all.
@@ -22,6 +24,8 @@
 
 #include <array>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -31,6 +35,7 @@
 #include "op_calls.h"
 #include "os_binding.h"
 #include "runner.h"
+#include "text_format.h"
 
 namespace {
 
@@ -115,6 +120,70 @@ Trace builtins_trace() {
   }
   for (std::uint32_t i = 0; i < 4; ++i) t.ops.push_back(make_op(OpCode::mem_free, {ops::block_ref(i), ops::num(64)}));
   return t;
+}
+
+// Traces of the last three targets, written as text (docs/traces.md): their
+// control ops set up the simulated /proc/meminfo and monitor directory.
+Trace text_trace(const std::string& text) {
+  mf::ops::TextReadResult r = mf::ops::read_text_trace(text);
+  if (!r.trace) {
+    std::fprintf(stderr, "runner_bench: a built-in trace does not read: %s\n", mf::ops::to_string(r.error).c_str());
+    std::abort();
+  }
+  return *r.trace;
+}
+
+// Every kind of object at once: an arena, a pool and plain blocks, with
+// allocations, frees, resets and destroys interleaved.
+Trace mixed_trace() {
+  std::string t = std::string(mf::ops::header_line(Target::mixed)) + "\n";
+  t += "arena_create 4096\npool_create 32 16\n";
+  for (int round = 0; round < 6; ++round) {
+    const int m = 2 * round;  // the blocks m<m> and m<m+1> of this round
+    t += "mem_alloc " + std::to_string(16 + 40 * round) + "\n";
+    t += "arena_alloc a0 " + std::to_string(8 + 8 * round) + "\n";
+    t += "pool_alloc p0\npool_alloc p0\n";
+    t += "mem_alloc " + std::to_string(100 + 300 * round) + "\n";
+    t += "arena_alloc a0 24\narena_usage a0\n";
+    t += "pool_free p0 p0.start+" + std::to_string(32 * round) + "\n";  // a live object: slot `round`
+    t += "mem_free m" + std::to_string(m) + " " + std::to_string(16 + 40 * round) + "\n";
+    if (round % 2 == 1) t += "arena_reset a0\n";
+  }
+  t += "arena_capacity a0\narena_destroy a0\npool_destroy p0\n";
+  return text_trace(t);
+}
+
+// /proc/meminfo written and read back: four keys, then twenty rounds of a
+// line and one or two readings, with short reads from halfway on.
+Trace meminfo_trace() {
+  std::string t = std::string(mf::ops::header_line(Target::meminfo)) + "\n";
+  t += "meminfo_line 0 16000000 5\nmeminfo_line 2 1000000 5\nmeminfo_line 1 4000000 5\nmeminfo_line 3 100000 5\n";
+  for (int round = 0; round < 20; ++round) {
+    if (round == 10) t += "read_chunk 97\n";
+    t += "meminfo_line " + std::to_string(3 + round % 5) + " " + std::to_string(1000 * (round + 1)) + " " +
+         std::to_string(round % 8) + "\n";
+    t += "monitor_memory\n";
+    if (round % 2 == 0) t += "monitor_memory\n";
+  }
+  t += "monitor_memory\n";
+  return text_trace(t);
+}
+
+// The cleaner's passes over a monitor directory: snapshots and sandboxes,
+// some expired, added between passes as the clock moves, with smaller
+// getdents64 batches later on.
+Trace daemon_trace() {
+  std::string t = std::string(mf::ops::header_line(Target::daemon)) + "\nclock_set 1000\n";
+  for (int round = 0; round < 9; ++round) {
+    t += "dir_entry " + std::to_string(3 * round) + " " + std::to_string(16 * (290 + 5 * round)) + " 0\n";
+    t += "dir_entry " + std::to_string(3 * round + 1) + " 976 0\n";
+    t += "dir_entry " + std::to_string(3 * round + 2) + " 0 0\n";
+    t += "clean_snapshots\n";
+    t += "clean_sandboxes\n";
+    t += "clock_advance 7\n";
+    if (round % 3 == 2) t += "dir_batch " + std::to_string(round / 3) + "\n";
+  }
+  return text_trace(t);
 }
 
 // ---- the bare run: the trace's calls, straight into the SUT ----
@@ -234,15 +303,19 @@ const bool registered = [] {
     Trace trace;
   };
   static const Named traces[] = {
-      {"runner_arena_trace", arena_trace()},
-      {"runner_pool_trace", pool_trace()},
-      {"runner_alloc_trace", alloc_trace()},
-      {"runner_builtins_trace", builtins_trace()},
+      {"runner_arena_trace", arena_trace()},       {"runner_pool_trace", pool_trace()},
+      {"runner_alloc_trace", alloc_trace()},       {"runner_builtins_trace", builtins_trace()},
+      {"runner_mixed_trace", mixed_trace()},       {"runner_meminfo_trace", meminfo_trace()},
+      {"runner_daemon_trace", daemon_trace()},
   };
   for (const Named& t : traces) {
     const std::string size = "_" + std::to_string(t.trace.ops.size()) + "ops";
     benchmark::RegisterBenchmark((t.name + size + "/runner").c_str(), through_runner, t.trace);
-    benchmark::RegisterBenchmark((t.name + size + "/bare").c_str(), bare, t.trace);
+    // The bare run replays SUT calls only: meminfo and daemon traces are
+    // mostly control ops that shape the simulated files, which it skips.
+    if (!mf::ops::simulated_only(t.trace.target)) {
+      benchmark::RegisterBenchmark((t.name + size + "/bare").c_str(), bare, t.trace);
+    }
   }
   static const Trace empty{Target::arena, {}};
   benchmark::RegisterBenchmark("runner_empty_trace/runner", [](benchmark::State& state) {

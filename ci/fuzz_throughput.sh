@@ -20,8 +20,12 @@
 #   ops/s       ops the SUT and the model ran per second while fuzzing from
 #               the seeds (MF_FUZZ_STATS), and that as a share of the replay
 #               column's ops/s (replay exec/s times ops/exec: libFuzzer
-#               re-running fixed inputs, its per-exec work included; not
-#               bench/runner_bench's runner alone)
+#               re-running fixed inputs, its per-exec work included), and as a
+#               share of the runner alone: bench/runner_bench's
+#               runner_<target>_trace/runner, run_trace replaying one fixed
+#               trace of about 64 ops with no fuzzer around it (ops/s of CPU
+#               time, pinned to the same CPU; "not built" without Google
+#               Benchmark)
 #   AFL++       execs_per_sec of afl-fuzz (persistent mode, asm counters
 #               folded into its map, no CMPLOG) fuzzing from the same inputs,
 #               and from the seeds
@@ -50,6 +54,8 @@ fi
 build_targets=(mfh)
 for t in "${targets[@]}"; do build_targets+=("fuzz_$t" "fuzz_${t}_nocov"); done
 cmake --build "$build_dir" -j 2 --target "${build_targets[@]}" >/dev/null
+have_bench=0
+if cmake --build "$build_dir" -j 2 --target runner_bench >/dev/null 2>&1; then have_bench=1; fi
 have_afl=0
 if command -v afl-fuzz >/dev/null && cmake --build "$build_dir" -j 2 --target mf_afl_fuzzers >/dev/null 2>&1; then
   have_afl=1
@@ -104,10 +110,33 @@ afl_rate() {
   awk '$1 == "execs_per_sec" {printf "%d\n", $3}' "$out/default/fuzzer_stats" 2>/dev/null || echo "failed"
 }
 
+# The runner alone: every target's runner_bench trace, once, on the same CPU.
+runner_ops() { echo "not built"; }
+if ((have_bench)); then
+  taskset -c "$core" "$build_dir/bench/runner_bench" --benchmark_filter='^runner_[a-z]+_trace_[0-9]+ops/runner$' \
+    --benchmark_min_time="$seconds" --benchmark_out="$work/runner_bench.json" --benchmark_out_format=json >/dev/null 2>&1 ||
+    echo "fuzz_throughput: runner_bench failed" >&2
+  runner_ops() {
+    python3 - "$work/runner_bench.json" "$1" <<'PY'
+import json, re, sys
+try:
+    runs = json.load(open(sys.argv[1]))["benchmarks"]
+except (OSError, ValueError, KeyError):
+    runs = []
+for b in runs:
+    if re.fullmatch(r"runner_%s_trace_\d+ops/runner" % sys.argv[2], b["name"]) and "ops/s" in b:
+        print(int(b["ops/s"]))
+        break
+else:
+    print("failed")
+PY
+  }
+fi
+
 echo "# Fuzz throughput: exec/s on CPU $core, simulated mode, generated inputs of $ops ops, ${seconds} s per figure"
 echo
-echo "| target | replay, asm coverage | replay, no asm coverage | ops/exec | fuzzing, asm coverage | seeds, asm coverage | ops/s from the seeds | share of replay ops/s | AFL++ | AFL++ from the seeds |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| target | replay, asm coverage | replay, no asm coverage | ops/exec | fuzzing, asm coverage | seeds, asm coverage | ops/s from the seeds | share of replay ops/s | runner alone ops/s | share of the runner alone | AFL++ | AFL++ from the seeds |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for t in "${targets[@]}"; do
   inputs=$work/inputs-$t
   "$mfh" convert --generate="$ops" --count="$inputs_per_target" --seed=1 --in-contract --target="$t" \
@@ -119,10 +148,13 @@ for t in "${targets[@]}"; do
   read -r from_seeds seed_ops <<<"$(fuzz_rate "$build_dir/harness/fuzz/fuzz_$t" "$build_dir/fuzz/seeds/$t")"
   share=$(awk -v f="$seed_ops" -v e="$with_cov" -v o="$ops_per_exec" \
     'BEGIN { r = e * o; if (f == "failed" || r == 0) print "failed"; else printf "%.0f%%", 100 * f / r }')
+  alone=$(runner_ops "$t")
+  alone_share=$(awk -v f="$seed_ops" -v r="$alone" \
+    'BEGIN { if (f == "failed" || r !~ /^[0-9]+$/ || r == 0) print "-"; else printf "%.0f%%", 100 * f / r }')
   afl="not installed" afl_seeds="not installed"
   if ((have_afl)); then
     afl=$(afl_rate "$build_dir/harness/fuzz/afl_fuzz_$t" "$inputs")
     afl_seeds=$(afl_rate "$build_dir/harness/fuzz/afl_fuzz_$t" "$build_dir/fuzz/seeds/$t")
   fi
-  echo "| $t | $with_cov | $without_cov | $ops_per_exec | $fuzzing | $from_seeds | $seed_ops | $share | $afl | $afl_seeds |"
+  echo "| $t | $with_cov | $without_cov | $ops_per_exec | $fuzzing | $from_seeds | $seed_ops | $share | $alone | $alone_share | $afl | $afl_seeds |"
 done
