@@ -1,8 +1,10 @@
 #include "check_build.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "check_config.h"
@@ -81,6 +83,29 @@ std::string failure(const std::string& what, const ProcessResult& r) {
 
 std::vector<std::string> core_file_names() { return split(MF_CHECK_CORE_FILES, " "); }
 
+std::vector<std::string> targets_of(const std::string& core_file) {
+  static const std::map<std::string, std::vector<std::string>> kTargetsOf = {
+      {"arena.s", {"arena"}},
+      {"pool.s", {"pool"}},
+      {"alloc.s", {"alloc", "builtins"}},
+      {"builtins.s", {"builtins"}},
+      {"panic.s", {"arena", "pool", "alloc", "builtins"}},
+      {"daemon_cleaner.s", {"meminfo", "daemon"}},
+  };
+  const auto it = kTargetsOf.find(core_file);
+  return it == kTargetsOf.end() ? std::vector<std::string>{} : it->second;
+}
+
+std::vector<std::string> assemble_command(const std::string& source, const std::string& include_dir,
+                                          const std::string& object) {
+  std::vector<std::string> argv = {MF_CHECK_CC, "-c"};
+  const std::vector<std::string> asm_flags = split(MF_CHECK_ASM_FLAGS, " ");
+  argv.insert(argv.end(), asm_flags.begin(), asm_flags.end());
+  argv.push_back("-Wa,-I" + include_dir);
+  argv.insert(argv.end(), {source, "-o", object});
+  return argv;
+}
+
 bool build_check_programs(const CheckBuildRequest& request, CheckPrograms& programs, std::string& error) {
   const auto began = std::chrono::steady_clock::now();
   const fs::path work = request.work_dir;
@@ -129,15 +154,10 @@ bool build_check_programs(const CheckBuildRequest& request, CheckPrograms& progr
   }
 
   // 3. Assemble, plain and instrumented, all at once.
-  const std::vector<std::string> asm_flags = split(MF_CHECK_ASM_FLAGS, " ");
   std::vector<std::vector<std::string>> assemble;
   std::vector<std::string> plain_objects, cov_objects;
   auto assemble_one = [&](const std::string& source, const std::string& include_dir, const std::string& object) {
-    std::vector<std::string> argv = {MF_CHECK_CC, "-c"};
-    argv.insert(argv.end(), asm_flags.begin(), asm_flags.end());
-    argv.push_back("-Wa,-I" + include_dir);
-    argv.insert(argv.end(), {source, "-o", object});
-    assemble.push_back(argv);
+    assemble.push_back(assemble_command(source, include_dir, object));
   };
   for (const Source& s : sources) {
     plain_objects.push_back((work / "obj" / (s.name + ".o")).string());
@@ -179,6 +199,17 @@ bool build_check_programs(const CheckBuildRequest& request, CheckPrograms& progr
   }
   programs.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   return true;
+}
+
+std::vector<std::string> traces_in(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  if (!fs::is_directory(dir)) return out;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() == ".trace") out.push_back(e.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace mf::check

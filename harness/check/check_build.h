@@ -28,6 +28,19 @@ struct CheckBuildRequest {
 // The core file names (asm/), in link order.
 std::vector<std::string> core_file_names();
 
+// The targets whose ops exercise a core file (panic.s: every failure path);
+// empty for a file no target exercises (os.s: the simulated OS stands in).
+std::vector<std::string> targets_of(const std::string& core_file);
+
+// The .trace files directly in `dir`, sorted (none when it is no directory).
+std::vector<std::string> traces_in(const std::string& dir);
+
+// The command that assembles one .s file exactly as the build below does
+// (asm/'s flags, `include_dir` for its .include lines): `mfh mutate` uses
+// it to compare a mutant's code with the original's before building.
+std::vector<std::string> assemble_command(const std::string& source, const std::string& include_dir,
+                                          const std::string& object);
+
 // Builds the programs; on failure returns false with the tool's output in
 // `error`.
 bool build_check_programs(const CheckBuildRequest& request, CheckPrograms& programs, std::string& error);

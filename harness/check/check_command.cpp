@@ -48,13 +48,6 @@ constexpr const char* kUsage =
     "                 up to a minute), listing the functions no proof covers as not proved\n"
     "exit status: 0 no divergence, 1 a divergence, 2 bad usage or the files do not build\n";
 
-// Which targets exercise each core file (panic.s: every failure path).
-const std::map<std::string, std::vector<std::string>> kTargetsOf = {
-    {"arena.s", {"arena"}},        {"pool.s", {"pool"}},
-    {"alloc.s", {"alloc", "builtins"}}, {"builtins.s", {"builtins"}},
-    {"panic.s", {"arena", "pool", "alloc", "builtins"}}, {"daemon_cleaner.s", {"meminfo", "daemon"}},
-};
-
 std::string suite_of(const std::string& target) {
   std::string s = target;
   s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
@@ -73,16 +66,6 @@ struct Finding {
   std::string input;  // the diverging input, a file
   std::string target;
 };
-
-std::vector<std::string> traces_in(const fs::path& dir) {
-  std::vector<std::string> out;
-  if (!fs::is_directory(dir)) return out;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    if (e.path().extension() == ".trace") out.push_back(e.path().string());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 // The first "== FILE (...)" whose verdict is DIVERGED, in mfh replay's output.
 std::string first_diverging_file(const std::string& output) {
@@ -237,7 +220,7 @@ int check_command(std::span<const std::string_view> args) {
       std::fprintf(stderr, "mfh check: cannot read %s\n", f.c_str());
       return 2;
     }
-    for (const std::string& t : kTargetsOf.at(name)) targets.insert(t);
+    for (const std::string& t : targets_of(name)) targets.insert(t);
   }
   if (work_dir.empty()) work_dir = default_work_dir(files);
   work_dir = fs::absolute(work_dir).string();

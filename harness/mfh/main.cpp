@@ -9,6 +9,9 @@
 #ifdef MF_MFH_CHECK
 #include "check_command.h"
 #endif
+#ifdef MF_MFH_MUTATE
+#include "mutate_command.h"
+#endif
 
 namespace {
 
@@ -34,6 +37,10 @@ constexpr Command kCommands[] = {
 #ifdef MF_MFH_CHECK
     {"check", "check .s files in place of asm/'s in seconds: corpora, RapidCheck rounds, a fuzz",
      &mf::check::check_command},
+#endif
+#ifdef MF_MFH_MUTATE
+    {"mutate", "mutation testing of .s files: which small bugs the corpora, RapidCheck, proofs and fuzz catch",
+     &mf::mutate::mutate_command},
 #endif
 #ifdef MF_MFH_COV
     {"cov", "run a corpus on the instrumented assembly and list the hits of every probe", &mf::mfh::cov_command},

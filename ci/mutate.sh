@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The mutation campaign of issue 14 and its report, docs/harness-strength.md:
+# every mutant `mfh mutate` makes of arena.s and pool.s, and a fixed sample
+# (the same ids on every machine) of alloc.s and daemon_cleaner.s.
+#
+#   bash ci/mutate.sh                 build mfh, run (or resume) the campaign, write the report
+#   bash ci/mutate.sh --report-only   only write the report from the results there are
+#
+# Environment: MF_BUILD_DIR (default build), MF_MUTATE_JOBS (default 2),
+# MF_MUTATE_ALLOC_SAMPLE / MF_MUTATE_DAEMON_SAMPLE (default 800 / 400; 0:
+# every mutant), MF_MUTATE_PROOF_SECONDS (default 20).  The results (<build>/mutate/results.tsv) are appended as
+# they come, so an interrupted run resumes where it stopped; delete that
+# file to start over.  Runs under `nice`: the campaign takes every core it
+# is given for tens of minutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build_dir=${MF_BUILD_DIR:-build}
+jobs=${MF_MUTATE_JOBS:-2}
+alloc_sample=${MF_MUTATE_ALLOC_SAMPLE:-800}
+daemon_sample=${MF_MUTATE_DAEMON_SAMPLE:-400}
+seed=1
+# A proof still running after this long counts as no verdict and the fuzz
+# runs: on a loaded machine a mutant can keep the solver busy for minutes.
+proof_seconds=${MF_MUTATE_PROOF_SECONDS:-20}
+mfh="$build_dir/harness/mfh/mfh"
+
+report_only=false
+case "${1:-}" in
+  --report-only) report_only=true ;;
+  "") ;;
+  *) echo "usage: bash ci/mutate.sh [--report-only]" >&2; exit 2 ;;
+esac
+
+sample_args() {  # $1: the sample size, 0 for all
+  if [ "$1" -gt 0 ]; then echo "--sample $1 --seed $seed"; fi
+}
+campaign=(
+  "asm/arena.s"
+  "asm/pool.s"
+  "asm/alloc.s $(sample_args "$alloc_sample")"
+  "asm/daemon_cleaner.s $(sample_args "$daemon_sample")"
+)
+
+if ! $report_only; then
+  if [ ! -d "$build_dir" ]; then
+    cc=$(command -v "${CC:-clang}")
+    cxx=$(command -v "${CXX:-clang++}")
+    cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER="$cc" \
+      -DCMAKE_CXX_COMPILER="$cxx"
+  fi
+  # mfh, and with it what its check build links and the prover (when Z3 is there).
+  cmake --build "$build_dir" --target mfh
+  for args in "${campaign[@]}"; do
+    # shellcheck disable=SC2086  # the arguments are words on purpose
+    nice -n 10 "$mfh" mutate $args --jobs "$jobs" --proof-seconds "$proof_seconds" || [ $? -eq 1 ]  # 1: survivors, which the report lists
+  done
+fi
+
+if [ ! -x "$mfh" ]; then
+  echo "ci/mutate.sh: no $mfh: build first (bash ci/mutate.sh without --report-only)" >&2
+  exit 2
+fi
+note="Mutants checked: every one of arena.s and pool.s"
+[ "$alloc_sample" -gt 0 ] && note+="; of alloc.s a sample of $alloc_sample (--sample $alloc_sample --seed $seed)" \
+  || note+="; every one of alloc.s"
+[ "$daemon_sample" -gt 0 ] && note+="; of daemon_cleaner.s a sample of $daemon_sample (--sample $daemon_sample --seed $seed)" \
+  || note+="; every one of daemon_cleaner.s"
+note+=". Stage budget: 5 RapidCheck rounds of 200 cases per target (seeds 1-5), the function's code proof (no verdict after ${proof_seconds} s), 30000 fuzz runs or 5 s per target (seed 1); $jobs jobs at once under nice."
+"$mfh" mutate --report docs/harness-strength.md --command "bash ci/mutate.sh" --note "$note"

@@ -1,0 +1,319 @@
+#include "mutant_check.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "check_build.h"
+#include "mutate_config.h"
+#include "subprocess.h"
+
+namespace mf::mutate {
+
+namespace fs = std::filesystem;
+using check::ProcessResult;
+using check::run_process;
+
+namespace {
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::string first_line_with(const std::string& text, const std::string& needle) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(needle) != std::string::npos) return line;
+  }
+  return {};
+}
+
+bool write_file(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  return static_cast<bool>(out);
+}
+
+// What a kill says about itself: the divergence's signature when printed,
+// else the first line that names a failure, else the exit status.
+std::string kill_detail(const ProcessResult& r) {
+  if (r.timed_out) return "timed out";
+  // mfh replay and the property tests: "divergence at op N: ..." and "  what: ...".
+  if (const std::string at = first_line_with(r.output, "divergence at op "); !at.empty()) {
+    std::string what = first_line_with(r.output, "  what:");
+    what = what.empty() ? "" : "; " + what.substr(what.find("what:"));
+    return (at.substr(at.find("divergence at op ")) + what).substr(0, 300);
+  }
+  for (const char* needle : {"MF-DIVERGENCE", "verdict: DIVERGED", "ERROR: libFuzzer", "Falsifiable", "FAILED"}) {
+    const std::string line = first_line_with(r.output, needle);
+    if (!line.empty()) return line.substr(0, 300);
+  }
+  return "exit status " + std::to_string(r.exit_code);
+}
+
+std::string suite_of(const std::string& target) {
+  std::string s = target;
+  s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+  return s + "Property.Simulated";
+}
+
+// The 1-based position, among `traces`, of the first one mfh replay
+// reports as DIVERGED (each trace's report starts "== FILE (...)").
+unsigned long long diverging_position(const std::string& output, const std::vector<std::string>& traces) {
+  std::istringstream in(output);
+  std::string line, current;
+  while (std::getline(in, line)) {
+    if (line.rfind("== ", 0) == 0) current = line.substr(3, line.find(" (") - 3);
+    if (line.rfind("verdict: DIVERGED", 0) == 0) {
+      const auto it = std::find(traces.begin(), traces.end(), current);
+      return it == traces.end() ? traces.size() : static_cast<unsigned long long>(it - traces.begin()) + 1;
+    }
+  }
+  return traces.size();
+}
+
+}  // namespace
+
+bool find_tools(Tools& tools, std::string& error) {
+  tools.source_dir = MF_MUTATE_SOURCE_DIR;
+  tools.seed_dir = MF_MUTATE_SEED_DIR;
+  const fs::path prover_file = fs::path(MF_MUTATE_CHECK_DIR) / "prover.txt";
+  std::ifstream prover(prover_file);
+  if (!prover) {
+    error = "no " + prover_file.string() + ": is this build configured for mfh check (MF_BUILD_TESTS, no MF_ASM_OVERRIDES)?";
+    return false;
+  }
+  std::getline(prover, tools.prover);
+  std::getline(prover, tools.objdump);
+  if (tools.objdump.empty()) tools.objdump = MF_MUTATE_OBJDUMP;
+  if (tools.objdump.empty()) {
+    error = "no objdump found (needed to compare a mutant's code with the original's)";
+    return false;
+  }
+  if (!tools.prover.empty() && !fs::exists(tools.prover)) {
+    error = "the code prover " + tools.prover + " is not built (ninja mf_code_proof)";
+    return false;
+  }
+  std::ifstream list(fs::path(tools.source_dir) / "proofs/code/specs/code_proofs.list");
+  for (std::string line; std::getline(list, line);) {
+    if (!line.empty() && line[0] != '#') tools.proofs.insert(line);
+  }
+  return true;
+}
+
+bool code_fingerprint(const Tools& tools, const std::string& object, std::string& text, std::string& error) {
+  const ProcessResult r = run_process({tools.objdump, "-d", "-r", object}, 60);
+  if (r.exit_code != 0) {
+    error = "objdump " + object + " failed: " + r.output;
+    return false;
+  }
+  // Everything from the first section's disassembly on: the header names the file.
+  const std::size_t at = r.output.find("Disassembly of section");
+  text = at == std::string::npos ? std::string() : r.output.substr(at);
+  return true;
+}
+
+MutantChecker::MutantChecker(const Tools& tools, const StageBudget& budget, std::string work_dir)
+    : tools_(tools), budget_(budget), work_dir_(std::move(work_dir)) {}
+
+bool MutantChecker::add_original(const std::string& path, const std::string& text, std::string& error) {
+  const std::string name = fs::path(path).filename().string();
+  Original o{path, text, "", fs::path(path).parent_path().string()};
+  const fs::path dir = fs::path(work_dir_) / "original";
+  fs::create_directories(dir);
+  const std::string object = (dir / (name + ".o")).string();
+  const ProcessResult r = run_process(check::assemble_command(path, o.include_dir, object), 60);
+  if (r.exit_code != 0) {
+    error = path + " does not assemble:\n" + r.output;
+    return false;
+  }
+  if (!code_fingerprint(tools_, object, o.fingerprint, error)) return false;
+  // The mutants are assembled from this job's src/, so the .inc files the
+  // original includes go there too: copied afresh, as they may have changed
+  // since an earlier campaign used this folder.
+  const fs::path src = fs::path(work_dir_) / "src";
+  fs::create_directories(src);
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(o.include_dir)) {
+    if (e.path().extension() != ".inc") continue;
+    fs::copy_file(e.path(), src / e.path().filename(), fs::copy_options::overwrite_existing, ec);
+    if (ec) {
+      error = "cannot copy " + e.path().string() + ": " + ec.message();
+      return false;
+    }
+  }
+  originals_[name] = std::move(o);
+  return true;
+}
+
+MutantResult MutantChecker::check_original(const std::string& name) {
+  const Original& o = originals_.at(name);
+  MutantResult r;
+  r.id = name + ":original";
+  r.file = name;
+  return run_stages(name, o.path, "", r, now_seconds());
+}
+
+MutantResult MutantChecker::check(const Mutant& mutant) {
+  const double started = now_seconds();
+  MutantResult r;
+  r.id = mutant.id();
+  r.file = mutant.file;
+  r.line = mutant.line;
+  r.function = mutant.function;
+  r.op = std::string(operator_name(mutant.op));
+  r.diff = mutant_diff(mutant);
+  const Original& o = originals_.at(mutant.file);
+  auto done = [&](Outcome outcome, std::string detail) {
+    r.outcome = outcome;
+    r.detail = std::move(detail);
+    r.seconds = now_seconds() - started;
+    return r;
+  };
+
+  // The mutated copy, next to the includes add_original() copied.
+  const fs::path src = fs::path(work_dir_) / "src";
+  const std::optional<std::string> text = apply_mutant(o.text, mutant);
+  if (!text) return done(Outcome::build_failed, "the mutant does not match " + o.path + " (changed since?)");
+  const fs::path source = src / mutant.file;
+  if (!write_file(source, *text)) return done(Outcome::build_failed, "cannot write " + source.string());
+
+  // 0. Its code, against the original's.
+  const std::string object = (fs::path(work_dir_) / "mutant.o").string();
+  const ProcessResult assembled = run_process(check::assemble_command(source.string(), src.string(), object), 60);
+  if (assembled.exit_code != 0) {
+    // The assembler names the copy in this job's folder: say the file's name instead.
+    std::string line = first_line_with(assembled.output, "error");
+    if (const std::size_t at = line.find(source.string()); at != std::string::npos) {
+      line.replace(at, source.string().size(), mutant.file);
+    }
+    return done(Outcome::build_failed, line.substr(0, 300));
+  }
+  std::string fingerprint, error;
+  if (!code_fingerprint(tools_, object, fingerprint, error)) return done(Outcome::build_failed, error);
+  if (fingerprint == o.fingerprint) return done(Outcome::equivalent, "the same bytes and relocations");
+  return run_stages(mutant.file, source.string(), mutant.function, r, started);
+}
+
+MutantResult MutantChecker::run_stages(const std::string& name, const std::string& source, const std::string& function,
+                                       MutantResult r, double started) {
+  auto done = [&](Outcome outcome, std::string stage, unsigned long long executions, double stage_started,
+                  std::string detail) {
+    r.outcome = outcome;
+    r.stage = std::move(stage);
+    r.executions = executions;
+    r.stage_seconds = now_seconds() - stage_started;
+    r.seconds = now_seconds() - started;
+    r.detail = std::move(detail);
+    return r;
+  };
+
+  check::CheckBuildRequest request{{source}, (fs::path(work_dir_) / "build").string(),
+                                   budget_.stages.count("rapidcheck") != 0, budget_.stages.count("fuzz") != 0};
+  check::CheckPrograms programs;
+  std::string error;
+  const double build_started = now_seconds();
+  if (!check::build_check_programs(request, programs, error)) {
+    return done(Outcome::build_failed, "", 0, build_started, first_line_with(error, "error").substr(0, 300));
+  }
+  r.build_seconds = now_seconds() - build_started;
+  const std::vector<std::string> targets = check::targets_of(name);
+
+  // 1. The corpora: the targets' seed traces first (milliseconds), then
+  //    corpus/regressions (about a second: one holds a 1 GiB pool object),
+  //    so that most kills come before the slow batch.
+  if (budget_.stages.count("corpora") != 0) {
+    const double t0 = now_seconds();
+    std::vector<std::vector<std::string>> batches(2);
+    for (const std::string& t : targets) {
+      for (const std::string& f : check::traces_in(fs::path(tools_.source_dir) / "corpus/traces" / t)) batches[0].push_back(f);
+    }
+    batches[1] = check::traces_in(fs::path(tools_.source_dir) / "corpus/regressions");
+    unsigned long long replayed = 0;
+    for (const std::vector<std::string>& traces : batches) {
+      if (traces.empty()) continue;
+      std::vector<std::string> argv = {programs.mfh, "replay", "--quiet"};
+      argv.insert(argv.end(), traces.begin(), traces.end());
+      const ProcessResult p = run_process(argv, budget_.stage_timeout);
+      if (p.exit_code != 0) {
+        return done(Outcome::killed, "corpora", replayed + diverging_position(p.output, traces), t0, kill_detail(p));
+      }
+      replayed += traces.size();
+    }
+  }
+
+  // 2. RapidCheck, the same seeds for every mutant.
+  if (budget_.stages.count("rapidcheck") != 0 && !programs.property.empty()) {
+    const double t0 = now_seconds();
+    const fs::path findings = fs::path(work_dir_) / "property-findings";
+    fs::create_directories(findings);
+    unsigned long long runs = 0;
+    for (const std::string& t : targets) {
+      for (int seed = 1; seed <= budget_.rapidcheck_rounds; ++seed) {
+        // No shrinking: the kill is what counts here, not the smallest input.
+        // Every simulated suite of the target (AllocProperty.Simulated and
+        // AllocProperty.SimulatedOneClass, ...), each a round of 200 cases.
+        const ProcessResult p = run_process(
+            {programs.property, "--gtest_filter=" + suite_of(t) + "*"}, budget_.stage_timeout,
+            {"RC_PARAMS=max_success=200 max_size=60 noshrink=1 seed=" + std::to_string(seed),
+             "MF_PROPERTY_FINDINGS_DIR=" + findings.string()});
+        std::istringstream lines(p.output);
+        for (std::string line; std::getline(lines, line);) {
+          if (line.rfind("[property] " + suite_of(t), 0) != 0) continue;
+          const std::size_t at = line.find(": ");
+          if (at != std::string::npos) runs += std::strtoull(line.c_str() + at + 2, nullptr, 10);
+        }
+        if (p.exit_code != 0) return done(Outcome::killed, "rapidcheck", runs, t0, t + ": " + kill_detail(p));
+      }
+    }
+  }
+
+  // 3. The code proof of the mutated function.
+  if (budget_.stages.count("proofs") != 0 && !tools_.prover.empty() && tools_.proofs.count(function) != 0) {
+    const double t0 = now_seconds();
+    const std::string object = (fs::path(work_dir_) / "build" / "obj" / (name + ".o")).string();
+    const ProcessResult p = run_process(
+        {tools_.prover, "--objdump", tools_.objdump, "--proof", function, object}, budget_.proof_timeout);
+    if (!p.timed_out && p.exit_code == 0) return done(Outcome::proved, "proofs", 1, t0, "the proof of " + function + " holds");
+    if (!p.timed_out && p.exit_code == 1) {
+      const std::string line = first_line_with(p.output, "COUNTEREXAMPLE");
+      return done(Outcome::killed, "proofs", 1, t0, function + ": " + (line.empty() ? "refuted" : line.substr(0, 300)));
+    }
+    r.detail = "proof of " + function + ": no verdict" + (p.timed_out ? " (timed out)" : "") + "; ";
+  }
+
+  // 4. A short fuzz from the seed corpus.
+  if (budget_.stages.count("fuzz") != 0 && !programs.fuzz.empty()) {
+    const double t0 = now_seconds();
+    unsigned long long execs = 0;
+    for (const std::string& t : targets) {
+      const fs::path dir = fs::path(work_dir_) / ("fuzz-" + t);
+      fs::remove_all(dir);  // the previous mutant's corpus and findings are not this one's
+      fs::create_directories(dir / "corpus");
+      fs::create_directories(dir / "artifacts");
+      std::vector<std::string> argv = {programs.fuzz,
+                                       "-seed=1",
+                                       "-runs=" + std::to_string(budget_.fuzz_runs),
+                                       "-max_total_time=" + std::to_string(static_cast<int>(budget_.fuzz_seconds)),
+                                       "-print_final_stats=1",
+                                       "-artifact_prefix=" + (dir / "artifacts").string() + "/",
+                                       (dir / "corpus").string()};
+      const fs::path dict = fs::path(tools_.source_dir) / "corpus/dict" / (t + ".dict");
+      if (fs::exists(dict)) argv.insert(argv.begin() + 1, "-dict=" + dict.string());
+      const fs::path seeds = fs::path(tools_.seed_dir) / t;
+      if (fs::is_directory(seeds)) argv.push_back(seeds.string());
+      const ProcessResult p = run_process(argv, budget_.fuzz_seconds + budget_.stage_timeout, {"MF_CHECK_TARGET=" + t});
+      const std::string line = first_line_with(p.output, "stat::number_of_executed_units:");
+      if (!line.empty()) execs += std::strtoull(line.c_str() + line.rfind(':') + 1, nullptr, 10);
+      // Any input libFuzzer saved is a finding: a divergence or a fault of the SUT.
+      const bool found = !fs::is_empty(dir / "artifacts");
+      if (found || p.timed_out) return done(Outcome::killed, "fuzz", execs, t0, t + ": " + kill_detail(p));
+    }
+  }
+  const std::string note = r.detail;
+  return done(Outcome::survived, "", 0, now_seconds(), note + "passed every stage");
+}
+
+}  // namespace mf::mutate
