@@ -20,6 +20,7 @@ std::uint64_t next_random() {
 
 void arm(CallBoundary& check) {
   for (std::uint64_t& c : check.canary) c = next_random();
+  for (std::uint64_t& g : check.scratch) g = next_random();
   check.after = check.canary;
   check.rsp_before = check.rsp_after = 0;
   check.rflags_after = 0;

@@ -5,7 +5,12 @@
 // fresh random canaries at the call and must hold them after it; the stack
 // pointer must be back where it was; the direction flag must be clear.
 // A C++ caller would otherwise notice a clobbered register only if the
-// compiler happened to keep something in it.
+// compiler happened to keep something in it.  The other way round, every
+// register the callee may not rely on gets fresh garbage at the call: rax,
+// rcx, r8-r10, xmm0-xmm15 and the argument registers the function does not
+// take (a function that reads rdx without setting it, say a `div` whose
+// `xor %edx, %edx` went missing, would otherwise read the 0 our caller
+// happened to leave there).
 //
 // The trampoline puts rsp back and clears the direction flag before it
 // returns, so the harness goes on safely and reports the violation as a
@@ -26,11 +31,13 @@ struct CallBoundary {
   std::uint64_t rsp_before = 0;
   std::uint64_t rsp_after = 0;
   std::uint64_t rflags_after = 0;
+  std::array<std::uint64_t, 4> scratch{};  // garbage for rax, rcx, r8-r10 and the xmm registers at the call
 };
-static_assert(sizeof(CallBoundary) == 15 * 8, "call_boundary.s reads this layout");
+static_assert(sizeof(CallBoundary) == 19 * 8, "call_boundary.s reads this layout");
 
 // Fresh canaries for the next call (a different random value per register
-// and per call, so that a register restored from a stale save is caught too).
+// and per call, so that a register restored from a stale save is caught too),
+// and fresh garbage for the scratch registers.
 void arm(CallBoundary& check);
 
 // What the last call broke, one line ("rbx and r12 not preserved; rsp moved
@@ -41,6 +48,8 @@ std::string violation(const CallBoundary& check);
 
 extern "C" {
 // Calls fn(args[0], args[1], args[2]) with the checks above; returns rax.
+// (An argument the function does not take should be garbage too: the
+// caller puts check->scratch values there.)
 std::uint64_t mf_call_with_boundary_checks(const void* fn, const std::uint64_t* args,
                                            mf::runner::CallBoundary* check);
 }

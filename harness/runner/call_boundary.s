@@ -6,13 +6,14 @@
 #                                       const uint64_t args[3] (rsi),
 #                                       struct CallBoundary *check (rdx))
 # Returns the callee's rax.  CallBoundary: canary[6] at 0, after[6] at 48,
-# rsp_before at 96, rsp_after at 104, rflags_after at 112.
+# rsp_before at 96, rsp_after at 104, rflags_after at 112, scratch[4] at 120.
 
         .set CB_CANARY,        0
         .set CB_AFTER,         48
         .set CB_RSP_BEFORE,    96
         .set CB_RSP_AFTER,     104
         .set CB_RFLAGS_AFTER,  112
+        .set CB_SCRATCH,       120
         .set RFLAGS_DF,        0x400
 
         .bss
@@ -20,6 +21,8 @@
 # The check being filled in.  Kept here, not on the stack, because the
 # callee may have left rsp anywhere.
 current_check:  .zero 8
+# The function being called.
+current_function: .zero 8
 
         .text
         .globl mf_call_with_boundary_checks
@@ -35,9 +38,32 @@ mf_call_with_boundary_checks:
         pushq   %r15
         subq    $8, %rsp                        # return address + 6 pushes + 8: rsp 16-aligned at the call
         movq    %rdx, current_check(%rip)
-        movq    %rdi, %rax                      # the function
+        movq    %rdi, current_function(%rip)    # called through memory, so every register can hold garbage
         movq    %rsi, %r11                      # the arguments
         movq    %rsp, CB_RSP_BEFORE(%rdx)
+        # Garbage in every register the callee may not rely on: the scratch
+        # values in rax, rcx, r8-r10, and two of them in each xmm register.
+        movdqu  CB_SCRATCH(%rdx), %xmm0
+        movdqu  CB_SCRATCH+16(%rdx), %xmm1
+        movdqa  %xmm0, %xmm2
+        movdqa  %xmm1, %xmm3
+        movdqa  %xmm0, %xmm4
+        movdqa  %xmm1, %xmm5
+        movdqa  %xmm0, %xmm6
+        movdqa  %xmm1, %xmm7
+        movdqa  %xmm0, %xmm8
+        movdqa  %xmm1, %xmm9
+        movdqa  %xmm0, %xmm10
+        movdqa  %xmm1, %xmm11
+        movdqa  %xmm0, %xmm12
+        movdqa  %xmm1, %xmm13
+        movdqa  %xmm0, %xmm14
+        movdqa  %xmm1, %xmm15
+        movq    CB_SCRATCH+0(%rdx), %rax
+        movq    CB_SCRATCH+8(%rdx), %rcx
+        movq    CB_SCRATCH+16(%rdx), %r8
+        movq    CB_SCRATCH+24(%rdx), %r9
+        movq    %rcx, %r10
         movq    CB_CANARY+0(%rdx), %rbx
         movq    CB_CANARY+8(%rdx), %rbp
         movq    CB_CANARY+16(%rdx), %r12
@@ -47,7 +73,8 @@ mf_call_with_boundary_checks:
         movq    0(%r11), %rdi
         movq    8(%r11), %rsi
         movq    16(%r11), %rdx
-        call    *%rax
+        movq    %r9, %r11
+        call    *current_function(%rip)
         # rax is the result from here on: only rcx and r11 are used below.
         movq    current_check(%rip), %r11
         movq    %rsp, CB_RSP_AFTER(%r11)

@@ -278,7 +278,7 @@ static_assert(calls_match_rows(), "every SUT op has its SUT and model calls, eve
 SutCall sut_call(ops::OpCode code, bool checked_alloc_entry) {
   const SutSymbol sut = kCalls[static_cast<std::size_t>(code)].sut;
   if (sut == nullptr) throw std::logic_error("a control op has no SUT call");
-  return {sut(checked_alloc_entry), ops::info(code).result != ops::ResultKind::none};
+  return {sut(checked_alloc_entry), ops::info(code).result != ops::ResultKind::none, ops::info(code).arity};
 }
 
 bool sut_implements(ops::OpCode code, ops::Target target) {
@@ -295,7 +295,9 @@ std::vector<ops::OpCode> ops_not_implemented(ops::Target target) {
 
 std::uint64_t call_through_boundary(const SutCall& call, const RawArgs& args, CallBoundary& check) {
   arm(check);
-  const std::uint64_t rax = mf_call_with_boundary_checks(call.function, args.data(), &check);
+  RawArgs passed = args;
+  for (std::size_t i = call.arity; i < passed.size(); ++i) passed[i] = check.scratch[i];
+  const std::uint64_t rax = mf_call_with_boundary_checks(call.function, passed.data(), &check);
   return call.returns_value ? rax : 0;  // a void function leaves rax undefined
 }
 

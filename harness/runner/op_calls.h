@@ -32,6 +32,7 @@ using RawArgs = std::array<std::uint64_t, ops::kMaxArgs>;
 struct SutCall {
   const void* function = nullptr;
   bool returns_value = false;
+  std::size_t arity = 0;  // the arguments it takes; the rest get garbage (call_boundary.h)
 };
 SutCall sut_call(ops::OpCode code, bool checked_alloc_entry);
 

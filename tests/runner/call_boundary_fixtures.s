@@ -41,4 +41,30 @@ cb_calls_the_os_misaligned:             # rsp is 8 off at the call
         call    __mf_os_getpid
         ret
 
+# Each returns a register it may not rely on at entry: the trampoline must
+# have put garbage there (harness/runner/call_boundary.h).
+        .globl cb_returns_rax_as_it_came
+cb_returns_rax_as_it_came:
+        ret
+
+        .globl cb_returns_rcx
+cb_returns_rcx:
+        movq    %rcx, %rax
+        ret
+
+        .globl cb_returns_r10
+cb_returns_r10:
+        movq    %r10, %rax
+        ret
+
+        .globl cb_returns_xmm15_low
+cb_returns_xmm15_low:
+        movq    %xmm15, %rax
+        ret
+
+        .globl cb_returns_rdx
+cb_returns_rdx:
+        movq    %rdx, %rax
+        ret
+
         .section .note.GNU-stack,"",@progbits

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "call_boundary.h"
+#include "op_calls.h"
 #include "os_rules.h"
 #include "sim_os.h"
 
@@ -14,6 +15,11 @@ void cb_leaves_direction_flag_set();
 void cb_pops_one_quad_too_many();
 void cb_calls_the_os_aligned();
 void cb_calls_the_os_misaligned();
+void cb_returns_rax_as_it_came();
+void cb_returns_rcx();
+void cb_returns_r10();
+void cb_returns_xmm15_low();
+void cb_returns_rdx();
 }
 
 namespace mf::runner {
@@ -61,6 +67,27 @@ TEST(CallBoundary, EveryCallGetsFreshCanaries) {
   arm(first);
   arm(second);
   for (std::size_t i = 0; i < first.canary.size(); ++i) EXPECT_NE(first.canary[i], second.canary[i]) << i;
+}
+
+// The scratch registers hold fresh garbage at the call, so code that reads
+// one it never set (a `div` whose `xor %edx, %edx` went missing) reads
+// something else than the 0 the C++ caller happened to leave.
+TEST(CallBoundary, ScratchRegistersHoldGarbageAtTheCall) {
+  CallBoundary check;
+  EXPECT_EQ(call(&cb_returns_rax_as_it_came, check), check.scratch[0]);
+  EXPECT_EQ(call(&cb_returns_rcx, check), check.scratch[1]);
+  EXPECT_EQ(call(&cb_returns_r10, check), check.scratch[1]);
+  EXPECT_EQ(call(&cb_returns_xmm15_low, check), check.scratch[2]);
+  for (std::uint64_t g : check.scratch) EXPECT_NE(g, 0u);
+  EXPECT_EQ(violation(check), "");
+}
+
+TEST(CallBoundary, ArgumentsTheFunctionDoesNotTakeHoldGarbage) {
+  CallBoundary check;
+  const SutCall one_argument{reinterpret_cast<const void*>(&cb_returns_rdx), true, 1};
+  EXPECT_EQ(call_through_boundary(one_argument, {7, 8, 9}, check), check.scratch[2]);
+  const SutCall three_arguments{reinterpret_cast<const void*>(&cb_returns_rdx), true, 3};
+  EXPECT_EQ(call_through_boundary(three_arguments, {7, 8, 9}, check), 9u);
 }
 
 // The other side of the boundary: the simulated OS's entry points check the
