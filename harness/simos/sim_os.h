@@ -82,6 +82,8 @@ class SimOs final : public OsEnvironment {
   void forget_stderr() override { stderr_size_ = 0; }
   std::string_view anomaly() const override { return anomaly_; }
   void note_anomaly(std::string what) override;
+  // A misuse unless `flags` are the ones docs/spec.md names for that open.
+  void check_open_flags(const std::string& what, int flags, int expected);
   bool is_live_mapping(std::uint64_t addr, std::uint64_t len) const override { return space_.is_live(addr, len); }
 
   const AddressSpace& memory() const { return space_; }
