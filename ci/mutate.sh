@@ -22,7 +22,7 @@ daemon_sample=${MF_MUTATE_DAEMON_SAMPLE:-400}
 seed=1
 # A proof still running after this long counts as no verdict and the fuzz
 # runs: on a loaded machine a mutant can keep the solver busy for minutes.
-proof_seconds=${MF_MUTATE_PROOF_SECONDS:-20}
+proof_seconds=${MF_MUTATE_PROOF_SECONDS:-60}  # pool_alloc, the longest proof, takes about 34 s of CPU here
 mfh="$build_dir/harness/mfh/mfh"
 
 report_only=false
