@@ -99,6 +99,11 @@ Outcome Model::mem_trim() {
   return record(pages_.mem_trim());
 }
 
+Outcome Model::mem_uaf_link(Addr block, Addr value) {
+  require_running();
+  return record(pages_.mem_uaf_link(canonical(block), canonical(value)));
+}
+
 Outcome Model::mem_page_list_head() {
   require_running();
   return pages_.page_list_head();
@@ -161,6 +166,11 @@ Outcome Model::pool_free(Addr pool, Addr obj) {
 Outcome Model::pool_destroy(Addr pool) {
   require_running();
   return record(pools_.destroy(canonical(pool)));
+}
+
+Outcome Model::pool_uaf_link(Addr pool, Addr obj, Addr value) {
+  require_running();
+  return record(pools_.uaf_link(canonical(pool), canonical(obj), canonical(value)));
 }
 
 // ---- builtins ----

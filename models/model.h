@@ -41,6 +41,7 @@ class Model {
   Outcome mem_alloc(std::uint64_t n);
   Outcome mem_free(Addr p, std::uint64_t n);
   Outcome mem_trim();
+  Outcome mem_uaf_link(Addr block, Addr value);  // PageModel::mem_uaf_link
   Outcome mem_page_list_head();
   Outcome mem_page_count();
 
@@ -55,6 +56,7 @@ class Model {
   Outcome pool_alloc(Addr pool);
   Outcome pool_free(Addr pool, Addr obj);
   Outcome pool_destroy(Addr pool);
+  Outcome pool_uaf_link(Addr pool, Addr obj, Addr value);  // PoolModel::uaf_link
 
   Outcome load_i64(Addr a);
   Outcome poke_i64(Addr a, std::uint64_t value);

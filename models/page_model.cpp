@@ -93,7 +93,7 @@ Outcome PageModel::alloc_large(std::uint64_t n) {
 }
 
 bool PageModel::has_free_block(const PageRecord& slab) const {
-  return !slab.free_list.empty() || slab.bump + slab.block_size <= SLAB_SIZE;
+  return !slab.free_head.is_null() || slab.bump + slab.block_size <= SLAB_SIZE;
 }
 
 Outcome PageModel::alloc_small(std::uint64_t n, std::uint64_t class_index,
@@ -116,9 +116,18 @@ Outcome PageModel::alloc_small(std::uint64_t n, std::uint64_t class_index,
 
   PageRecord& slab = pages_[open.front()];
   std::uint64_t offset = 0;
-  if (!slab.free_list.empty()) {
-    offset = slab.free_list.back();  // LIFO: the last freed block first
-    slab.free_list.pop_back();
+  if (!slab.free_head.is_null()) {
+    // LIFO: the last freed block first.  Only a write into a freed block
+    // makes the head anything but a free block of this slab; the check
+    // comes before anything changes (a new slab has no head to check).
+    const std::optional<std::uint64_t> head = free_block_at(slab, slab.free_head);
+    if (!head) {
+      return Outcome::exit(MF_EXIT_BOUNDS, "mem_alloc: the free head " + to_string(slab.free_head) +
+                                               " is not a free block of its slab (memory written after it was freed)");
+    }
+    offset = *head;
+    slab.free_head = slab.links.at(offset);
+    slab.links.erase(offset);
   } else {
     offset = slab.bump;
     slab.bump += block_size;
@@ -181,12 +190,13 @@ Outcome PageModel::mem_free(Addr p, std::uint64_t n) {
   // The block's first 8 bytes now hold the old free head: an absolute
   // address the model does not predict, or 0 when the list was empty.
   const bool was_open = has_free_block(page);
-  if (page.free_list.empty()) {
+  if (page.free_head.is_null()) {
     page.memory.write_quad(block.offset, 0);
   } else {
     page.memory.forget(block.offset, 8);
   }
-  page.free_list.push_back(block.offset);
+  page.links[block.offset] = page.free_head;
+  page.free_head = Addr::page(page.handle, block.offset);
   page.slots[(block.offset - SLAB_BLOCKS_OFFSET) / page.block_size] = SlotState::Free;
   --page.live_count;
   std::vector<PageHandle>& open = open_[page.class_index];
@@ -208,6 +218,32 @@ Outcome PageModel::mem_free(Addr p, std::uint64_t n) {
     release(page.handle, out);
   }
   return out;
+}
+
+std::optional<std::uint64_t> PageModel::free_block_at(const PageRecord& slab, Addr a) {
+  // The slab's block area is in its page: an address elsewhere is outside
+  // it whatever the real addresses are.
+  if (a.base != Base::Page || a.handle != slab.handle) return std::nullopt;
+  if (a.offset < SLAB_BLOCKS_OFFSET || a.offset >= slab.bump) return std::nullopt;
+  if ((a.offset - SLAB_BLOCKS_OFFSET) % slab.block_size != 0) return std::nullopt;
+  if (slab.slots[(a.offset - SLAB_BLOCKS_OFFSET) / slab.block_size] != SlotState::Free) return std::nullopt;
+  return a.offset;
+}
+
+Outcome PageModel::mem_uaf_link(Addr block, Addr value) {
+  const bool in_slab = block.base == Base::Page && block.handle < pages_.size() && pages_[block.handle].live &&
+                       !pages_[block.handle].large;
+  if (!in_slab || !free_block_at(pages_[block.handle], block))
+    return Outcome::unsafe("mem_uaf_link: " + to_string(block) + " is not a free block of a live slab");
+  PageRecord& slab = pages_[block.handle];
+  if (value.is_null()) {
+    slab.memory.write_quad(block.offset, 0);
+  } else {
+    slab.memory.forget(block.offset, 8);  // an absolute address
+  }
+  slab.links[block.offset] = value;
+  slab.link_rewritten = true;
+  return Outcome::nothing();
 }
 
 void PageModel::release(PageHandle h, Outcome& outcome) {
@@ -310,7 +346,7 @@ PageView PageModel::view(PageHandle h) const {
     v.bump = Addr::null();
     return v;
   }
-  v.free_head = page.free_list.empty() ? Addr::null() : Addr::page(h, page.free_list.back());
+  v.free_head = page.free_head;
   v.bump = Addr::page(h, page.bump);
   std::tie(v.open_next, v.open_prev) = open_links(h);
   v.bitmap.assign(PAGE_BITMAP_BYTES, 0);

@@ -5,7 +5,10 @@
 // taken back from the kept pages gets a new record with the same base.  A
 // live page is on the list (head first, pages inserted at the head).  A
 // slab's blocks are slots 0..count-1 at SLAB_BLOCKS_OFFSET + k * block size,
-// each never used, live or free; its free list is LIFO.  All positions
+// each never used, live or free; its free list is LIFO, kept as the slab
+// links it (a head and each free block's link) so that a write into a freed
+// block (mem_uaf_link) can change a link as it would change the real one,
+// and mem_alloc's check of the head is the spec's.  All positions
 // inside a page (free head, bump, blocks) are offsets from the page's first
 // byte.  Per class, the open list holds the slabs with a free block, first
 // first; kept pages wait on their stacks; the page map is modelled by its
@@ -63,7 +66,9 @@ struct PageRecord {
   std::uint64_t recip = 0;
   // Slab only:
   std::uint64_t bump = 0;                   // offset of the first never-used block
-  std::vector<std::uint64_t> free_list;     // offsets; back() is the head
+  Addr free_head;                            // canonical; null when the list is empty
+  std::map<std::uint64_t, Addr> links;      // free block's offset -> the address in its first 8 bytes
+  bool link_rewritten = false;              // a mem_uaf_link hit it: the list may skip free blocks
   std::vector<SlotState> slots;             // one per block
   std::vector<BlockHandle> slot_block;      // handle of each slot's latest block
   // Large only:
@@ -101,6 +106,10 @@ class PageModel {
   Outcome mem_alloc(std::uint64_t n);
   Outcome mem_free(Addr p, std::uint64_t n);
   Outcome mem_trim();
+  // A use-after-free write: the program stores the address `value` in the
+  // first 8 bytes of `block`, a free block of a live slab.  Void; Unsafe for
+  // a write anywhere else (the contract says nothing of it).
+  Outcome mem_uaf_link(Addr block, Addr value);
   Outcome page_list_head() const;
   Outcome page_count() const;
 
@@ -121,6 +130,10 @@ class PageModel {
   // Bytes the OS has mapped for the page map: its table and leaked old tables.
   std::uint64_t page_map_bytes() const { return map_slots_ * 8 + leaked_map_bytes_; }
 
+  // The offset a canonical address names when it is a free block of the
+  // slab (in its block area, below bump, on a block boundary, free): what
+  // mem_alloc's check of the free head accepts.
+  static std::optional<std::uint64_t> free_block_at(const PageRecord& slab, Addr a);
   // The live block whose pointer is page + offset, if any (any size class).
   std::optional<BlockHandle> live_block_at(PageHandle page, std::uint64_t offset) const;
   // True when [a, a + n) (canonical) lies inside one live page, i.e. reading

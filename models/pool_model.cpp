@@ -75,6 +75,16 @@ void store_bit(PageMemory& memory, std::uint64_t bitmap_offset, std::uint64_t sl
 
 }  // namespace
 
+std::optional<std::uint64_t> PoolModel::slot_at(const PoolRecord& p, Addr a) {
+  // [start, current) lies in the pool's page, so an address elsewhere is
+  // below start or at/after current whatever the real addresses are.
+  if (a.base != Base::Page || a.handle != p.page) return std::nullopt;
+  const std::uint64_t start = p.header_offset + POOL_HDR_SIZE;
+  const std::uint64_t current = start + p.bump * p.obj_size;
+  if (a.offset < start || a.offset >= current || (a.offset - start) % p.obj_size != 0) return std::nullopt;
+  return (a.offset - start) / p.obj_size;
+}
+
 Outcome PoolModel::alloc(Addr pool) {
   Outcome failure;
   std::optional<PoolHandle> h = resolve(pool, failure);
@@ -82,9 +92,17 @@ Outcome PoolModel::alloc(Addr pool) {
   PoolRecord& p = pools_[*h];
   std::uint64_t slot = 0;
   const std::uint64_t bitmap_offset = p.header_offset + POOL_HDR_SIZE + p.obj_size * p.capacity;
-  if (!p.free_list.empty()) {
-    slot = p.free_list.back();  // LIFO
-    p.free_list.pop_back();
+  if (!p.free_head.is_null()) {
+    // Only a write into a freed object makes the head anything but a free
+    // slot; the check comes before anything is read or changed.
+    const std::optional<std::uint64_t> head = slot_at(p, p.free_head);
+    if (!head || p.free_slots.count(*head) == 0) {
+      return Outcome::exit(MF_EXIT_BOUNDS, "pool_alloc: the free head " + to_string(p.free_head) +
+                                               " is not a free object (memory written after it was freed)");
+    }
+    slot = *head;
+    p.free_head = p.links.at(slot);
+    p.links.erase(slot);
     p.free_slots.erase(slot);
     store_bit(pages_.memory(p.page), bitmap_offset, slot, false);
   } else if (p.bump < p.capacity) {
@@ -119,15 +137,46 @@ Outcome PoolModel::free(Addr pool, Addr obj) {
 
   PageMemory& memory = pages_.memory(p.page);
   // The object's first 8 bytes now hold the old free head.
-  if (p.free_list.empty()) {
+  if (p.free_head.is_null()) {
     memory.write_quad(obj.offset, 0);
   } else {
     memory.forget(obj.offset, 8);
   }
-  p.free_list.push_back(slot);
+  p.links[slot] = p.free_head;
+  p.free_head = obj;
   p.free_slots.insert(slot);
   store_bit(memory, start + p.obj_size * p.capacity, slot, true);
   return Outcome::nothing();
+}
+
+Outcome PoolModel::uaf_link(Addr pool, Addr obj, Addr value) {
+  const std::optional<PoolHandle> h = live_pool_at(pool);
+  if (!h) return Outcome::unsafe("pool_uaf_link: " + to_string(pool) + " is not a live pool");
+  PoolRecord& p = pools_[*h];
+  const std::optional<std::uint64_t> slot = slot_at(p, obj);
+  if (!slot || p.free_slots.count(*slot) == 0)
+    return Outcome::unsafe("pool_uaf_link: " + to_string(obj) + " is not a free object of the pool");
+  PageMemory& memory = pages_.memory(p.page);
+  if (value.is_null()) {
+    memory.write_quad(obj.offset, 0);
+  } else {
+    memory.forget(obj.offset, 8);  // an absolute address
+  }
+  p.links[*slot] = value;
+  p.link_rewritten = true;
+  return Outcome::nothing();
+}
+
+std::vector<std::uint64_t> PoolModel::walk_free_list(const PoolRecord& p) const {
+  std::vector<std::uint64_t> slots;
+  std::set<std::uint64_t> seen;
+  for (Addr at = p.free_head; !at.is_null();) {
+    const std::optional<std::uint64_t> slot = slot_at(p, at);
+    if (!slot || p.free_slots.count(*slot) == 0 || !seen.insert(*slot).second) break;
+    slots.push_back(*slot);
+    at = p.links.at(*slot);
+  }
+  return slots;
 }
 
 Outcome PoolModel::destroy(Addr pool) {
@@ -170,12 +219,12 @@ PoolView PoolModel::view(PoolHandle h) const {
   v.current = v.start.plus(p.bump * p.obj_size);
   v.end = v.start.plus(p.capacity * p.obj_size);
   v.obj_size = p.obj_size;
-  v.free_head = p.free_list.empty() ? Addr::null() : slot_addr(h, p.free_list.back());
+  v.free_head = p.free_head;
   v.reserved = 0;
   v.capacity = p.capacity;
   v.bitmap_quads = ceil_div(p.capacity, 64);
   v.bitmap = v.end;
-  v.free_list.assign(p.free_list.rbegin(), p.free_list.rend());
+  v.free_list = walk_free_list(p);
   return v;
 }
 
@@ -199,10 +248,20 @@ std::vector<std::string> PoolModel::check_invariants() const {
     if (p.capacity == 0) bad.push_back(name + ": capacity is 0");
     if (pool_create_request(p.obj_size, p.capacity) != p.total) bad.push_back(name + ": total is not 48 + size * cap + bitmap");
     if (p.bump > p.capacity) bad.push_back(name + ": current is beyond end");
-    if (p.free_list.size() != p.free_slots.size()) bad.push_back(name + ": a slot is on the free list twice");
-    for (std::uint64_t slot : p.free_list) {
-      if (slot >= p.bump) bad.push_back(name + ": a free-list slot was never handed out");
-      if (p.free_slots.count(slot) == 0) bad.push_back(name + ": free list and free set differ");
+    for (const auto& [slot, link] : p.links) {
+      if (slot >= p.bump) bad.push_back(name + ": a free slot was never handed out");
+      if (p.free_slots.count(slot) == 0) bad.push_back(name + ": a link is kept for a slot that is not free");
+    }
+    if (p.links.size() != p.free_slots.size()) bad.push_back(name + ": a free slot has no link");
+    // Only pool_free and pool_alloc have linked it: the list runs through
+    // every free slot exactly once and ends in null.  After a write into a
+    // freed object the links are whatever the program made them, which the
+    // head check of pool_alloc, not this invariant, deals with.
+    if (!p.link_rewritten) {
+      const std::vector<std::uint64_t> list = walk_free_list(p);
+      const Addr after_last = list.empty() ? p.free_head : p.links.at(list.back());
+      if (list.size() != p.free_slots.size() || !after_last.is_null())
+        bad.push_back(name + ": the free list does not run through every free slot once and end");
     }
     if (p.header_offset % MEM_ALIGN != 0) bad.push_back(name + ": header is not 16-byte aligned");
     const BlockRecord& block = pages_.block(p.block);

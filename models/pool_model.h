@@ -3,9 +3,15 @@
 // 8 * ceil(capacity / 64); pool_destroy calls mem_free(pool, total).
 //
 // Slots are numbered k = 0..capacity-1 (slot k at start + k * obj_size).
-// Slots below `bump` have been handed out at least once; of those, the ones on
-// the free list are free and the rest are live objects.  The free list is
-// LIFO (back() is the head).
+// Slots below `bump` have been handed out at least once; of those, the free
+// ones (their bitmap bit set) are free and the rest are live objects.
+//
+// The free list is kept as the real pool links it, a head and one link per
+// free object, rather than as a stack of slots: a write into a freed object
+// (the op pool_uaf_link) can change a link, and the spec says exactly what
+// pool_alloc then does with whatever the head became.  A link is a canonical
+// address: null, Page + offset, or Raw (outside every live page, so outside
+// the pool's slots whatever its number).
 //
 // A pool pointer that is NULL exits 110; one that is not the header of a live
 // pool is outside the contract (Unsafe), except pool_destroy of a pointer
@@ -14,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -34,8 +41,10 @@ struct PoolRecord {
   std::uint64_t capacity = 0;
   std::uint64_t total = 0;          // the size given to mem_alloc
   std::uint64_t bump = 0;           // slots handed out at least once
-  std::vector<std::uint64_t> free_list;  // slot numbers, back() is the head
-  std::set<std::uint64_t> free_slots;    // the same slots, for lookup
+  Addr free_head;                         // canonical; null when the list is empty
+  std::map<std::uint64_t, Addr> links;    // free slot -> the address in its first 8 bytes
+  std::set<std::uint64_t> free_slots;     // bit set in the bitmap
+  bool link_rewritten = false;  // a pool_uaf_link hit it: the list may no longer hold every free slot
   bool live = true;
 };
 
@@ -50,7 +59,7 @@ struct PoolView {
   std::uint64_t capacity = 0;
   std::uint64_t bitmap_quads = 0;
   Addr bitmap;                       // canonical address of the first quad (= end)
-  std::vector<std::uint64_t> free_list;  // slot numbers, head first
+  std::vector<std::uint64_t> free_list;  // slot numbers, head first, as far as the links reach free slots
 };
 
 class PoolModel {
@@ -61,6 +70,10 @@ class PoolModel {
   Outcome alloc(Addr pool);                                        // Pointer or null
   Outcome free(Addr pool, Addr obj);                               // Void
   Outcome destroy(Addr pool);                                      // Void
+  // A use-after-free write: the program stores the address `value` in the
+  // first 8 bytes of `obj`, a free object of the pool.  Void; Unsafe for a
+  // write anywhere else (the contract says nothing of it).
+  Outcome uaf_link(Addr pool, Addr obj, Addr value);
 
   std::optional<PoolHandle> live_pool_at(Addr canonical_addr) const;
   const PoolRecord& pool(PoolHandle h) const { return pools_.at(h); }
@@ -78,6 +91,11 @@ class PoolModel {
 
  private:
   std::optional<PoolHandle> resolve(Addr pool, Outcome& failure) const;
+  // The slot a canonical address names when it is a slot's start below
+  // current: what pool_free and pool_alloc's head check accept before
+  // looking at the bitmap.
+  static std::optional<std::uint64_t> slot_at(const PoolRecord& p, Addr a);
+  std::vector<std::uint64_t> walk_free_list(const PoolRecord& p) const;
 
   PageModel& pages_;
   std::vector<PoolRecord> pools_;

@@ -102,6 +102,9 @@ class OpDecoder {
         return ptr(handle_operand(HandleKind::pool, OpCode::pool_create));
       case ArgKind::ptr:
       case ArgKind::obj:
+      case ArgKind::freed_obj:
+      case ArgKind::link_value:
+      case ArgKind::freed_block:
       case ArgKind::block:
         return ptr(pointer(kind, op));
       case ArgKind::block_size: {
@@ -165,7 +168,13 @@ class OpDecoder {
       const std::uint8_t which = in_.byte();
       return PtrExpr::handle(HandleKind::block, handles_.live_at(HandleKind::block, which % n));
     }
-    if (kind == ArgKind::obj) {
+    if (kind == ArgKind::freed_block) {  // any block made so far, freed ones included
+      const std::size_t n = handles_.created_count(HandleKind::block);
+      if (n == 0) return no_handle();
+      const std::uint8_t which = in_.byte();
+      return PtrExpr::handle(HandleKind::block, static_cast<std::uint32_t>(which % n));
+    }
+    if (kind == ArgKind::obj || kind == ArgKind::freed_obj || kind == ArgKind::link_value) {
       const std::uint64_t slot = read_size(in_);
       const PtrExpr& pool = op.args[0].ptr;
       if (!pool.is_exact_handle() || pool.kind() != HandleKind::pool) return PtrExpr::null();

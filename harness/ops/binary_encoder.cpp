@@ -59,6 +59,18 @@ class OpEncoder {
         return;
       case ArgKind::ptr:
       case ArgKind::obj:
+      case ArgKind::freed_obj:
+      case ArgKind::link_value:
+        pointer(arg.ptr);
+        return;
+      case ArgKind::freed_block:
+        // A freed block is no pointer candidate (those are live): the inside
+        // form names any block made so far by its number.
+        if (arg.ptr.is_exact_handle() && arg.ptr.kind() == HandleKind::block && arg.ptr.index < 256) {
+          out_.push_back(0);
+          out_.push_back(static_cast<std::uint8_t>(arg.ptr.index));
+          return;
+        }
         pointer(arg.ptr);
         return;
       case ArgKind::block_size:

@@ -60,6 +60,9 @@ SyntaxClass syntax_of(ArgKind kind) {
       return SyntaxClass::pool_handle;
     case ArgKind::ptr:
     case ArgKind::obj:
+    case ArgKind::freed_obj:
+    case ArgKind::link_value:
+    case ArgKind::freed_block:
     case ArgKind::block:
       return SyntaxClass::pointer;
   }

@@ -42,6 +42,9 @@ enum class ArgKind : std::uint8_t {
   pool,        // null | p<i>
   ptr,         // any pointer expression
   obj,         // pointer expression; the decoder prefers slots of the op's pool
+  freed_obj,   // as obj; the generators prefer the pool's free objects
+  link_value,  // as obj: what a freed object's link is made to hold (generators: free, live, wrong slots, null)
+  freed_block, // as block; the generators prefer blocks already freed
   block,       // pointer expression; the decoder prefers live m<i> handles
   block_size,  // size; the decoder prefers the size of the op's block operand
 };
@@ -100,23 +103,26 @@ constexpr TargetMask mask_of(Target target) { return static_cast<TargetMask>(1u 
 //   width:       bytes it reads or writes at its first operand (0: none)
 //   size_role:    what its size operands mean, for the generators (SizeRole)
 //   panic_names: the function names the SUT's exit message may give for this
-//                op, '|'-separated (a destroy exits through mem_free's check)
+//                op, '|'-separated (a destroy exits through mem_free's check,
+//                a creation through mem_alloc's check of a corrupt free head)
 //   arg kinds:   none to three (an op without operands ends its row there)
 #define MF_TGT(t) mask_of(Target::t)
 #define MF_OP_LIST(X)                                                                                                                                 \
-  X(arena_create, MF_TGT(arena), new_arena, false, 4, none, 0, arena_capacity, "arena_create", ArgKind::size)                                         \
+  X(arena_create, MF_TGT(arena), new_arena, false, 4, none, 0, arena_capacity, "arena_create|mem_alloc", ArgKind::size)                               \
   X(arena_alloc, MF_TGT(arena), pointer, false, 14, arena_bump, 0, arena_request, "arena_alloc", ArgKind::arena, ArgKind::size)                       \
   X(arena_reset, MF_TGT(arena), none, false, 2, arena_reset, 0, request, "arena_reset", ArgKind::arena)                                               \
   X(arena_usage, MF_TGT(arena), number, false, 2, arena_read, 0, request, "arena_get_usage", ArgKind::arena)                                          \
   X(arena_capacity, MF_TGT(arena), number, false, 2, arena_read, 0, request, "arena_get_capacity", ArgKind::arena)                                    \
   X(arena_destroy, MF_TGT(arena), none, false, 2, ends_handle, 0, request, "arena_destroy|mem_free", ArgKind::arena)                                  \
-  X(pool_create, MF_TGT(pool), new_pool, false, 4, none, 0, pool_shape, "pool_create", ArgKind::size, ArgKind::size)                                  \
+  X(pool_create, MF_TGT(pool), new_pool, false, 4, none, 0, pool_shape, "pool_create|mem_alloc", ArgKind::size, ArgKind::size)                        \
   X(pool_alloc, MF_TGT(pool), pointer, false, 12, pool_take, 0, request, "pool_alloc", ArgKind::pool)                                                 \
   X(pool_free, MF_TGT(pool), none, false, 10, pool_return, 0, request, "pool_free", ArgKind::pool, ArgKind::obj)                                      \
   X(pool_destroy, MF_TGT(pool), none, false, 2, ends_handle, 0, request, "pool_destroy|mem_free", ArgKind::pool)                                      \
+  X(pool_uaf_link, MF_TGT(pool), none, false, 1, none, 0, request, "", ArgKind::pool, ArgKind::freed_obj, ArgKind::link_value)                            \
   X(mem_alloc, MF_TGT(alloc) | MF_TGT(builtins), new_block, false, 12, none, 0, request, "mem_alloc", ArgKind::size)                                  \
   X(mem_free, MF_TGT(alloc) | MF_TGT(builtins), none, false, 9, ends_handle, 0, request, "mem_free", ArgKind::block, ArgKind::block_size)             \
   X(mem_trim, MF_TGT(alloc) | MF_TGT(builtins), number, false, 1, none, 0, request, "mem_trim")                                                      \
+  X(mem_uaf_link, MF_TGT(alloc), none, false, 1, none, 0, request, "", ArgKind::freed_block, ArgKind::block)                                       \
   X(load_i64, MF_TGT(builtins), bits, false, 4, none, 8, request, "__mf_load_i64", ArgKind::ptr)                                                      \
   X(poke_i64, MF_TGT(builtins), none, false, 4, write, 8, request, "__mf_poke_i64", ArgKind::ptr, ArgKind::value)                                     \
   X(load_byte, MF_TGT(builtins), bits, false, 3, none, 1, request, "__mf_load_byte", ArgKind::ptr)                                                    \

@@ -41,6 +41,7 @@ class StaticHandles {
   std::optional<std::size_t> live_position(HandleKind kind, std::uint32_t handle) const;
   const StaticHandle& handle(HandleKind kind, std::uint32_t i) const { return all_[index(kind)][i]; }
   bool exists(HandleKind kind, std::uint32_t i) const { return i < all_[index(kind)].size(); }
+  std::size_t created_count(HandleKind kind) const { return all_[index(kind)].size(); }
 
   // Pointer operands pick among all live handles: blocks, then arenas, then pools.
   std::size_t pointer_candidates() const;

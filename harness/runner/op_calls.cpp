@@ -100,6 +100,29 @@ const void* sut(bool) { return symbol(&::pool_destroy); }
 Outcome model(Model& m, const Operands& a) { return m.pool_destroy(a[0].model); }
 }  // namespace pool_destroy_op
 
+namespace pool_uaf_link_op {
+using namespace no_call;
+// Not a SUT function: the program's own store through a stale pointer, the
+// write that pool_alloc's check of the free head is there to catch.  It is
+// called like one (through the trampoline, with the op's raw operands), so
+// that every engine and mode runs it the same way.
+extern "C" void mf_program_writes_freed_link(std::uint64_t /*pool*/, std::uint64_t* obj, std::uint64_t value) {
+  *obj = value;
+}
+const void* sut(bool) { return symbol(&mf_program_writes_freed_link); }
+Outcome model(Model& m, const Operands& a) { return m.pool_uaf_link(a[0].model, a[1].model, a[2].model); }
+}  // namespace pool_uaf_link_op
+
+namespace mem_uaf_link_op {
+using namespace no_call;
+// The program's own store through a stale pointer into a slab block, the
+// write that mem_alloc's check of the free head is there to catch (see
+// pool_uaf_link_op).
+extern "C" void mf_program_writes_freed_block_link(std::uint64_t* block, std::uint64_t value) { *block = value; }
+const void* sut(bool) { return symbol(&mf_program_writes_freed_block_link); }
+Outcome model(Model& m, const Operands& a) { return m.mem_uaf_link(a[0].model, a[1].model); }
+}  // namespace mem_uaf_link_op
+
 namespace mem_alloc_op {
 using namespace no_call;
 const void* sut(bool checked) { return checked ? symbol(&::__mf_mem_alloc) : symbol(&::mem_alloc); }

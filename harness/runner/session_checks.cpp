@@ -135,8 +135,9 @@ std::optional<Problem> Session::Impl::check_pool_header(std::uint32_t pool) cons
   const PoolObj& p = pools_[pool];
   const model::PoolRecord& r = model_.pools().pool(p.handle);
   const std::uint64_t start = p.header + POOL_HDR_SIZE;
-  std::uint64_t free_head = 0;
-  if (!r.free_list.empty()) free_head = start + r.free_list.back() * r.obj_size;
+  // Anything after a write into a freed object: the model's address, made
+  // absolute (a Raw one is its number).
+  const std::uint64_t free_head = model_.absolute(r.free_head);
   const std::uint64_t want[6] = {start, start + r.bump * r.obj_size, start + r.capacity * r.obj_size, r.obj_size,
                                  free_head, 0};
   static const char* const kNames[6] = {"start", "current", "end", "obj_size", "free head", "reserved"};
@@ -200,7 +201,7 @@ std::optional<Problem> Session::Impl::check_page(model::PageHandle page, std::op
       0,
       r.block_size,
       r.live_count,
-      slab && !r.free_list.empty() ? base + r.free_list.back() : 0,
+      slab ? model_.absolute(r.free_head) : 0,  // anything, after a write into a freed block
       slab ? base + r.bump : 0,
       r.class_index,
       r.recip};

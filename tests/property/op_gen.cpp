@@ -23,8 +23,17 @@ bool has_subject(OpCode code, const TraceState& state) {
       return !state.usable(HandleKind::arena).empty();
     case ArgKind::block:
       return !state.usable(HandleKind::block).empty();
+    case ArgKind::freed_block:  // a write into a freed block needs one
+      for (std::uint32_t i = 0; i < state.created(HandleKind::block); ++i) {
+        if (!state.handles().handle(HandleKind::block, i).live) return true;
+      }
+      return false;
     case ArgKind::pool: {
       const std::vector<std::uint32_t> pools = state.usable(HandleKind::pool);
+      if (ops::info(code).args[1] == ArgKind::freed_obj) {  // a write into a freed object needs one
+        return std::any_of(pools.begin(), pools.end(),
+                           [&](std::uint32_t p) { return !state.guess(HandleKind::pool, p).pool_free.empty(); });
+      }
       if (ops::info(code).effect != ops::Effect::pool_return) return !pools.empty();
       return std::any_of(pools.begin(), pools.end(),
                          [&](std::uint32_t p) { return !state.likely_live_slots(p).empty(); });
@@ -172,8 +181,17 @@ ops::Op draw_op(OpCode code, const TraceState& state) {
       case ArgKind::obj:
         arg.ptr = draw_pool_object(state, op.args[0].ptr);
         break;
+      case ArgKind::freed_obj:
+        arg.ptr = draw_freed_pool_object(state, op.args[0].ptr);
+        break;
+      case ArgKind::link_value:
+        arg.ptr = draw_link_value(state, op.args[0].ptr);
+        break;
       case ArgKind::block:
         arg.ptr = draw_block_ptr(state);
+        break;
+      case ArgKind::freed_block:
+        arg.ptr = draw_freed_block(state);
         break;
       case ArgKind::block_size:
         arg.number = draw_block_size(state, op.args[0].ptr);

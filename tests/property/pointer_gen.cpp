@@ -176,6 +176,43 @@ PtrExpr draw_pool_object(const TraceState& state, const PtrExpr& pool) {
   }
 }
 
+PtrExpr draw_freed_pool_object(const TraceState& state, const PtrExpr& pool) {
+  if (!pool.is_handle() || pool.kind() != HandleKind::pool) return draw_pool_object(state, pool);
+  const HandleGuess& g = state.guess(HandleKind::pool, pool.index);
+  const std::uint64_t size = state.handles().handle(HandleKind::pool, pool.index).size;
+  if (g.pool_free.empty() || draw_choice({9, 1}) == 1) return draw_pool_object(state, pool);
+  return PtrExpr::handle(HandleKind::pool, pool.index, true, saturating_mul(pick(g.pool_free), size));
+}
+
+PtrExpr draw_link_value(const TraceState& state, const PtrExpr& pool) {
+  if (!pool.is_handle() || pool.kind() != HandleKind::pool) return draw_pool_object(state, pool);
+  const HandleGuess& g = state.guess(HandleKind::pool, pool.index);
+  const ops::StaticHandle& h = state.handles().handle(HandleKind::pool, pool.index);
+  auto slot = [&](std::uint64_t k) { return PtrExpr::handle(HandleKind::pool, pool.index, true, saturating_mul(k, h.size)); };
+  if (g.likely_null || h.size == 0) return PtrExpr::null();
+  const std::vector<std::uint64_t> live = state.likely_live_slots(pool.index);
+  switch (draw_choice({g.pool_free.empty() ? 0u : 4u, 2, live.empty() ? 0u : 2u, 1, live.empty() ? 0u : 1u, 1})) {
+    case 0:  // another free object: pool_alloc follows it
+      return slot(pick(g.pool_free));
+    case 1:  // null: the list ends early, and the pool bumps again
+      return PtrExpr::null();
+    case 2:  // a live object: its bit is clear
+      return slot(pick(live));
+    case 3:  // at or past current
+      return slot(std::min(h.capacity, g.pool_bump + draw_uniform(0, 3)));
+    case 4:  // inside a slot, not at its start
+      return offset_by(slot(pick(live)), draw_uniform(1, std::min<std::uint64_t>(h.size - 1, 4096)));
+    default:  // in the header, before the first slot
+      return offset_by(slot(0), kMax + 1 - 8 * draw_uniform(1, 6));
+  }
+}
+
+PtrExpr draw_freed_block(const TraceState& state) {
+  const std::optional<PtrExpr> dead = dead_handle(state, HandleKind::block);
+  if (!dead || draw_choice({9, 1}) == 1) return draw_block_ptr(state);
+  return *dead;
+}
+
 PtrExpr draw_block_ptr(const TraceState& state) {
   const std::vector<std::uint32_t> live = state.usable(HandleKind::block);
   std::vector<PtrExpr> headers;

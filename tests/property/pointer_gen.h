@@ -31,6 +31,19 @@ ops::PtrExpr draw_memory_ptr_near(const TraceState& state, const ops::PtrExpr& o
 // interior pointer, null, or another pool's slot.
 ops::PtrExpr draw_pool_object(const TraceState& state, const ops::PtrExpr& pool);
 
+// pool_uaf_link's object: mostly one of the pool's free objects (the op is
+// outside the contract, and skipped, for any other).
+ops::PtrExpr draw_freed_pool_object(const TraceState& state, const ops::PtrExpr& pool);
+// pool_uaf_link's value: each kind of head pool_alloc must refuse (a live
+// slot, a slot never handed out, the inside of a slot, before the first
+// slot), and the two it must follow (another free slot, null).
+ops::PtrExpr draw_link_value(const TraceState& state, const ops::PtrExpr& pool);
+
+// mem_uaf_link's block: mostly one already freed (the op is outside the
+// contract, and skipped, for any other).  Its value is a block pointer
+// (draw_block_ptr): live blocks, freed ones, interiors, headers, null.
+ops::PtrExpr draw_freed_block(const TraceState& state);
+
 // mem_free's pointer: mostly a live block; sometimes a freed one, an interior
 // pointer, an arena's or pool's header, null or a wild address.
 ops::PtrExpr draw_block_ptr(const TraceState& state);

@@ -3,7 +3,9 @@
 // the zero-fill of reused objects get exercised, and sometimes a double free,
 // an interior pointer, a slot never handed out or another pool's object, each
 // of which must exit 111.  Object sizes and counts reach the edges where the
-// total size overflows.
+// total size overflows.  pool_uaf_link, now and then, writes into a freed
+// object's link: another free object or null, which pool_alloc follows, or
+// a head it must refuse with exit 111.
 
 #include <gtest/gtest.h>
 
