@@ -8,7 +8,18 @@
 // the entries as they were when the directory was opened, in batches the
 // rules may limit, and a successful unlinkat removes the entry.  Where the
 // contract names the exact flags of an open, or the signal of a kill, any
-// other value is reported as a misuse.
+// other value is reported as a misuse, and so is the open of an entry whose
+// d_type is known and not DT_REG (docs/spec.md skips it unopened).
+//
+// Where docs/spec.md states how the cleaner treats input a well-behaved
+// kernel never gives, the simulation gives it, so that the contract's rule
+// is checked: getdents64 lists two records whose name has no NUL within
+// the record ("skipped unseen", so the model never sees them) between "."
+// and "..", and a
+// directory read that fails after an odd count of entries fails with a
+// record that runs past the bytes returned instead of an error (the two
+// end the pass alike).  Permission bits the contract does not look at are
+// set (r-x for group and others), so that a check looking at them shows.
 
 #include <dirent.h>
 #include <csignal>
@@ -55,7 +66,9 @@ std::uint8_t dirent_type(DirentType type) {
 
 std::uint32_t mode_of(FileKind kind) {
   switch (kind) {
-    case FileKind::regular: return S_IFREG | 0600;
+    // rwxr-xr-x: "a regular file" is S_IFMT's business alone (docs/spec.md),
+    // so the bits around it must not change the verdict.
+    case FileKind::regular: return S_IFREG | 0755;
     case FileKind::directory: return S_IFDIR | 0700;
     case FileKind::symlink: return S_IFLNK | 0777;
     case FileKind::fifo: return S_IFIFO | 0600;
@@ -77,6 +90,31 @@ std::size_t put_record(char* at, const char* end, std::uint64_t ino, const std::
   std::memcpy(at + layout::LINUX_DIRENT_NAME, name.data(), name.size());
   return length;
 }
+
+// Appends a record whose name fills it with no NUL (`name` is sized so that
+// the record needs no padding); returns its size, or 0 if it does not fit.
+std::size_t put_unterminated_record(char* at, const char* end, std::uint64_t ino, std::string_view name,
+                                    std::uint8_t type) {
+  const std::size_t length = layout::LINUX_DIRENT_NAME + name.size();
+  if (static_cast<std::size_t>(end - at) < length) return 0;
+  std::memcpy(at, &ino, sizeof ino);
+  std::memcpy(at + 8, &ino, sizeof ino);
+  const std::uint16_t reclen = static_cast<std::uint16_t>(length);
+  std::memcpy(at + layout::LINUX_DIRENT_RECLEN, &reclen, sizeof reclen);
+  at[layout::LINUX_DIRENT_TYPE] = static_cast<char>(type);
+  std::memcpy(at + layout::LINUX_DIRENT_NAME, name.data(), name.size());
+  return length;
+}
+
+// The two records without a NUL, listed between "." and "..": names
+// the cleaner would act on if it read them past their record (13 bytes:
+// records of 32 bytes, no padding).  The second's d_ino is 256, so the byte
+// right after the first record is a 0: a reader that looks one byte past
+// the record finds "snapshot_junk" there, a name of no entry, and logs it.
+constexpr std::string_view kUnterminatedNames[2] = {"snapshot_junk", "sandbox_jjjjj"};
+constexpr std::uint64_t kUnterminatedInos[2] = {0x4a, 0x100};
+static_assert((layout::LINUX_DIRENT_NAME + kUnterminatedNames[0].size()) % 8 == 0);
+static_assert((layout::LINUX_DIRENT_NAME + kUnterminatedNames[1].size()) % 8 == 0);
 
 }  // namespace
 
@@ -120,12 +158,19 @@ long SimOs::openat(int dirfd, const char* path, int flags) {
     for (const Entry& e : world.dir.entries) files_.listing.push_back(e.name);
     files_.listed = 0;
     files_.dots_listed = 0;
+    files_.read_cut = false;
     return kDirectoryFd;
   }
   if (dirfd != kDirectoryFd || !files_.directory) return -ENOENT;
   check_open_flags(std::string("the entry ") + path, flags, kEntryOpenFlags);
   const Entry* entry = world.find(path);
   if (entry == nullptr) return -ENOENT;
+  // docs/spec.md: an entry whose d_type is known and not DT_REG is skipped;
+  // only the others are opened.  (getdents64 listed it with this type.)
+  if (const std::uint8_t type = dirent_type(entry->d_type); type != DT_REG && type != DT_UNKNOWN) {
+    note_anomaly(std::string("opened the entry ") + path + " of d_type " + std::to_string(type) +
+                 ", which docs/spec.md skips unopened (its type is known and not DT_REG)");
+  }
   if (entry->open_fails) return -EACCES;
   if (entry->kind == FileKind::symlink && (flags & O_NOFOLLOW) != 0) return -ELOOP;
   if (entry->kind == FileKind::fifo && (flags & O_NONBLOCK) == 0) {
@@ -179,7 +224,9 @@ long SimOs::fstat(int fd, void* stat_buf) {
   if (fd == kDirectoryFd && files_.directory) {
     const CleanerWorld& world = rules_.cleaner();
     if (world.dir.fstat_fails) return -EIO;
-    write_stat(stat_buf, S_IFDIR | world.dir.mode, world.dir.uid);
+    // The world's mode says who may write (docs/spec.md refuses mode & 022);
+    // r-x for group and others, which the contract ignores, are added.
+    write_stat(stat_buf, S_IFDIR | world.dir.mode | 055, world.dir.uid);
     return 0;
   }
   if (fd == kEntryFd && files_.entry) {
@@ -210,15 +257,41 @@ long SimOs::getdents64(int fd, void* buf, std::uint64_t len) {
   char* at = static_cast<char*>(buf);
   const char* end = at + len;
   std::size_t emitted = 0;
-  while (files_.dots_listed < 2) {
-    const std::size_t n = put_record(at, end, files_.dots_listed + 1, files_.dots_listed == 0 ? "." : "..", DT_DIR);
+  if (files_.read_cut) return -EIO;  // the cut record ended the listing
+  // ".", the two records without a NUL, "..": ".." (24 bytes, the
+  // shortest record) still ends the first batch when the rules limit it.
+  while (files_.dots_listed < 4) {
+    const std::size_t i = files_.dots_listed;
+    std::size_t n = 0;
+    if (i == 0 || i == 3) {
+      n = put_record(at, end, i == 0 ? 1 : 2, i == 0 ? "." : "..", DT_DIR);
+    } else {
+      n = put_unterminated_record(at, end, kUnterminatedInos[i - 1], kUnterminatedNames[i - 1], DT_REG);
+    }
     if (n == 0) return emitted == 0 ? -EINVAL : static_cast<long>(at - static_cast<char*>(buf));
     at += n;
     ++files_.dots_listed;
     ++emitted;
   }
   while (files_.listed < files_.listing.size()) {
-    if (world.dir.unreadable_after && files_.listed >= *world.dir.unreadable_after) break;
+    if (world.dir.unreadable_after && files_.listed >= *world.dir.unreadable_after) {
+      // After an odd count, the read fails with the next entry's record cut
+      // by one byte: it runs past the bytes returned, which ends the pass as
+      // an error does (docs/spec.md, "The directory").  The record is
+      // written whole, so a reader that does not check finds a complete
+      // name in it.  After an even count, the next call's error below.
+      if (*world.dir.unreadable_after % 2 == 1) {
+        const Entry* entry = world.find(files_.listing[files_.listed]);
+        const std::uint8_t type = entry != nullptr ? dirent_type(entry->d_type) : DT_UNKNOWN;
+        const std::size_t n = put_record(at, end, files_.listed + 3, files_.listing[files_.listed], type);
+        if (n == 0 && emitted == 0) return -EINVAL;
+        if (n != 0) {
+          files_.read_cut = true;
+          return static_cast<long>(at + n - 1 - static_cast<char*>(buf));
+        }
+      }
+      break;
+    }
     if (world.batch != 0 && emitted >= world.batch) break;
     // An entry unlinked since the open would be listed with an unknown type
     // (only the SUT unlinks, and only what it has seen: not in a pass).

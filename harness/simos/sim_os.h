@@ -106,7 +106,8 @@ class SimOs final : public OsEnvironment {
     std::uint64_t meminfo_offset = 0;
     std::vector<std::string> listing;  // the directory's names when it was opened
     std::size_t listed = 0;            // of them, how many getdents64 returned
-    std::size_t dots_listed = 0;       // "." and "..", listed first
+    std::size_t dots_listed = 0;       // of ".", the two records without a NUL, "..", listed first
+    bool read_cut = false;             // the read failed with a cut record: every later call fails
     std::string entry_name;
     std::string entry_content;
     std::uint32_t entry_mode = 0;

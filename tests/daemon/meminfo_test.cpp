@@ -187,6 +187,21 @@ TEST_F(MemoryMonitor, AboveTheThresholdIsLoggedAtOrBelowIsNot) {
   EXPECT_EQ(log_lines(), std::vector<std::string>{log_line("memory used 100% is above the threshold of 80%")});
 }
 
+TEST_F(MemoryMonitor, ANegativeThresholdIsLoggedWithItsSign) {
+  // daemon_mem_threshold is a signed 64-bit global (docs/spec.md,
+  // "Configuration"): below 0, every percentage is above it, and the line
+  // writes it with its '-' (the only negative number a log line can hold),
+  // down to -2^63, whose negation is itself.
+  daemon_mem_threshold = -5;
+  EXPECT_EQ(percent_of("MemTotal: 1000 kB\nMemAvailable: 1000 kB\n"), 0);
+  EXPECT_EQ(log_lines(), std::vector<std::string>{log_line("memory used 0% is above the threshold of -5%")});
+  clear_log();
+  daemon_mem_threshold = INT64_MIN;
+  EXPECT_EQ(percent_of("MemTotal: 1000 kB\nMemAvailable: 250 kB\n"), 75);
+  EXPECT_EQ(log_lines(), std::vector<std::string>{
+                             log_line("memory used 75% is above the threshold of -9223372036854775808%")});
+}
+
 TEST_F(MemoryMonitor, AnEscapedPathIsLoggedWhenItCannotBeParsed) {
   use_meminfo(outside("mem\ninfo"));
   write_file(outside("mem\ninfo"), "nothing\n");
