@@ -224,12 +224,42 @@ class PageMapSpec : public CalleeSpec {
   std::vector<std::pair<int, std::uint64_t>> globals_;
 };
 
+// page_map_find (callee_specs.h): a register-only contract.  Its answer is a
+// fresh boolean tied to page_map_holds, so that a branch on ZF puts that
+// boolean itself on the path and rdx = ite(found, rdx, 0) can be resolved
+// by it.
+class PageMapFindSpec : public CalleeSpec {
+ public:
+  // A leaf that makes no call: mem_free calls it with rsp as it came in.
+  bool needs_aligned_stack() const override { return false; }
+  bool apply(Executor& ex, MachineState& state, const Instruction& site, z3::expr&) const override {
+    z3::context& c = ex.ctx();
+    const std::string stem = "page_map_find@" + hex(site.address);
+    z3::expr base = ex.get(state, RDX);
+    auto args = arguments(ex, state);
+    z3::expr found = ex.fresh_bool(state, stem + ".found");
+    ex.assume(state, found == (base != c.bv_val(0, 64) && page_map_holds(c)(base)));
+    for (Gpr r : {R8, R9, R10, R11}) ex.set(state, r, ex.fresh(state, stem + ".clobbered_" + gpr_name(r), 64));
+    z3::expr rdx = z3::ite(found, base, c.bv_val(0, 64));
+    ex.set(state, RDX, rdx);
+    state.flags = {ex.fresh_bool(state, "flag_after_call"), !found, ex.fresh_bool(state, "flag_after_call"),
+                   ex.fresh_bool(state, "flag_after_call")};
+    state.calls.push_back({"page_map_find", site.address, args, rdx, -1});
+    return true;
+  }
+};
+
 }  // namespace
+
+z3::func_decl page_map_holds(z3::context& ctx) {
+  return ctx.function("page_map_holds", ctx.bv_sort(64), ctx.bool_sort());
+}
 
 CalleeSpecs::CalleeSpecs(const CalleeConfig& config) {
   specs_["page_map_reserve"] = std::make_unique<PageMapSpec>("page_map_reserve", true, config.page_map_globals);
   specs_["page_map_insert"] = std::make_unique<PageMapSpec>("page_map_insert", false,
                                                             std::vector<std::pair<int, std::uint64_t>>{});
+  specs_["page_map_find"] = std::make_unique<PageMapFindSpec>();
   specs_["mem_alloc"] = std::make_unique<MemAllocSpec>(config.mem_alloc_block);
   specs_["mem_free"] = std::make_unique<MemFreeSpec>();
   specs_["__mf_panic"] = std::make_unique<PanicSpec>(config.panic_name);

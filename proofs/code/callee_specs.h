@@ -16,11 +16,18 @@
 //   page_map_reserve() (alloc.s) 1, or 0; may change the page map's globals
 //                      (when 1) and any allocator memory (its tables).
 //   page_map_insert(b) (alloc.s) returns; may change any allocator memory.
-//                      Both are assumed, not proved: the page map's hashing
-//                      and probing are checked by the differential harness.
+//   page_map_find(rdx) (alloc.s) whether rdx is the base of a live page:
+//                      rdx kept and ZF clear when page_map_holds(rdx) and
+//                      rdx != 0, else rdx = 0 and ZF set; changes no memory,
+//                      preserves rax, rcx, rsi and rdi (its header comment),
+//                      clobbers r8-r11 and the other flags.
+//                      These three are assumed, not proved: the page map's
+//                      hashing and probing are checked by the differential
+//                      harness.
 //
 // Every call clobbers rax, rcx, rdx, rsi, rdi, r8-r11 and the flags, and
-// requires rsp to be 16-byte aligned at the call.
+// requires rsp to be 16-byte aligned at the call; except page_map_find, a
+// leaf with the convention stated above.
 #pragma once
 
 #include <map>
@@ -47,6 +54,11 @@ struct CalleeConfig {
   // The page map's globals (region, offset) page_map_reserve may change.
   std::vector<std::pair<int, std::uint64_t>> page_map_globals;
 };
+
+// The page map's contents, as page_map_find answers: true of exactly the
+// bases of the live pages (one uninterpreted predicate per context, so a
+// spec can state what holds of a page the map knows).
+z3::func_decl page_map_holds(z3::context& ctx);
 
 class CalleeSpecs {
  public:

@@ -571,8 +571,9 @@ bool Executor::call(MachineState& state, const Instruction& insn, bool tail) {
     // A call leaves rsp 16-byte aligned at the call; a tail call leaves
     // it as the caller's call did (8 below a multiple of 16).
     z3::expr rsp = state.regs[RSP];
-    require(state, "rsp is 16-byte aligned at the call to " + name,
-            (rsp & ctx_.bv_val(15, 64)) == ctx_.bv_val(tail ? 8 : 0, 64), site);
+    if (spec.needs_aligned_stack())
+      require(state, "rsp is 16-byte aligned at the call to " + name,
+              (rsp & ctx_.bv_val(15, 64)) == ctx_.bv_val(tail ? 8 : 0, 64), site);
     z3::expr exit_code = ctx_.bv_val(0, 32);
     const std::size_t known = state.conditions.size();
     const bool returns = spec.apply(*this, state, insn, exit_code);

@@ -61,6 +61,9 @@ class CalleeSpec {
   // return (the path then ends as an Exit with `exit_code`).
   virtual bool apply(Executor& executor, MachineState& state, const Instruction& site,
                      z3::expr& exit_code) const = 0;
+  // Whether the call must leave rsp 16-byte aligned (the ABI's rule); a
+  // local leaf function with a convention of its own may not need it.
+  virtual bool needs_aligned_stack() const { return true; }
 };
 
 class ExecutionHooks {

@@ -63,6 +63,9 @@ struct MachineState {
   std::vector<AccessEvent> accesses;
   std::vector<Extent> extents;
   std::map<std::uint64_t, unsigned> visits;
+  // Values a spec's hooks noted along the path (name, value), for its
+  // obligations at the path's end.
+  std::vector<std::pair<std::string, z3::expr>> noted;
   unsigned fresh_counter = 0;
 };
 

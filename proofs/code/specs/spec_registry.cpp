@@ -11,6 +11,7 @@ std::unique_ptr<FunctionSpec> make_spec(const std::string& name) {
   if (auto spec = make_arena_spec(name)) return spec;
   if (auto spec = make_pool_spec(name)) return spec;
   if (auto spec = make_builtins_spec(name)) return spec;
+  if (auto spec = make_free_spec(name)) return spec;
   return make_alloc_spec(name);
 }
 

@@ -18,5 +18,6 @@ std::unique_ptr<FunctionSpec> make_arena_spec(const std::string& name);
 std::unique_ptr<FunctionSpec> make_pool_spec(const std::string& name);
 std::unique_ptr<FunctionSpec> make_alloc_spec(const std::string& name);
 std::unique_ptr<FunctionSpec> make_builtins_spec(const std::string& name);
+std::unique_ptr<FunctionSpec> make_free_spec(const std::string& name);
 
 }  // namespace mf::proof

@@ -1,0 +1,556 @@
+// free_specs.cpp - docs/spec.md, "The page allocator", mem_free(p, n), as a
+// code-proof spec: mem_free's checks and exits, the large path whole, a
+// small path up to its bitmap read.
+//
+//   - p = 0 exits 110; n = 0 or n > MEM_MAX_REQUEST exits 111;
+//   - small n (class c): p's slab S = p & ~0xFFFF.  mem_free exits 111,
+//     nothing changed, unless S != 0 is a live slab of class c (the first
+//     open slab of c, or a page the page map holds whose class field is c),
+//     p lies in its block area on a block boundary, below bump, and S's
+//     magic is VZOELFOX; only then does it read p's bitmap quad, with
+//     nothing changed yet.  The proof ends the path there and says so
+//     ("outside this proof's scope"): the double-free check (the bit), the
+//     push, the counts and the open lists after it are the differential
+//     harness's.
+//   - large n: page = p - 0x60 must be 4096-aligned, held by the page map,
+//     with magic VZOELFOX, class 0xFFFF and block size Round16(n), else 111;
+//     the page is handed to release_page (the tail jump, where the proof
+//     ends the path), nothing changed before.  release_page itself (unlink,
+//     keep or unmap) is checked by the differential harness, as the page
+//     map's hashing is (callee_specs.h).
+//
+// Precondition (what the other functions leave; any other value is free):
+//   - the page map holds exactly the live pages (page_map_find's contract,
+//     callee_specs.h); a live page is 4096-aligned, a slab 64 KiB-aligned,
+//     and live pages are the allocator's own memory, apart from the stack
+//     and the data sections;
+//   - the first open slab F of class c, if any, is a live slab of class c;
+//   - a live slab S whose class field is below NUM_CLASSES: block size the
+//     class's, bump in [S + 0x270, S + 64 KiB], recip = ceil(2^32 / block
+//     size) (used through the index trick proved in
+//     layout/slab_layout_proofs.cpp).
+// The header fields the checks read (magic, class, block size of a large
+// page) are free, so a corrupt page exits 111 as the contract says.
+#include <iostream>
+#include <optional>
+
+#include "spec_arith.h"
+#include "spec_registry.h"
+#include "spec_support.h"
+#include "trace_ops.h"
+
+namespace mf::proof {
+namespace {
+
+namespace L = mf::layout;
+using spec::u64;
+constexpr ops::HandleKind kBlock = ops::HandleKind::block;
+
+const std::map<std::uint64_t, std::string> kHeaderFields = {
+    {L::PAGE_MAGIC, "magic"}, {L::PAGE_BLOCK_SIZE, "block_size"}, {L::PAGE_LIVE, "live"},
+    {L::PAGE_FREE_HEAD, "free_head"}, {L::PAGE_BUMP, "bump"}, {L::PAGE_CLASS, "class"}, {L::PAGE_RECIP, "recip"}};
+
+z3::expr aligned(const z3::expr& x, std::uint64_t unit) { return (x & u64(x.ctx(), unit - 1)) == u64(x.ctx(), 0); }
+
+// A live page of `bytes` bytes at x lies in user space.
+z3::expr page_in_user_space(const z3::expr& x, std::uint64_t bytes, std::uint64_t alignment) {
+  z3::context& c = x.ctx();
+  return x != u64(c, 0) && aligned(x, alignment) && z3::ule(x, u64(c, L::USER_SPACE_END - bytes));
+}
+
+// The quad at `address` of the heap at entry.
+z3::expr entry_quad(const Memory& memory, const z3::expr& address) {
+  z3::context& c = address.ctx();
+  z3::expr_vector bytes(c);
+  for (unsigned i = 8; i-- > 0;) bytes.push_back(memory.initial_byte(memory.heap(), address + c.bv_val(i, 64)));
+  return z3::concat(bytes).simplify();
+}
+
+// dst * src as a two-operand imul forms it (semantics.cpp), so that the
+// lemmas below name the very product terms of the code.
+z3::expr imul64(const z3::expr& dst, const z3::expr& src) {
+  return (z3::sext(dst, 64) * z3::sext(src, 64)).simplify().extract(63, 0).simplify();
+}
+
+// A slab's header fields at entry (its region) and its open links (another
+// region: the bitmap between them is heap, inside the slab's extent).
+struct SlabAtEntry {
+  z3::expr base, magic, block_size, live, free_head, bump, cls, recip, open_next, open_prev;
+};
+
+// The block-index facts mem_free's check rests on, for a p in the block
+// area of a live slab: off = p - S - 0x270 < 2^16 (S = p & ~0xFFFF), the
+// block size bs is its class's, in [16, SMALL_MAX] (layout/
+// slab_layout_proofs.cpp, "every class's block size ..."), recip =
+// ceil(2^32 / bs); slab_layout_proofs.cpp proves over the integers that
+// then (off * recip) >> 32 = off / bs with no wrap, and off / bs < 4096
+// since bs >= 16 (the bitmap's 4096 bits).  Stated as their conclusion
+// (the hypotheses hold wherever it is assumed), so that no query has to
+// derive them again.
+z3::expr block_index_facts(const z3::expr& off, const z3::expr& index, const SlabAtEntry& slab) {
+  z3::context& c = off.ctx();
+  z3::expr q = z3::udiv(off, slab.block_size);
+  return index == q && z3::ult(index, u64(c, L::PAGE_BITMAP_BYTES * 8));
+}
+
+class MemFreeSpec : public FunctionSpec {
+ public:
+  std::string function() const override { return "mem_free"; }
+  ops::Target trace_target() const override { return ops::Target::alloc; }
+
+  void setup(ProofSetup& s) override {
+    z3::context& c = s.ctx();
+    p_.emplace(s.arg(0));
+    n_.emplace(s.arg(1));
+    const z3::expr& n = *n_;
+    small_.emplace(n != u64(c, 0) && z3::ule(n, u64(c, L::SMALL_MAX)));
+    large_.emplace(z3::ugt(n, u64(c, L::SMALL_MAX)) && z3::ule(n, u64(c, L::MEM_MAX_REQUEST)));
+    class_.emplace(spec::size_class(n));
+    table_region_ = s.global_region("open_slabs", table_offset_);
+    first_.emplace(first_open_slab(s));
+    add_slab(s);
+    add_large_page(s);
+    assume_block_facts(s);
+  }
+
+  // Every instruction: a register that is ite(b, x, y) with b (or !b) on
+  // the path is x (or y): page_map_find's rdx after the branch on its ZF.
+  // Then the two hand-overs this proof stops at or rewrites.
+  bool before(const Instruction& insn, MachineState& state, ProofSetup& s) override {
+    resolve_by_path(state);
+    for (z3::expr& reg : state.regs)
+      if (z3::eq(reg, *slab_masked_)) reg = slab_->base;
+    if (loads_open_slabs(insn, s)) {
+      // rax holds the class the code computed: it must be the spec's class
+      // of n (checked at the end of the path), and from here on the
+      // spec's term indexes the table, so that the first open slab read is
+      // the very term the precondition speaks of.
+      state.noted.emplace_back("class", state.regs[RAX]);
+      state.regs[RAX] = *class_;
+      state.memory.store(table_region_, *table_at_class_, 8, *first_);
+    }
+    if (indexes_the_slab(insn, state) || writes_memory(insn)) {
+      // The end of what this proof follows of a small block: said on the
+      // output, so that it is never taken for the whole function.
+      if (!scope_reported_)
+        std::cout << "outside this proof's scope: mem_free of a small block from its bitmap read on, at "
+                  << s.code().describe(insn.section, insn.address) << " (the double-free check, the push, live, "
+                  << "the open lists, release_page)\n";
+      scope_reported_ = true;
+      return false;
+    }
+    return !jumps_to_release_page(insn, s);
+  }
+
+  std::vector<NamedValue> inputs(ProofSetup&) override {
+    std::vector<NamedValue> v = {{"p (rdi)", *p_},         {"n (rsi)", *n_},
+                                 {"class of n", *class_}, {"first open slab of the class", *first_}};
+    for (const auto& [name, value] : slab_inputs()) v.push_back({name, value});
+    return v;
+  }
+
+  std::vector<z3::expr> nice_constraints(ProofSetup& s) override {
+    z3::context& c = s.ctx();
+    const SlabAtEntry& slab = *slab_;
+    return {z3::ule(*n_, u64(c, 64)),
+            slab.base == *first_,
+            z3::ule(slab.bump - slab.base, u64(c, L::SLAB_BLOCKS_OFFSET + 4 * 64)),
+            z3::ugt(slab.bump - slab.base, u64(c, L::SLAB_BLOCKS_OFFSET)),
+            z3::ule(*p_ - slab.base, u64(c, L::SLAB_BLOCKS_OFFSET + 8 * 64)),
+            slab.free_head == u64(c, 0)};
+  }
+
+  std::vector<NamedValue> witnesses(ProofSetup& s) override;
+  std::vector<Obligation> obligations(const PathEnd& end, ProofSetup& s) override;
+  TraceOps trace(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) override;
+
+ private:
+  // ---- the state at entry ----
+  // The table's entry for the spec's class is named F; the proof stores F
+  // there when the code first takes the table's address (before()), so
+  // that the code reads F itself.  (The entry read at a symbolic offset
+  // would be a choice among every byte of the data section, which every
+  // query would then carry.)
+  z3::expr first_open_slab(ProofSetup& s) {
+    const Memory& memory = s.initial().memory;
+    table_at_class_.emplace(table_offset_term(s, memory.region(table_region_).base));
+    return s.ctx().bv_const("open_slabs[class]", 64);
+  }
+  z3::expr table_offset_term(ProofSetup& s, const z3::expr& section) {
+    z3::context& c = s.ctx();
+    z3::expr table = (section + u64(c, table_offset_)).simplify();
+    z3::expr address = (u64(c, 0) + table + *class_ * u64(c, 8)).simplify();
+    return (address - section).simplify();
+  }
+  // A slab's fields at entry: the header from its region, the open links
+  // (heap, inside the slab's extent) as the heap held them.
+  SlabAtEntry slab_at(ProofSetup& s, int header, const z3::expr& base) {
+    z3::context& c = s.ctx();
+    auto q = [&](std::uint64_t o) { return s.initial_quad(header, o); };
+    auto link = [&](std::uint64_t o) { return entry_quad(s.initial().memory, (base + u64(c, o)).simplify()); };
+    return {base,       q(L::PAGE_MAGIC), q(L::PAGE_BLOCK_SIZE), q(L::PAGE_LIVE),
+            q(L::PAGE_FREE_HEAD), q(L::PAGE_BUMP), q(L::PAGE_CLASS), q(L::PAGE_RECIP),
+            link(L::SLAB_OPEN_NEXT), link(L::SLAB_OPEN_PREV)};
+  }
+  void add_slab(ProofSetup& s);
+  void add_large_page(ProofSetup& s);
+  void assume_block_facts(ProofSetup& s);
+
+  // ---- the contract ----
+  z3::expr offset() const { return (*p_ - slab_->base - u64(p_->ctx(), L::SLAB_BLOCKS_OFFSET)).simplify(); }
+  // The block's index as the code computes it; = off / bs (block_index_facts).
+  z3::expr index() const {
+    return z3::lshr(imul64(slab_->recip, offset()), u64(p_->ctx(), spec::kRecipShift)).simplify();
+  }
+  // off is a multiple of the block size: bs * (off / bs) = off, with
+  // off / bs written as the index trick computes it (equal to it by
+  // block_index_facts), so that the spec and the code name one product.
+  z3::expr on_block_boundary() const { return imul64(slab_->block_size, index()) == offset(); }
+  z3::expr bitmap_quad_address() const {
+    z3::context& c = p_->ctx();
+    return (u64(c, L::PAGE_BITMAP) + slab_->base + z3::lshr(index(), u64(c, 6)) * u64(c, 8)).simplify();
+  }
+  z3::expr bit_is_set(const z3::expr& word) const {
+    z3::context& c = p_->ctx();
+    z3::expr bit = index() & u64(c, 63);
+    return ((z3::lshr(word, bit) & u64(c, 1)) == u64(c, 1)).simplify();
+  }
+  z3::expr bit_mask() const {
+    z3::context& c = p_->ctx();
+    return z3::shl(u64(c, 1), index() & u64(c, 63)).simplify();
+  }
+  // p is a live block of n's class in its slab (the bitmap word given).
+  z3::expr small_block_is_live(const z3::expr& word) const;
+  // Every check but the bit: what a small path must pass to reach its
+  // bitmap read, where this proof ends it.
+  z3::expr small_block_passes_but_its_bit() const;
+  z3::expr large_block_is_live() const;
+  z3::expr exit_expected(const PathEnd& end) const;
+
+  std::vector<Obligation> exit_obligations(const PathEnd& end, ProofSetup& s, const z3::expr& expected);
+  std::vector<Obligation> hand_over_obligations(const PathEnd& end, ProofSetup& s);
+  bool writes_memory(const Instruction& insn) const;
+  bool indexes_the_slab(const Instruction& insn, const MachineState& state) const;
+  z3::expr regions_unchanged(const PathEnd& end) const;
+  z3::expr globals_with_entry(const PathEnd& end, const z3::expr& entry) const;
+  std::vector<std::pair<std::string, z3::expr>> slab_inputs() const;
+
+  static void resolve_by_path(MachineState& state);
+  bool loads_open_slabs(const Instruction& insn, ProofSetup& s) const;
+  bool jumps_to_release_page(const Instruction& insn, ProofSetup& s) const;
+
+  std::optional<z3::expr> p_, n_, small_, large_, class_, first_, table_at_class_;
+  std::optional<z3::expr> slab_masked_, slab_valid_, slab_mine_, large_page_, large_valid_;
+  std::optional<SlabAtEntry> slab_;
+  int table_region_ = -1;
+  std::uint64_t table_offset_ = 0;
+  int slab_region_ = -1, large_region_ = -1;
+  bool scope_reported_ = false;
+  std::optional<z3::expr> large_magic_, large_class_, large_block_size_;
+};
+
+// p's slab S: its header (a region, valid when the page map holds S: the
+// first open slab is held, below) and the rest of it (bitmap, open links,
+// blocks: one extent) when it is a slab (class below NUM_CLASSES).
+void MemFreeSpec::add_slab(ProofSetup& s) {
+  z3::context& c = s.ctx();
+  // S is named: the simplifier writes p & ~0xFFFF, and S + k after it, as
+  // concatenations whose difference it cannot reduce to k, so the code's
+  // masked register is replaced by the name (before()).
+  slab_masked_.emplace((*p_ & u64(c, ~(L::SLAB_SIZE - 1))).simplify());
+  z3::expr base = c.bv_const("slab", 64);
+  s.assume(base == *slab_masked_);
+  z3::expr held = base != u64(c, 0) && page_map_holds(c)(base);
+  slab_valid_.emplace(*small_ && held);
+  slab_region_ = s.add_header("slab", base, L::PAGE_EXT_END, kHeaderFields, *slab_valid_);
+  slab_.emplace(slab_at(s, slab_region_, base));
+  const SlabAtEntry& slab = *slab_;
+  z3::expr is_slab = *slab_valid_ && z3::ult(slab.cls, u64(c, L::NUM_CLASSES));
+  slab_mine_.emplace(is_slab && slab.cls == *class_);
+  s.add_extent((base + u64(c, L::PAGE_EXT_END)).simplify(), u64(c, L::SLAB_SIZE - L::PAGE_EXT_END), is_slab);
+  const z3::expr& first = *first_;
+  // The first open slab of the class: a live slab of the class, open.
+  s.assume(z3::implies(*small_ && first != u64(c, 0),
+                       page_map_holds(c)(first) && page_in_user_space(first, L::SLAB_SIZE, L::SLAB_SIZE)));
+  s.assume(z3::implies(*small_ && first != u64(c, 0) && base == first, slab.cls == *class_));
+  // A live page at S lies in user space; a slab with a consistent header.
+  s.assume(z3::implies(*slab_valid_, page_in_user_space(base, L::PAGE_EXT_END, L::SLAB_SIZE)));
+  s.assume(z3::implies(is_slab, page_in_user_space(base, L::SLAB_SIZE, L::SLAB_SIZE) &&
+                                    slab.block_size == spec::class_block_size(slab.cls) &&
+                                    z3::uge(slab.bump, base + u64(c, L::SLAB_BLOCKS_OFFSET)) &&
+                                    z3::ule(slab.bump, base + u64(c, L::SLAB_SIZE))));
+}
+
+// The large path's page p - 0x60, valid when it is 4096-aligned and held.
+void MemFreeSpec::add_large_page(ProofSetup& s) {
+  z3::context& c = s.ctx();
+  large_page_.emplace((*p_ - u64(c, L::LARGE_USER_OFFSET)).simplify());
+  const z3::expr& page = *large_page_;
+  large_valid_.emplace(*large_ && page != u64(c, 0) && aligned(page, L::OS_PAGE_SIZE) && page_map_holds(c)(page));
+  large_region_ = s.add_header("large_page", page, L::PAGE_EXT_END, kHeaderFields, *large_valid_);
+  large_magic_.emplace(s.initial_quad(large_region_, L::PAGE_MAGIC));
+  large_class_.emplace(s.initial_quad(large_region_, L::PAGE_CLASS));
+  large_block_size_.emplace(s.initial_quad(large_region_, L::PAGE_BLOCK_SIZE));
+  s.assume(z3::implies(*large_valid_, page_in_user_space(page, L::PAGE_EXT_END, L::OS_PAGE_SIZE)));
+}
+
+void MemFreeSpec::assume_block_facts(ProofSetup& s) {
+  z3::context& c = s.ctx();
+  const SlabAtEntry& slab = *slab_;
+  z3::expr is_slab = *slab_valid_ && z3::ult(slab.cls, u64(c, L::NUM_CLASSES));
+  z3::expr in_blocks = z3::uge(*p_ - slab.base, u64(c, L::SLAB_BLOCKS_OFFSET));
+  s.assume(z3::implies(is_slab && in_blocks, block_index_facts(offset(), index(), slab)));
+  // A live block is counted in live.
+}
+
+z3::expr MemFreeSpec::small_block_is_live(const z3::expr& word) const {
+  return small_block_passes_but_its_bit() && !bit_is_set(word);
+}
+
+z3::expr MemFreeSpec::small_block_passes_but_its_bit() const {
+  z3::context& c = p_->ctx();
+  const SlabAtEntry& slab = *slab_;
+  return *small_ && *slab_mine_ && slab.base != u64(c, 0) &&
+         z3::uge(*p_ - slab.base, u64(c, L::SLAB_BLOCKS_OFFSET)) && slab.magic == u64(c, L::PAGE_MAGIC_VALUE) &&
+         on_block_boundary() && z3::ult(*p_, slab.bump);
+}
+
+z3::expr MemFreeSpec::large_block_is_live() const {
+  z3::context& c = p_->ctx();
+  return *large_valid_ && *large_magic_ == u64(c, L::PAGE_MAGIC_VALUE) &&
+         *large_class_ == u64(c, L::PAGE_CLASS_LARGE) && *large_block_size_ == spec::round_up(*n_, L::MEM_ALIGN);
+}
+
+z3::expr MemFreeSpec::exit_expected(const PathEnd& end) const {
+  z3::context& c = p_->ctx();
+  z3::expr word = entry_heap_quad(end, bitmap_quad_address());
+  z3::expr live = z3::ite(*small_, small_block_is_live(word), large_block_is_live());
+  return z3::ite(*p_ == u64(c, 0), exit_code(c, L::MF_EXIT_NULL),
+                 z3::ite(live, exit_code(c, 0), exit_code(c, L::MF_EXIT_BOUNDS)));
+}
+
+// The allocator's globals: the class table's entry for n's class holds
+// `entry` (every write of that section went there: the proof's own store
+// of F included), every other data section is unchanged.
+z3::expr MemFreeSpec::globals_with_entry(const PathEnd& end, const z3::expr& entry) const {
+  z3::context& c = entry.ctx();
+  const Memory& memory = end.state.memory;
+  z3::expr all = c.bool_val(true);
+  for (std::size_t i = 1; i < memory.region_count(); ++i) {
+    const Region& r = memory.region(static_cast<int>(i));
+    if (r.kind != RegionKind::Global) continue;
+    if (static_cast<int>(i) != table_region_ || r.writes.empty()) {
+      all = all && unchanged_except(end, static_cast<int>(i), {});
+      continue;
+    }
+    all = all && memory.read(table_region_, *table_at_class_, 8) == entry;
+    for (const MemoryWrite& w : r.writes)
+      all = all && c.bool_val(w.kind == MemoryWrite::Kind::Store) && w.offset == *table_at_class_ &&
+            w.length == u64(c, 8);
+  }
+  return all;
+}
+
+z3::expr MemFreeSpec::regions_unchanged(const PathEnd& end) const {
+  z3::expr all = end.state.regs[0].ctx().bool_val(true);
+  for (int r : {slab_region_, large_region_})
+    all = all && unchanged_except(end, r, {});
+  return all;
+}
+
+std::vector<Obligation> MemFreeSpec::exit_obligations(const PathEnd& end, ProofSetup& s, const z3::expr& expected) {
+  z3::context& c = s.ctx();
+  return {{"the function exits only where the contract says so", expected != exit_code(c, 0)},
+          {"the exit code is the contract's", end.exit_code == expected},
+          {"nothing changes before the exit",
+           globals_with_entry(end, *first_) && regions_unchanged(end) && heap_untouched(end, c)}};
+}
+
+// A path that ends before mem_free's first write (small n) or at its tail
+// jump to release_page (large n): a live block of n's class, nothing
+// changed yet; the large page handed over with the stack and the
+// callee-saved registers as at entry (release_page returns to mem_free's
+// caller).
+std::vector<Obligation> MemFreeSpec::hand_over_obligations(const PathEnd& end, ProofSetup& s) {
+  z3::context& c = s.ctx();
+  if (end.kind == PathEnd::Kind::Return) return {{"mem_free never returns before its first write", c.bool_val(false)}};
+  z3::expr saved = c.bool_val(true);
+  for (Gpr r : {RBX, RBP, R12, R13, R14, R15}) saved = saved && end.state.regs[r] == s.initial_reg(r);
+  return {{"nothing changes before mem_free's first write or its hand-over to release_page",
+           globals_with_entry(end, *first_) && regions_unchanged(end) && heap_untouched(end, c)},
+          {"a large block's page is handed to release_page, rsp and the callee-saved registers as at entry",
+           z3::implies(*large_, end.state.regs[RDI] == *large_page_ && end.state.regs[RSP] == s.entry_rsp() && saved)}};
+}
+
+std::vector<Obligation> MemFreeSpec::obligations(const PathEnd& end, ProofSetup& s) {
+  z3::context& c = s.ctx();
+  std::vector<Obligation> out;
+  for (const auto& [name, value] : end.state.noted)
+    out.push_back({"the table of open slabs is indexed by the spec's class of n", value == *class_});
+  z3::expr expected = exit_expected(end);
+  if (end.kind == PathEnd::Kind::Exit) {
+    for (Obligation& o : exit_obligations(end, s, expected)) out.push_back(o);
+    return out;
+  }
+  out.push_back({"only a p that passes the contract's checks reaches its bitmap read (small: every check but the "
+                 "bit) or release_page (large)",
+                 *p_ != u64(c, 0) && z3::ite(*small_, small_block_passes_but_its_bit(),
+                                             *large_ && expected == exit_code(c, 0))});
+  for (Obligation& o : hand_over_obligations(end, s)) out.push_back(o);
+  return out;
+}
+
+std::vector<std::pair<std::string, z3::expr>> MemFreeSpec::slab_inputs() const {
+  const SlabAtEntry& slab = *slab_;
+  return {{"slab = p & ~0xFFFF", slab.base}, {"slab.magic", slab.magic},   {"slab.class", slab.cls},
+          {"slab.block_size", slab.block_size}, {"slab.live", slab.live}, {"slab.free_head", slab.free_head},
+          {"slab.bump", slab.bump},            {"slab.recip", slab.recip}, {"slab.open_next", slab.open_next},
+          {"slab.open_prev", slab.open_prev},
+          {"large page = p - 0x60", *large_page_}, {"large page.block_size", *large_block_size_}};
+}
+
+// ---- hooks ----
+
+// A boolean constant the path fixes (page_map_find's answer, once branched
+// on) is replaced by its value in every register.
+void MemFreeSpec::resolve_by_path(MachineState& state) {
+  z3::context& c = state.regs[0].ctx();
+  z3::expr_vector from(c), to(c);
+  for (const z3::expr& fact : state.conditions) {
+    const bool negated = fact.is_app() && fact.decl().decl_kind() == Z3_OP_NOT;
+    const z3::expr atom = negated ? fact.arg(0) : fact;
+    if (!atom.is_const() || atom.is_true() || atom.is_false()) continue;
+    from.push_back(atom);
+    to.push_back(c.bool_val(!negated));
+  }
+  if (from.empty()) return;
+  for (z3::expr& reg : state.regs) reg = reg.substitute(from, to).simplify();
+}
+
+bool MemFreeSpec::loads_open_slabs(const Instruction& insn, ProofSetup& s) const {
+  if (insn.mnemonic.rfind("lea", 0) != 0 || insn.relocations.size() != 1) return false;
+  const Relocation& r = insn.relocations.front();
+  const std::int64_t addend = r.addend + static_cast<std::int64_t>(insn.next_address - r.offset);
+  if (r.symbol == "open_slabs") return addend == 0;
+  const Symbol* table = s.code().defined_symbol("open_slabs");
+  return table && r.symbol == table->section && addend == static_cast<std::int64_t>(table->value);
+}
+
+// A store (a mov whose destination is memory, or a bit instruction on
+// memory): where this proof stops following a small block.
+bool MemFreeSpec::writes_memory(const Instruction& insn) const {
+  if (insn.operands.empty() || insn.operands.back().find('(') == std::string::npos) return false;
+  return insn.mnemonic.rfind("mov", 0) == 0 || insn.mnemonic.rfind("bt", 0) == 0 ||
+         insn.mnemonic.rfind("inc", 0) == 0 || insn.mnemonic.rfind("dec", 0) == 0 ||
+         insn.mnemonic.rfind("add", 0) == 0 || insn.mnemonic.rfind("sub", 0) == 0;
+}
+
+// An access into p's slab at a computed offset (its bitmap quad).
+bool MemFreeSpec::indexes_the_slab(const Instruction& insn, const MachineState& state) const {
+  for (const std::string& text : insn.operands) {
+    if (text.find('(') == std::string::npos) continue;
+    Operand o = parse_operand(text, false);
+    if (o.kind == Operand::Kind::Memory && o.memory.index && o.memory.base &&
+        z3::eq(state.regs[o.memory.base->gpr], slab_->base))
+      return true;
+  }
+  return false;
+}
+
+bool MemFreeSpec::jumps_to_release_page(const Instruction& insn, ProofSetup& s) const {
+  if (insn.mnemonic != "jmp" || insn.operands.size() != 1) return false;
+  if (!insn.relocations.empty()) return insn.relocations.front().symbol == "release_page";
+  const Symbol* release = s.code().defined_symbol("release_page");
+  Operand target = parse_operand(insn.operands[0], true);
+  return release && release->section == insn.section && target.kind == Operand::Kind::Target &&
+         target.immediate == release->value;
+}
+
+// ---- witnesses ----
+
+// Concrete states of class 0 (16-byte blocks, recip 2^28) around the slab
+// at 0x7f0000000000, so that no multiplier has to be searched.
+std::vector<NamedValue> MemFreeSpec::witnesses(ProofSetup& s) {
+  z3::context& c = s.ctx();
+  const SlabAtEntry& slab = *slab_;
+  const std::uint64_t base = 0x7f0000000000, other = 0x7f0000010000, bs = 16;
+  const std::uint64_t block = base + L::SLAB_BLOCKS_OFFSET;
+  z3::func_decl held = page_map_holds(c);
+  z3::expr word = entry_quad(s.initial().memory, bitmap_quad_address());
+  auto slab_with = [&](std::uint64_t bump_blocks, std::uint64_t p) {
+    return *n_ == u64(c, bs) && *p_ == u64(c, p) && slab.magic == u64(c, L::PAGE_MAGIC_VALUE) &&
+           slab.cls == u64(c, 0) && slab.block_size == u64(c, bs) && slab.recip == u64(c, 1ULL << 28) &&
+           slab.bump == u64(c, block + bump_blocks * bs) && held(u64(c, base));
+  };
+  z3::expr large_page = u64(c, 0x7f0000100000);
+  return {
+      {"p = 0", *p_ == u64(c, 0)},
+      {"n = 0", *n_ == u64(c, 0) && *p_ == u64(c, block)},
+      {"a live block of the first open slab", slab_with(2, block) && *first_ == u64(c, base) && word == u64(c, 0)},
+      {"a live block of another slab of the class, found by the page map",
+       slab_with(2, block) && *first_ == u64(c, other) && word == u64(c, 0)},
+      {"a block freed twice", slab_with(2, block) && *first_ == u64(c, base) && word == u64(c, 1)},
+      {"a pointer into the middle of a block", slab_with(2, block + 8) && *first_ == u64(c, base)},
+      {"a block at bump (never handed out)", slab_with(2, block + 2 * bs) && *first_ == u64(c, base)},
+      {"a pointer whose slab the page map does not hold", *n_ == u64(c, bs) && *p_ == u64(c, block) &&
+                                                              *first_ == u64(c, other) && !held(u64(c, base))},
+      {"a large block", *n_ == u64(c, 10000) && *p_ == large_page + u64(c, L::LARGE_USER_OFFSET) &&
+                            held(large_page) && *large_magic_ == u64(c, L::PAGE_MAGIC_VALUE) &&
+                            *large_class_ == u64(c, L::PAGE_CLASS_LARGE) && *large_block_size_ == u64(c, 10000)}};
+}
+
+// ---- the counterexample as a trace ----
+
+// A fresh process: k blocks of n allocated (m0..), so that the slab is the
+// first open slab of n's class, m0 at its first block; a block whose bit
+// the counterexample sets is freed first; then the failing mem_free, with
+// the outcome the contract gives that state.  Other states (a second slab,
+// a free list, a large page of another size) are not written.
+TraceOps MemFreeSpec::trace(const z3::model& m, const CounterexampleFound&, ProofSetup& s) {
+  const std::uint64_t p = value_in(m, *p_), n = value_in(m, *n_);
+  auto free_op = [&](ops::Arg where, bool live) {
+    return ops::make_op(OpCode::mem_free, {where, number(n)}, live ? returns_normally() : exits_with(L::MF_EXIT_BOUNDS));
+  };
+  auto block = [](std::uint64_t i, std::uint64_t offset = 0) {
+    return ops::PtrExpr::handle(kBlock, static_cast<std::uint32_t>(i), false, offset);
+  };
+  auto alloc = [&](std::uint64_t size, std::uint64_t i) {
+    return ops::make_op(OpCode::mem_alloc, {number(size)}, ops::Expectation::pointer_to(block(i)));
+  };
+  if (p == 0) return {ops::make_op(OpCode::mem_free, {null_operand(), number(n)}, exits_null())};
+  if (holds_in(m, *large_)) {
+    // The page at p - 0x60 as a large block of its block size.
+    if (!holds_in(m, *large_valid_)) return {};
+    const std::uint64_t size = value_in(m, *large_block_size_);
+    if (size <= L::SMALL_MAX || size > L::MEM_MAX_REQUEST) return {};
+    return {alloc(size, 0), free_op(ops::ptr(block(0)), holds_in(m, spec::round_up(*n_, L::MEM_ALIGN) ==
+                                                                         u64(n_->ctx(), size)))};
+  }
+  if (!holds_in(m, *small_)) return {alloc(L::MEM_ALIGN, 0), free_op(ops::ptr(block(0)), false)};
+  const SlabAtEntry& slab = *slab_;
+  if (!holds_in(m, slab.base == *first_) || value_in(m, slab.base) == 0) return {};
+  const std::uint64_t bs = value_in(m, spec::class_block_size(*class_));
+  std::uint64_t off = p - value_in(m, slab.base) - L::SLAB_BLOCKS_OFFSET;  // may wrap: then m0 - x
+  const std::uint64_t bumped = (value_in(m, slab.bump - slab.base) - L::SLAB_BLOCKS_OFFSET) / bs;
+  // The trace hands out at least one block (a slab exists only then); a
+  // block at or past bump keeps its distance from bump.
+  const std::uint64_t k = bumped == 0 ? 1 : bumped;
+  if (off % bs == 0 && off / bs < (1ULL << 16) && off / bs >= bumped) off = (k + off / bs - bumped) * bs;
+  if (k > 64) return {};
+  TraceOps trace;
+  for (std::uint64_t i = 0; i < k; ++i) trace.push_back(alloc(n, i));
+  const bool boundary = off % bs == 0 && off / bs < k;
+  const bool freed = boundary && holds_in(m, bit_is_set(entry_quad(s.initial().memory, bitmap_quad_address())));
+  if (freed) trace.push_back(free_op(ops::ptr(block(off / bs)), true));
+  trace.push_back(free_op(ops::ptr(block(0, off)), boundary && !freed));
+  return trace;
+}
+
+}  // namespace
+
+std::unique_ptr<FunctionSpec> make_free_spec(const std::string& name) {
+  if (name == "mem_free") return std::make_unique<MemFreeSpec>();
+  return nullptr;
+}
+
+}  // namespace mf::proof
