@@ -63,6 +63,9 @@ struct MachineState {
   std::vector<AccessEvent> accesses;
   std::vector<Extent> extents;
   std::map<std::uint64_t, unsigned> visits;
+  // The deferred part of the precondition (ProofSetup::assume_where_due) is
+  // on this path already.
+  bool deferred_precondition_assumed = false;
   unsigned fresh_counter = 0;
 };
 
