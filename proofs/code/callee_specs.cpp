@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "morph_abi.h"
+#include "spec_arith.h"
 
 namespace mf::proof {
 namespace {
@@ -249,6 +250,87 @@ class PageMapFindSpec : public CalleeSpec {
   }
 };
 
+// new_slab's contract (callee_specs.h).  Its preconditions are required at
+// the call site, so a caller that can pass a class out of range, or call it
+// with a slab kept, fails its own proof here.
+class NewSlabSpec : public CalleeSpec {
+ public:
+  explicit NewSlabSpec(const CalleeConfig& config) : config_(config) {}
+  bool apply(Executor& ex, MachineState& state, const Instruction& site, z3::expr&) const override {
+    z3::context& c = ex.ctx();
+    const CalleeConfig::PageList& g = config_.page_list;
+    z3::expr index = ex.get(state, RDI);
+    ex.require(state, "new_slab's precondition at its call: the class is below NUM_CLASSES",
+               z3::ult(index, c.bv_val(L::NUM_CLASSES, 64)), ex.where(site));
+    ex.require(state, "new_slab's precondition at its call: no slab is kept",
+               global(state, g.kept_slabs) == c.bv_val(0, 64), ex.where(site));
+    auto args = arguments(ex, state);
+    const std::string stem = "new_slab@" + hex(site.address);
+    z3::expr slab = ex.fresh(state, stem, 64);
+    z3::expr exists = slab != c.bv_val(0, 64);
+    ex.assume(state, z3::implies(exists, (slab & c.bv_val(L::OS_PAGE_SIZE - 1, 64)) == c.bv_val(0, 64) &&
+                                             z3::uge(slab, c.bv_val(L::NULL_PAGE_END, 64)) &&
+                                             z3::ule(slab, c.bv_val(L::USER_SPACE_END - L::SLAB_SIZE, 64))));
+    assume_fresh(ex, state, slab, c.bv_val(L::SLAB_SIZE, 64), exists);
+    z3::expr old_head = global(state, g.head);
+    link(ex, state, stem, slab, exists);
+    state.memory.havoc_heap("heap_after_" + stem + "#" + std::to_string(++state.fresh_counter));
+    int region = add_block_region(ex, state, config_.slab_block, slab, exists, c.bv_val(L::SLAB_SIZE, 64), stem);
+    if (region >= 0) fill_header(state, region, slab, index, old_head);
+    state.extents.push_back({slab, c.bv_val(L::SLAB_SIZE, 64), exists});
+    clobber_caller_saved(ex, state, "new_slab");
+    ex.set(state, RAX, slab);
+    state.calls.push_back({"new_slab", site.address, args, slab, region});
+    return true;
+  }
+
+ private:
+  z3::expr global(const MachineState& state, std::uint64_t offset) const {
+    return state.memory.read(config_.page_list.region, state.regs[0].ctx().bv_val(offset, 64), 8);
+  }
+  void set_global(MachineState& state, std::uint64_t offset, const z3::expr& value) const {
+    state.memory.store(config_.page_list.region, state.regs[0].ctx().bv_val(offset, 64), 8, value);
+  }
+  // The page list and the page map's globals after it (the map may have
+  // grown even when the mapping was then refused).
+  void link(Executor& ex, MachineState& state, const std::string& stem, const z3::expr& slab,
+            const z3::expr& exists) const {
+    z3::context& c = ex.ctx();
+    const CalleeConfig::PageList& g = config_.page_list;
+    z3::expr head = global(state, g.head), count = global(state, g.count), live = global(state, g.live_bytes);
+    set_global(state, g.head, z3::ite(exists, slab, head));
+    set_global(state, g.count, z3::ite(exists, count + c.bv_val(1, 64), count));
+    set_global(state, g.live_bytes, z3::ite(exists, live + c.bv_val(L::SLAB_SIZE, 64), live));
+    for (const auto& [region, offset] : config_.page_map_globals)
+      state.memory.store(region, c.bv_val(offset, 64), 8, ex.fresh(state, stem + ".page_map_global", 64));
+  }
+  // The header new_slab's proof shows: next = the old head, prev 0, page
+  // size, magic, reserved 0, the class's block size and recip, live 0, free
+  // head 0, bump at the first block (the timestamp stays unknown).
+  void fill_header(MachineState& state, int region, const z3::expr& slab, const z3::expr& index,
+                   const z3::expr& old_head) const {
+    z3::context& c = slab.ctx();
+    z3::expr size = spec::class_block_size(index);
+    z3::expr recip = z3::udiv(spec::u64(c, 1ULL << spec::kRecipShift) + size - spec::u64(c, 1), size);
+    z3::expr zero = c.bv_val(0, 64);
+    const std::vector<std::pair<std::uint64_t, z3::expr>> fields = {
+        {L::PAGE_NEXT, old_head},
+        {L::PAGE_PREV, zero},
+        {L::PAGE_SIZE_FIELD, c.bv_val(L::SLAB_SIZE, 64)},
+        {L::PAGE_MAGIC, c.bv_val(L::PAGE_MAGIC_VALUE, 64)},
+        {L::PAGE_RESERVED, zero},
+        {L::PAGE_BLOCK_SIZE, size},
+        {L::PAGE_LIVE, zero},
+        {L::PAGE_FREE_HEAD, zero},
+        {L::PAGE_BUMP, slab + c.bv_val(L::SLAB_BLOCKS_OFFSET, 64)},
+        {L::PAGE_CLASS, index},
+        {L::PAGE_RECIP, recip}};
+    for (const auto& [offset, value] : fields) state.memory.store(region, c.bv_val(offset, 64), 8, value);
+  }
+
+  CalleeConfig config_;
+};
+
 }  // namespace
 
 z3::func_decl page_map_holds(z3::context& ctx) {
@@ -260,6 +342,7 @@ CalleeSpecs::CalleeSpecs(const CalleeConfig& config) {
   specs_["page_map_insert"] = std::make_unique<PageMapSpec>("page_map_insert", false,
                                                             std::vector<std::pair<int, std::uint64_t>>{});
   specs_["page_map_find"] = std::make_unique<PageMapFindSpec>();
+  if (config.page_list.region >= 0) specs_["new_slab"] = std::make_unique<NewSlabSpec>(config);
   specs_["mem_alloc"] = std::make_unique<MemAllocSpec>(config.mem_alloc_block);
   specs_["mem_free"] = std::make_unique<MemFreeSpec>();
   specs_["__mf_panic"] = std::make_unique<PanicSpec>(config.panic_name);

@@ -24,6 +24,19 @@
 //                      These three are assumed, not proved: the page map's
 //                      hashing and probing are checked by the differential
 //                      harness.
+//   new_slab(class)    (alloc.s) its own proof's postcondition (specs/
+//                      alloc_specs.cpp), as mem_alloc's small path needs it:
+//                      requires class < NUM_CLASSES and no kept slab (the
+//                      preconditions of that proof) at the call; returns 0
+//                      with nothing changed but the page map, or a fresh
+//                      4096-aligned 64 KiB slab disjoint from all known
+//                      memory, at the head of the page list (page_head,
+//                      page_count + 1, live_bytes + SLAB_SIZE), its header
+//                      filled for the class (block size, recip, bump at the
+//                      first block, live 0, free head 0).  May change any
+//                      allocator memory besides (the page map, the old
+//                      head's prev; the slab's bitmap and open links, which
+//                      its proof shows zero, are left unknown here).
 //
 // Every call clobbers rax, rcx, rdx, rsi, rdi, r8-r11 and the flags, and
 // requires rsp to be 16-byte aligned at the call; except page_map_find, a
@@ -53,6 +66,15 @@ struct CalleeConfig {
   FreshBlockLayout mmap_block;       // for __mf_os_mmap results
   // The page map's globals (region, offset) page_map_reserve may change.
   std::vector<std::pair<int, std::uint64_t>> page_map_globals;
+  // For new_slab's contract (set by a proof whose function calls it): the
+  // region of the page list's globals and their offsets, and how the slab's
+  // header appears.
+  struct PageList {
+    int region = -1;
+    std::uint64_t head = 0, count = 0, live_bytes = 0, kept_slabs = 0;
+  };
+  PageList page_list;
+  FreshBlockLayout slab_block;
 };
 
 // The page map's contents, as page_map_find answers: true of exactly the

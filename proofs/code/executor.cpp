@@ -239,10 +239,23 @@ z3::model Executor::nice_model(const z3::expr_vector& base) {
   return *model;
 }
 
+bool Executor::assumed_on_path(const MachineState& state, const z3::expr& fact) const {
+  auto assumed = [&](const z3::expr& f) {
+    for (const z3::expr& condition : state.conditions)
+      if (z3::eq(condition, f)) return true;
+    return false;
+  };
+  if (assumed(fact)) return true;
+  if (!fact.is_app() || fact.decl().decl_kind() != Z3_OP_AND) return false;
+  for (unsigned i = 0; i < fact.num_args(); ++i)
+    if (!assumed(fact.arg(i))) return false;
+  return true;
+}
+
 void Executor::require(MachineState& state, const std::string& name, const z3::expr& holds,
                        const std::string& site) {
   z3::expr h = holds.simplify();
-  if (h.is_true()) return;
+  if (h.is_true() || assumed_on_path(state, h)) return;
   auto started = std::chrono::steady_clock::now();
   auto report_time = [&] {
     if (options_.verbose)
@@ -431,11 +444,20 @@ Executor::Resolved Executor::resolve(MachineState& state, const Instruction& ins
       z3::expr inside = z3::ule(offset, ctx_.bv_val(r.size - constant_length, 64));
       // Exact: an access left unresolved here is taken for a heap access.
       if (check_abstract(!inside) != z3::unsat) continue;
-      return {static_cast<int>(i), offset};
+      return {static_cast<int>(i), pinned_offset(r, offset)};
     }
   }
   require_outside_regions(state, insn, address, length, write);
   return {state.memory.heap(), address.simplify()};
+}
+
+z3::expr Executor::pinned_offset(const Region& region, const z3::expr& offset) {
+  // Only a term that certainly equals the access's offset replaces it, so
+  // this changes how the access is written, never what it reads or writes.
+  for (const auto& pin : region.init->pinned) {
+    if (z3::eq(pin.first, offset) || check_abstract(pin.first != offset) == z3::unsat) return pin.first;
+  }
+  return offset;
 }
 
 void Executor::require_outside_regions(MachineState& state, const Instruction& insn, const z3::expr& address,
@@ -497,6 +519,7 @@ z3::expr Executor::load(MachineState& state, const Instruction& insn, const z3::
   Resolved at = resolve(state, insn, address, ctx_.bv_val(bytes, 64), true, bytes, false);
   AccessEvent event{at.region, at.offset, bytes, false, insn.address};
   state.accesses.push_back(event);
+  for (const z3::expr& fact : hooks_.facts_due(event, state)) assume(state, fact);
   if (!hooks_.on_access(event, state)) {
     end_path(state, PathEnd::Kind::Cut, ctx_.bv_val(0, 32), insn.address);
     throw PathCut{};
@@ -511,6 +534,7 @@ void Executor::store(MachineState& state, const Instruction& insn, const z3::exp
     throw ProofError("write to read-only " + state.memory.region(at.region).name + " at " + where(insn));
   AccessEvent event{at.region, at.offset, bytes, true, insn.address};
   state.accesses.push_back(event);
+  for (const z3::expr& fact : hooks_.facts_due(event, state)) assume(state, fact);
   if (!hooks_.on_access(event, state)) {
     end_path(state, PathEnd::Kind::Cut, ctx_.bv_val(0, 32), insn.address);
     throw PathCut{};

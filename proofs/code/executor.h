@@ -72,6 +72,9 @@ class ExecutionHooks {
   virtual void on_end(PathEnd end) = 0;
   // Called for every resolved memory access; false cuts the path there.
   virtual bool on_access(const AccessEvent& access, MachineState& state) = 0;
+  // Facts of the precondition that become part of the path at this access
+  // (assumed before on_access; see ProofSetup::assume_where_due).
+  virtual std::vector<z3::expr> facts_due(const AccessEvent&, MachineState&) { return {}; }
   // Called before each instruction; false cuts the path there.
   virtual bool before(const Instruction&, MachineState&) { return true; }
   // The spec that replaces a call to `name`, or nullptr.
@@ -163,6 +166,12 @@ class Executor {
   bool step(MachineState& state, const Instruction& insn);
   Resolved resolve(MachineState& state, const Instruction& insn, const z3::expr& address,
                    const z3::expr& length, bool length_is_constant, std::uint64_t constant_length, bool write);
+  // `fact` (or each conjunct of it) is a condition of the path, word for
+  // word: it holds there without asking the solver.
+  bool assumed_on_path(const MachineState& state, const z3::expr& fact) const;
+  // A symbolic offset into a data section, written as the precondition's
+  // pinned offset (RegionInit::pinned) when it provably equals one.
+  z3::expr pinned_offset(const Region& region, const z3::expr& offset);
   void end_path(MachineState& state, PathEnd::Kind kind, const z3::expr& code, std::uint64_t site);
   // A path on which callee specs assumed facts must not be made infeasible
   // by them: its obligations would then hold vacuously.  Throws ProofError

@@ -46,6 +46,18 @@ z3::expr ProofSetup::initial_global(const std::string& symbol) const {
   return initial_quad(region, offset);
 }
 
+void ProofSetup::pin_quad(int region, std::uint64_t first, std::uint64_t quads, const z3::expr& offset,
+                          const z3::expr& value) {
+  Region& r = initial_.memory.region(region);
+  if (first % 8 != 0 || quads == 0 || first + 8 * quads > r.size)
+    throw ProofError("pin_quad: the table does not lie on quads of region " + r.name);
+  assume(z3::ule(ctx_.bv_val(first, 64), offset) && z3::ult(offset, ctx_.bv_val(first + 8 * quads, 64)) &&
+         (offset & ctx_.bv_val(7, 64)) == ctx_.bv_val(0, 64));
+  auto init = std::make_shared<RegionInit>(*r.init);
+  init->pinned.emplace_back(offset.simplify(), value);
+  r.init = init;
+}
+
 void ProofSetup::add_extent(const z3::expr& base, const z3::expr& length, const z3::expr& valid) {
   initial_.extents.push_back({base, length, valid});
 }
@@ -55,11 +67,18 @@ z3::expr final_quad(const PathEnd& end, int region, std::uint64_t offset) {
   return end.state.memory.read(region, c.bv_val(offset, 64), 8);
 }
 
-z3::expr unchanged_except(const PathEnd& end, int region, const std::vector<std::uint64_t>& allowed) {
+z3::expr unchanged_except(const PathEnd& end, int region, const std::vector<std::uint64_t>& allowed,
+                          const std::vector<z3::expr>& allowed_symbolic) {
   const Memory& memory = end.state.memory;
   z3::context& c = end.state.regs[0].ctx();
   z3::expr all = c.bool_val(true);
   for (const MemoryWrite& w : memory.region(region).writes) {
+    bool at_allowed_entry = false;
+    for (const auto& pin : memory.region(region).init->pinned)
+      for (const z3::expr& entry : allowed_symbolic)
+        at_allowed_entry |= z3::eq(pin.first, entry) && z3::eq(w.offset, entry) && w.length.is_numeral() &&
+                            w.length.get_numeral_uint64() == 8;
+    if (at_allowed_entry) continue;
     std::uint64_t offset = 0, length = 0;
     if (w.offset.is_numeral_u64(offset) && w.length.is_numeral_u64(length)) {
       for (std::uint64_t o = offset; o < offset + length; ++o) {
@@ -79,7 +98,8 @@ z3::expr unchanged_except(const PathEnd& end, int region, const std::vector<std:
   return all.simplify();
 }
 
-z3::expr globals_unchanged_except(const PathEnd& end, const ProofSetup& setup, const std::vector<std::string>& symbols) {
+z3::expr globals_unchanged_except(const PathEnd& end, const ProofSetup& setup, const std::vector<std::string>& symbols,
+                                  const std::vector<z3::expr>& allowed_symbolic) {
   z3::context& c = end.state.regs[0].ctx();
   z3::expr all = c.bool_val(true);
   const Memory& memory = end.state.memory;
@@ -91,7 +111,7 @@ z3::expr globals_unchanged_except(const PathEnd& end, const ProofSetup& setup, c
       const Symbol* sym = setup.code().defined_symbol(s);
       if (sym && sym->section == r.name) allowed.push_back(sym->value);
     }
-    all = all && unchanged_except(end, static_cast<int>(i), allowed);
+    all = all && unchanged_except(end, static_cast<int>(i), allowed, allowed_symbolic);
   }
   return all;
 }

@@ -52,7 +52,21 @@ class ProofSetup {
   int global_region(const std::string& symbol, std::uint64_t& offset) const;
   z3::expr initial_global(const std::string& symbol) const;
 
+  // The quad of a data section at a symbolic offset (a table entry indexed
+  // by a value, say open_slabs[class]) is `value` at entry.  Assumes the
+  // offset one of the `quads` quads from `first` (a table); an access
+  // provably there then reads `value` itself (RegionInit::pinned).  The
+  // numeral quad it is stays its own unknown: a state where the two differ
+  // is one more initial state the proof covers, never one it loses.
+  void pin_quad(int region, std::uint64_t first, std::uint64_t quads, const z3::expr& offset, const z3::expr& value);
   void assume(const z3::expr& fact) { assumptions_.push_back(fact.simplify()); }
+  // A fact of the precondition that only some paths need (the first open
+  // slab's, say, which a large request never reads): it joins a path at the
+  // first access FunctionSpec::precondition_due names, and stays out of
+  // every query before and of every other path, where it only costs time.
+  // The witnesses are checked against it like against the rest.
+  void assume_where_due(const z3::expr& fact) { deferred_.push_back(fact.simplify()); }
+  const std::vector<z3::expr>& deferred() const { return deferred_; }
   // Memory reached through the heap that fresh blocks must not overlap.
   void add_extent(const z3::expr& base, const z3::expr& length, const z3::expr& valid);
   const std::vector<z3::expr>& assumptions() const { return assumptions_; }
@@ -63,6 +77,7 @@ class ProofSetup {
   MachineState& initial_;
   CalleeConfig& callees_;
   std::vector<z3::expr> assumptions_;
+  std::vector<z3::expr> deferred_;
 };
 
 class FunctionSpec {
@@ -79,6 +94,9 @@ class FunctionSpec {
   // Every access the code makes; return false to end the path here (the
   // spec has seen what it proves about this path).
   virtual bool on_access(const AccessEvent&, MachineState&, ProofSetup&) { return true; }
+  // Whether the deferred part of the precondition (ProofSetup::
+  // assume_where_due) joins the path at this access.
+  virtual bool precondition_due(const AccessEvent&, ProofSetup&) { return false; }
   // Before every instruction; return false to end the path there (e.g.
   // where the part of the function the proof covers ends).
   virtual bool before(const Instruction&, MachineState&, ProofSetup&) { return true; }
@@ -104,10 +122,14 @@ class FunctionSpec {
 z3::expr final_quad(const PathEnd& end, int region, std::uint64_t offset);
 // Every byte of `region` that any write touched still holds its entry value,
 // except the quads at `allowed_offsets`.
-z3::expr unchanged_except(const PathEnd& end, int region, const std::vector<std::uint64_t>& allowed_offsets);
+// Writes at exactly one of `allowed_symbolic` (a pinned table entry, 8
+// bytes) are left to the spec too.
+z3::expr unchanged_except(const PathEnd& end, int region, const std::vector<std::uint64_t>& allowed_offsets,
+                          const std::vector<z3::expr>& allowed_symbolic = {});
 // Every data section of the object is as it was at entry (except the listed
-// symbols' quads).
-z3::expr globals_unchanged_except(const PathEnd& end, const ProofSetup& setup, const std::vector<std::string>& symbols);
+// symbols' quads, and the quads at `allowed_symbolic`).
+z3::expr globals_unchanged_except(const PathEnd& end, const ProofSetup& setup, const std::vector<std::string>& symbols,
+                                  const std::vector<z3::expr>& allowed_symbolic = {});
 // The heap at the end equals `expected(address, baseline)` at every address,
 // where baseline is the heap as the last callee left it.
 z3::expr heap_is(const PathEnd& end, z3::context& ctx,

@@ -66,6 +66,9 @@ struct MachineState {
   // Values a spec's hooks noted along the path (name, value), for its
   // obligations at the path's end.
   std::vector<std::pair<std::string, z3::expr>> noted;
+  // The deferred part of the precondition (ProofSetup::assume_where_due) is
+  // on this path already.
+  bool deferred_precondition_assumed = false;
   unsigned fresh_counter = 0;
 };
 

@@ -55,12 +55,25 @@ z3::expr Memory::initial_byte_of(const Region& region, const z3::expr& offset) c
     unsigned shift = static_cast<unsigned>(o & 7) * 8;
     return quad.extract(shift + 7, shift);
   }
-  // A symbolic offset into a finite region: choose among all its bytes.
+  // A symbolic offset into a finite region: a pinned quad it certainly
+  // falls in, else a choice among all the region's bytes (and the pinned
+  // quads it may fall in).
+  std::vector<std::pair<z3::expr, z3::expr>> maybe;  // (covers, byte)
+  for (const auto& [at, quad] : init.pinned) {
+    z3::expr delta = (offset - at).simplify();
+    z3::expr covers = z3::ult(delta, c.bv_val(8, 64)).simplify();
+    if (covers.is_false()) continue;
+    z3::expr byte = z3::lshr(quad, z3::shl(delta, c.bv_val(3, 64))).extract(7, 0);
+    if (numeral(delta, o) && o < 8) byte = quad.extract(8 * static_cast<unsigned>(o) + 7, 8 * static_cast<unsigned>(o));
+    if (covers.is_true()) return byte.simplify();
+    maybe.emplace_back(covers, byte);
+  }
   if (region.size == 0 || region.size > 8192)
     throw std::runtime_error("symbolic offset into region " + region.name + " of size " + hex(region.size));
   z3::expr result = initial_byte_of(region, c.bv_val(region.size - 1, 64));
   for (std::uint64_t i = region.size - 1; i-- > 0;)
     result = z3::ite(offset == c.bv_val(i, 64), initial_byte_of(region, c.bv_val(i, 64)), result);
+  for (auto m = maybe.rbegin(); m != maybe.rend(); ++m) result = z3::ite(m->first, m->second, result);
   return result;
 }
 

@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mf::proof {
@@ -34,6 +35,12 @@ struct RegionInit {
   std::function<std::string(std::uint64_t)> quad_name;
   std::vector<std::uint8_t> bytes;  // Bytes
   std::string function_name;        // Uninterpreted
+  // NamedQuads: quads at symbolic offsets that the precondition names (a
+  // table entry indexed by a value, such as open_slabs[class]): the offset
+  // term and the quad.  An access provably at such an offset is resolved to
+  // that very term, so it reads the named quad, not a choice among all the
+  // region's bytes.  A read at a numeral offset reads the named quad.
+  std::vector<std::pair<z3::expr, z3::expr>> pinned;
 };
 
 struct MemoryWrite {

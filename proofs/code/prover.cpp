@@ -59,6 +59,11 @@ class Hooks : public ExecutionHooks {
   bool on_access(const AccessEvent& access, MachineState& state) override {
     return spec_.on_access(access, state, setup_);
   }
+  std::vector<z3::expr> facts_due(const AccessEvent& access, MachineState& state) override {
+    if (state.deferred_precondition_assumed || !spec_.precondition_due(access, setup_)) return {};
+    state.deferred_precondition_assumed = true;
+    return setup_.deferred();
+  }
   bool before(const Instruction& insn, MachineState& state) override { return spec_.before(insn, state, setup_); }
   const CalleeSpec* callee(const std::string& name) const override { return callees_.find(name); }
   std::vector<z3::expr> nice_constraints() const override { return spec_.nice_constraints(setup_); }
@@ -225,6 +230,7 @@ ProofOutcome prove(z3::context& ctx, const ObjectCode& code, FunctionSpec& spec,
       for (bool nice_first : {true, false}) {
         z3::solver once(ctx);
         for (const z3::expr& fact : setup.assumptions()) once.add(fact);
+        for (const z3::expr& fact : setup.deferred()) once.add(fact);
         if (extra) once.add(*extra);
         if (nice_first)
           for (const z3::expr& nice : spec.nice_constraints(setup)) once.add(nice);

@@ -1,13 +1,21 @@
-// alloc_specs.cpp - docs/spec.md, "The page allocator": the size arithmetic
-// of mem_alloc, and new_slab's slab header.
+// alloc_specs.cpp - docs/spec.md, "The page allocator": mem_alloc, and
+// new_slab's slab header.
 //
-// mem_alloc is proved on every path up to the point where its size
-// arithmetic is decided:
+// mem_alloc is proved on every path but the pop of a free list:
 //   - n = 0 or n > MEM_MAX_REQUEST: returns 0, no call, no write;
-//   - small n: the path is followed until it reads the first open slab of a
-//     class (the table `open_slabs` of alloc.s), and that class must be the
-//     spec's class of n; the slab's own bookkeeping is out of this proof's
-//     scope;
+//   - small n: the class table `open_slabs` is read at the spec's class of
+//     n (the read resolves to the precondition's entry only where it is
+//     provably there), then
+//       - no open slab: one call of new_slab for that class (its contract,
+//         callee_specs.h; its preconditions, class < NUM_CLASSES and no kept
+//         slab, are required at the call); its 0 is returned with nothing
+//         changed but the page map; else the slab becomes the class's first
+//         open slab and its first block is returned (bump after it, live 1);
+//       - an open slab with an empty free list: the block at bump, bump
+//         advanced by the block size, live + 1; a slab left without room for
+//         another block leaves the head of the open list (the class's entry
+//         becomes its open next, whose open prev becomes 0; its own open
+//         next becomes 0); nothing else changes;
 //   - large n, with nothing kept: the whole path: the page map asked for
 //     room (0 returned, nothing else changed, when it cannot grow), one
 //     mapping of Round4096(0x60 + n) bytes, the page header and its
@@ -16,9 +24,15 @@
 //     map when the OS refuses.
 // The preconditions: page_head is 0 or a live page (its header memory is
 // known to be the allocator's); nothing is kept (no kept slab, no kept large
-// page: taking one back is checked by the differential harness, not here).
-// page_map_reserve and page_map_insert are replaced by their contracts
-// (proofs/code/callee_specs.h).
+// page: taking one back is checked by the differential harness, not here);
+// the class's first open slab is 0 or a live slab of the class (64 KiB-
+// aligned, magic, page size, the class's block size and recip, bump inside
+// the block area, 16-aligned, with room for a block, its open next 0 or
+// another slab) WITH AN EMPTY FREE LIST: the pop (the checks of the free
+// head, the exit 111, the bit cleared) is not proved here yet.
+// page_map_reserve, page_map_insert and new_slab are replaced by their
+// contracts (proofs/code/callee_specs.h); new_slab has its own proof below.
+#include <algorithm>
 #include <optional>
 
 #include "spec_arith.h"
@@ -97,6 +111,14 @@ void linked_page_obligations(const PathEnd& end, ProofSetup& s, int region, cons
                  })});
 }
 
+// The first open slab of the request's class, as mem_alloc's precondition
+// names it: the slab, its header fields at entry and its open next.
+struct OpenSlab {
+  z3::expr slab, bump, size, live, next;
+};
+
+const std::map<std::uint64_t, std::string> kOpenLinks = {{0, "open_next"}, {8, "open_prev"}};
+
 class MemAllocSpec : public FunctionSpec {
  public:
   std::string function() const override { return "mem_alloc"; }
@@ -104,120 +126,321 @@ class MemAllocSpec : public FunctionSpec {
 
   void setup(ProofSetup& s) override {
     z3::context& c = s.ctx();
+    z3::expr n = s.arg(0);
+    refused_.emplace(n == u64(c, 0) || z3::ugt(n, u64(c, L::MEM_MAX_REQUEST)));
+    small_.emplace(!*refused_ && z3::ule(n, u64(c, L::SMALL_MAX)));
     head_.emplace(s.initial_global("page_head"));
-    s.global_region("open_slabs", table_offset_);
-    s.global_region("kept_large", kept_offset_);
+    table_ = s.global_region("open_slabs", table_offset_);
     assume_nothing_kept(s);
+    configure_new_slab(s);
     z3::expr head = *head_;
-    // A live page: 4096-aligned, its header the allocator's own memory.
+    // A live page: 4096-aligned, its header the allocator's own memory (the
+    // large path links a page before it; a small request's paths do not
+    // read it, and their open slab may be that very page).
     s.assume(head == u64(c, 0) || ((head & u64(c, L::OS_PAGE_SIZE - 1)) == u64(c, 0) &&
                                    z3::uge(head, u64(c, L::NULL_PAGE_END)) &&
                                    z3::ult(head, u64(c, L::USER_SPACE_END - L::OS_PAGE_SIZE))));
-    s.add_extent(head, u64(c, L::PAGE_EXT_END), head != u64(c, 0));
+    s.add_extent(head, u64(c, L::PAGE_EXT_END), head != u64(c, 0) && !*small_);
     s.callees().mmap_block = FreshBlockLayout{L::PAGE_EXT_END, "new_page", kPageFields};
+    setup_open_slab(s);
   }
-  std::vector<NamedValue> inputs(ProofSetup& s) override { return {{"n (rdi)", s.arg(0)}, {"page_head", *head_}}; }
+  std::vector<NamedValue> inputs(ProofSetup& s) override {
+    const OpenSlab& o = *open_;
+    return {{"n (rdi)", s.arg(0)},          {"page_head", *head_},        {"class", *class_},
+            {"open_slabs[class]", o.slab},  {"open_slab.bump", o.bump},
+            {"open_slab.block_size", o.size}, {"open_slab.live", o.live},  {"open slab's open next", o.next}};
+  }
   std::vector<z3::expr> nice_constraints(ProofSetup& s) override {
-    return {z3::ule(s.arg(0), u64(s.ctx(), 1ULL << 20))};
-  }
-  std::vector<NamedValue> witnesses(ProofSetup& s) override {
     z3::context& c = s.ctx();
-    z3::expr n = s.arg(0), head = *head_;
-    const z3::expr live_page = u64(c, 0x7f0000000000);
-    return {{"the first allocation of the process, a small one", head == u64(c, 0) && n == u64(c, 24)},
-            {"a small request with a live page at the head", head == live_page && n == u64(c, L::SMALL_MAX)},
-            {"a large request with a live page at the head", head == live_page && n == u64(c, L::SMALL_MAX + 1)},
-            {"the largest request", n == u64(c, L::MEM_MAX_REQUEST)},
-            {"a request of 0", n == u64(c, 0)}};
+    const OpenSlab& o = *open_;
+    // The largest class (7 blocks a slab) keeps a trace short; a trace
+    // cannot put a second slab behind a first with room at bump (see
+    // slab_trace).
+    return {z3::ule(s.arg(0), u64(c, 1ULL << 20)), z3::implies(*small_, z3::ugt(s.arg(0), u64(c, L::SMALL_MAX / 2))),
+            z3::implies(*small_ && o.slab != u64(c, 0), o.next == u64(c, 0))};
   }
-
-  std::vector<Obligation> obligations(const PathEnd& end, ProofSetup& s) override {
-    z3::context& c = s.ctx();
-    z3::expr n = s.arg(0);
-    z3::expr refused = n == u64(c, 0) || z3::ugt(n, u64(c, L::MEM_MAX_REQUEST));
-    z3::expr small = !refused && z3::ule(n, u64(c, L::SMALL_MAX));
-    if (end.kind == PathEnd::Kind::Exit) return {{"mem_alloc never exits", c.bool_val(false)}};
-    if (end.kind == PathEnd::Kind::Cut) {
-      const AccessEvent& table = end.state.accesses.back();
-      z3::expr index = spec::size_class(n);
-      return {{"only a small request reaches the class table", small},
-              {"the class table is read at the spec's class of n",
-               table.offset == u64(c, table_offset_) + index * u64(c, 8) && table.bytes == 8}};
-    }
-    z3::expr rax = end.state.regs[RAX];
-    auto maps = calls_to(end, "__mf_os_mmap");
-    auto reserves = calls_to(end, "page_map_reserve");
-    std::vector<Obligation> out;
-    if (maps.empty() && !reserves.empty()) {
-      out.push_back({"only a large request asks the page map for room",
-                     !refused && !small && c.bool_val(reserves.size() == 1)});
-      out.push_back({"when the page map cannot grow, mem_alloc returns 0 and changes nothing else",
-                     reserves.front()->result == u64(c, 0) && rax == u64(c, 0) &&
-                         globals_unchanged_except(end, s, kPageMapGlobals)});
-      return out;
-    }
-    if (maps.empty()) {
-      out.push_back({"a request is refused (0) without any call exactly when n = 0 or n > MEM_MAX_REQUEST",
-                     refused && rax == u64(c, 0) && c.bool_val(end.state.calls.empty())});
-      out.push_back({"a refused request changes nothing",
-                     globals_unchanged_except(end, s, {}) && heap_untouched(end, c)});
-      return out;
-    }
-    const CallEvent& map = *maps.front();
-    z3::expr page = map.result;
-    z3::expr refused_by_os = z3::uge(page, u64(c, static_cast<std::uint64_t>(-4095)));
-    out.push_back({"only a large request maps memory itself (exactly once)",
-                   !refused && !small && c.bool_val(maps.size() == 1)});
-    out.push_back({"the mapping is Round4096(0x60 + n) bytes", map.args[0] == spec::large_page_size(n)});
-    out.push_back({"an OS refusal returns 0", z3::implies(refused_by_os, rax == u64(c, 0))});
-    out.push_back({"an OS refusal changes nothing but the page map",
-                   z3::implies(refused_by_os, globals_unchanged_except(end, s, kPageMapGlobals) && heap_untouched(end, c))});
-    if (map.region < 0) return out;
-    int r = map.region;
-    std::vector<Obligation> linked;
-    linked_page_obligations(end, s, r, MappedPage{page, map.args[0], *head_}, linked);
-    linked.push_back({"the result is page + 0x60", rax == page + u64(c, L::LARGE_USER_OFFSET)});
-    linked.push_back({"block size = Round16(n), live 1, free head 0, bump 0, class 0xFFFF, recip 0",
-                      final_quad(end, r, L::PAGE_BLOCK_SIZE) == spec::round_up(n, L::MEM_ALIGN) &&
-                          final_quad(end, r, L::PAGE_LIVE) == u64(c, 1) &&
-                          final_quad(end, r, L::PAGE_FREE_HEAD) == u64(c, 0) &&
-                          final_quad(end, r, L::PAGE_BUMP) == u64(c, 0) &&
-                          final_quad(end, r, L::PAGE_CLASS) == u64(c, L::PAGE_CLASS_LARGE) &&
-                          final_quad(end, r, L::PAGE_RECIP) == u64(c, 0)});
-    for (Obligation& o : linked) out.push_back({o.name, z3::implies(!refused_by_os, o.holds)});
-    return out;
-  }
-
-  // A path ends (for this proof) where it reads the class table: only a
-  // read at a numeral offset outside open_slabs goes on.
-  bool on_access(const AccessEvent& access, MachineState& state, ProofSetup&) override {
-    const Region& r = state.memory.region(access.region);
-    if (r.kind != RegionKind::Global || access.write) return true;
-    std::uint64_t offset = 0;
-    if (access.offset.is_numeral_u64(offset)) return offset < table_offset_ || offset >= table_offset_ + 8 * L::NUM_CLASSES;
-    // A symbolic index: the class table, or the kept-large table (indexed by
-    // the page size; nothing is kept), which lies after it.  The large
-    // path's index is at least the kept table's start whatever n is; the
-    // class table's is not.
-    z3::solver below(access.offset.ctx());
-    below.add(z3::ult(access.offset, u64(access.offset.ctx(), kept_offset_)));
-    return below.check() == z3::unsat;
-  }
-
-  TraceOps trace(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) override {
-    std::uint64_t n = value_in(m, s.arg(0));
-    auto maps = cex.end ? calls_to(*cex.end, "__mf_os_mmap") : std::vector<const CallEvent*>{};
-    if (!maps.empty() && value_in(m, maps.front()->result) >= static_cast<std::uint64_t>(-4095))
-      return {fail_next_mmap(), ops::make_op(OpCode::mem_alloc, {number(n)}, returns_null())};
-    const bool refused = !model::mem_request_in_range(n);
-    return {ops::make_op(OpCode::mem_alloc, {number(n)}, refused ? returns_null() : creates_first(kBlock))};
-  }
+  std::vector<NamedValue> witnesses(ProofSetup& s) override;
+  bool precondition_due(const AccessEvent& access, ProofSetup& s) override;
+  std::vector<Obligation> obligations(const PathEnd& end, ProofSetup& s) override;
+  TraceOps trace(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) override;
 
  private:
-  std::optional<z3::expr> head_;
+  void configure_new_slab(ProofSetup& s);
+  void setup_open_slab(ProofSetup& s);
+  // No global, no field of the open slab or its neighbour, no heap byte changed.
+  z3::expr nothing_changed(const PathEnd& end, ProofSetup& s) const {
+    return globals_unchanged_except(end, s, {}) && unchanged_except(end, slab_region_, {}) &&
+           unchanged_except(end, links_region_, {}) && unchanged_except(end, next_links_region_, {}) &&
+           heap_untouched(end, s.ctx());
+  }
+  z3::expr table_entry() const { return (u64(class_->ctx(), table_offset_) + *class_ * u64(class_->ctx(), 8)).simplify(); }
+  std::vector<Obligation> large_path(const PathEnd& end, ProofSetup& s);
+  std::vector<Obligation> new_slab_path(const PathEnd& end, ProofSetup& s, const CallEvent& call);
+  std::vector<Obligation> open_slab_path(const PathEnd& end, ProofSetup& s);
+  TraceOps slab_trace(const z3::model& m, std::uint64_t n);
+
+  std::optional<z3::expr> refused_, small_, head_, class_;
+  std::optional<OpenSlab> open_;
+  int table_ = -1;
+  int slab_region_ = -1;
+  int links_region_ = -1;       // the first open slab's open next and prev
+  int next_links_region_ = -1;  // the next open slab's
   std::uint64_t table_offset_ = 0;
-  std::uint64_t kept_offset_ = 0;
 };
+
+// new_slab is replaced by its contract (callee_specs.h): the page list's
+// globals and the slab header's layout.
+void MemAllocSpec::configure_new_slab(ProofSetup& s) {
+  CalleeConfig::PageList& g = s.callees().page_list;
+  g.region = s.global_region("page_head", g.head);
+  s.global_region("page_count", g.count);
+  s.global_region("live_bytes", g.live_bytes);
+  s.global_region("kept_slabs", g.kept_slabs);
+  s.callees().slab_block = FreshBlockLayout{L::PAGE_EXT_END, "new_slab", kPageFields};
+}
+
+// What every class's block size is (layout/slab_layout_proofs.cpp: a
+// multiple of MEM_ALIGN in [16, SMALL_MAX]), stated linearly for the
+// integer stage, which cannot read class_block_size's shift.
+z3::expr block_size_range(const z3::expr& size) {
+  z3::context& c = size.ctx();
+  return z3::uge(size, u64(c, L::MEM_ALIGN)) && z3::ule(size, u64(c, L::SMALL_MAX)) &&
+         (size & u64(c, L::MEM_ALIGN - 1)) == u64(c, 0);
+}
+
+// The first open slab of a small request's class (open_slabs[class], pinned
+// so that the code's read of the table is that very term): 0, or a live slab
+// of the class (docs/spec.md, "Slabs"): 64 KiB-aligned, magic, page size,
+// the class's block size and recip, bump inside the block area and
+// 16-aligned, room for a block at bump, its next on the open list 0 or
+// another slab; and its free list empty (the pop is not proved yet).
+void MemAllocSpec::setup_open_slab(ProofSetup& s) {
+  z3::context& c = s.ctx();
+  class_.emplace(c.bv_const("class", 64));
+  z3::expr cls = *class_;
+  s.assume(z3::ult(cls, u64(c, L::NUM_CLASSES)) && z3::implies(*small_, cls == spec::size_class(s.arg(0))));
+  z3::expr slab = c.bv_const("open_slabs[class]", 64);
+  s.pin_quad(table_, table_offset_, L::NUM_CLASSES, table_entry(), slab);
+  z3::expr live = *small_ && slab != u64(c, 0);
+  // The regions exist where the table's entry is not 0 (a term the code's
+  // own test puts on the path, so that their uses need no solver); what
+  // they hold is assumed of a small request's slab only.
+  z3::expr exists = (slab != u64(c, 0)).simplify();
+  slab_region_ = s.add_header("open_slab", slab, L::PAGE_EXT_END, kPageFields, exists);
+  // Its open links, and the next slab's: regions of their own, so that the
+  // close reads and writes named quads.
+  links_region_ = s.add_header("open_slab.links", slab + u64(c, L::SLAB_OPEN_NEXT), 16, kOpenLinks, exists);
+  z3::expr next = s.initial_quad(links_region_, 0);
+  next_links_region_ = s.add_header("next_open_slab.links", next + u64(c, L::SLAB_OPEN_NEXT), 16, kOpenLinks,
+                                    exists && (next != u64(c, 0)).simplify());
+  auto field = [&](std::uint64_t offset) { return s.initial_quad(slab_region_, offset); };
+  z3::expr size = field(L::PAGE_BLOCK_SIZE);
+  open_.emplace(OpenSlab{slab, field(L::PAGE_BUMP), size, field(L::PAGE_LIVE), next});
+  const OpenSlab& o = *open_;
+  z3::expr end = slab + u64(c, L::SLAB_SIZE);
+  auto slab_address = [&](const z3::expr& p) {
+    return (p & u64(c, L::SLAB_SIZE - 1)) == u64(c, 0) && z3::uge(p, u64(c, L::NULL_PAGE_END)) &&
+           z3::ule(p, u64(c, L::USER_SPACE_END - L::SLAB_SIZE));
+  };
+  s.assume_where_due(z3::implies(live, slab_address(slab) && field(L::PAGE_MAGIC) == u64(c, L::PAGE_MAGIC_VALUE) &&
+                                 field(L::PAGE_SIZE_FIELD) == u64(c, L::SLAB_SIZE) &&
+                                 size == spec::class_block_size(cls) && field(L::PAGE_CLASS) == cls &&
+                                 block_size_range(size) &&
+                                 spec::is_recip_of(field(L::PAGE_RECIP), size) &&
+                                 z3::ule(slab + u64(c, L::SLAB_BLOCKS_OFFSET), o.bump) && z3::ule(o.bump, end) &&
+                                 (o.bump & u64(c, L::MEM_ALIGN - 1)) == u64(c, 0) &&
+                                 field(L::PAGE_FREE_HEAD) == u64(c, 0) && z3::ule(o.bump + size, end) &&
+                                 (next == u64(c, 0) || (slab_address(next) && next != slab))));
+  // The whole slab is memory the function owns (its bitmap, its blocks).
+  s.add_extent(slab, u64(c, L::SLAB_SIZE), live);
+}
+
+// The first open slab's facts join a path where it reads the class table
+// (a large request never does: its paths stay free of them).
+bool MemAllocSpec::precondition_due(const AccessEvent& access, ProofSetup&) {
+  return access.region == table_ && z3::eq(access.offset, table_entry());
+}
+
+std::vector<NamedValue> MemAllocSpec::witnesses(ProofSetup& s) {
+  z3::context& c = s.ctx();
+  z3::expr n = s.arg(0), head = *head_;
+  const OpenSlab& o = *open_;
+  const z3::expr live_page = u64(c, 0x7f0000000000);
+  // A slab of class 66 (8192-byte blocks) at 0x7e0000000000 with bump at
+  // block `bumped`; recip = ceil(2^32 / 8192).
+  const std::uint64_t slab = 0x7e0000000000, bs = 8192, blocks = slab + L::SLAB_BLOCKS_OFFSET;
+  auto slab_state = [&](std::uint64_t bumped, std::uint64_t next) {
+    return n == u64(c, bs) && o.slab == u64(c, slab) && o.size == u64(c, bs) && o.bump == u64(c, blocks + bumped * bs) &&
+           o.next == u64(c, next);
+  };
+  return {{"the first allocation of the process, a small one", head == u64(c, 0) && n == u64(c, 24) && o.slab == u64(c, 0)},
+          {"a small request with a live page at the head and no open slab",
+           head == live_page && n == u64(c, L::SMALL_MAX) && o.slab == u64(c, 0)},
+          {"a large request with a live page at the head", head == live_page && n == u64(c, L::SMALL_MAX + 1)},
+          {"the largest request", n == u64(c, L::MEM_MAX_REQUEST)},
+          {"a request of 0", n == u64(c, 0)},
+          {"a bump with room left after it", slab_state(2, 0)},
+          {"a bump that fills the slab", slab_state(6, 0)},
+          {"a bump that fills the slab, with a next open slab", slab_state(6, slab + 2 * L::SLAB_SIZE)},
+          {"the first open slab is the head of the page list", slab_state(2, 0) && head == u64(c, slab)}};
+}
+
+std::vector<Obligation> MemAllocSpec::obligations(const PathEnd& end, ProofSetup& s) {
+  z3::context& c = s.ctx();
+  if (end.kind == PathEnd::Kind::Exit) return {{"mem_alloc never exits (the free list it would pop is empty)", c.bool_val(false)}};
+  if (end.kind == PathEnd::Kind::Cut) return {{"no path is cut", c.bool_val(false)}};
+  auto slabs = calls_to(end, "new_slab");
+  if (!slabs.empty()) return new_slab_path(end, s, *slabs.front());
+  if (!end.state.calls.empty()) return large_path(end, s);
+  z3::expr rax = end.state.regs[RAX];
+  std::vector<Obligation> out = {
+      {"a request served without any call is refused (n = 0 or n > MEM_MAX_REQUEST) or small with an open slab",
+       *refused_ || (*small_ && open_->slab != u64(c, 0))},
+      {"a refused request returns 0 and changes nothing",
+       z3::implies(*refused_, rax == u64(c, 0) && nothing_changed(end, s))}};
+  for (Obligation& o : open_slab_path(end, s)) out.push_back({o.name, z3::implies(!*refused_, o.holds)});
+  return out;
+}
+
+// A block from the first open slab, its free list empty: the block at bump
+// (bump advances by the block size), live + 1; a slab left with no room at
+// bump leaves the head of the open list (its next becomes the first, with
+// open prev 0).
+std::vector<Obligation> MemAllocSpec::open_slab_path(const PathEnd& end, ProofSetup& s) {
+  z3::context& c = s.ctx();
+  const OpenSlab& o = *open_;
+  const int r = slab_region_;
+  z3::expr bump_after = o.bump + o.size;
+  z3::expr closes = z3::ugt(bump_after + o.size, o.slab + u64(c, L::SLAB_SIZE));
+  z3::expr next_prev = s.initial_quad(next_links_region_, 8);
+  return {
+      {"the block is the one at bump", end.state.regs[RAX] == o.bump},
+      {"bump advances by the block size", final_quad(end, r, L::PAGE_BUMP) == bump_after},
+      {"live grows by one", final_quad(end, r, L::PAGE_LIVE) == o.live + u64(c, 1)},
+      {"no other header field changes", unchanged_except(end, r, {L::PAGE_BUMP, L::PAGE_LIVE})},
+      {"the class's first open slab is the next one exactly when this one is left with no room at bump",
+       end.state.memory.read(table_, table_entry(), 8) == z3::ite(closes, o.next, o.slab)},
+      {"no other global changes", globals_unchanged_except(end, s, {}, {table_entry()})},
+      {"a slab that closes leaves the open list: its open next becomes 0, its open prev stays",
+       final_quad(end, links_region_, 0) == z3::ite(closes, u64(c, 0), o.next) &&
+           unchanged_except(end, links_region_, {0})},
+      {"a slab that closes leaves the open list: the next slab's open prev becomes 0, nothing else of it changes",
+       z3::implies(o.next != u64(c, 0), final_quad(end, next_links_region_, 8) == z3::ite(closes, u64(c, 0), next_prev) &&
+                                            unchanged_except(end, next_links_region_, {8}))},
+      {"memory: no heap byte changes", heap_untouched(end, c)}};
+}
+
+// No open slab: new_slab (its contract) for the class; 0 when it fails,
+// else the slab becomes the only slab of the class's open list and its
+// first block is handed out.
+std::vector<Obligation> MemAllocSpec::new_slab_path(const PathEnd& end, ProofSetup& s, const CallEvent& call) {
+  z3::context& c = s.ctx();
+  z3::expr rax = end.state.regs[RAX];
+  z3::expr slab = call.result;
+  z3::expr made = slab != u64(c, 0);
+  z3::expr size = spec::class_block_size(*class_);
+  const int r = call.region;
+  std::vector<Obligation> out = {
+      {"only a small request with no open slab calls new_slab, once, for its class",
+       *small_ && open_->slab == u64(c, 0) && call.args[0] == *class_ &&
+           c.bool_val(end.state.calls.size() == 1)},
+      {"new_slab's 0 is returned as 0, with nothing else changed",
+       z3::implies(!made, rax == u64(c, 0) && globals_unchanged_except(end, s, kPageMapGlobals) &&
+                              heap_untouched(end, c))}};
+  if (r < 0) return out;
+  std::vector<Obligation> made_slab = {
+      {"the block is the slab's first", rax == slab + u64(c, L::SLAB_BLOCKS_OFFSET)},
+      {"the slab: bump after the first block, live 1, free head 0, the class and its block size",
+       final_quad(end, r, L::PAGE_BUMP) == slab + u64(c, L::SLAB_BLOCKS_OFFSET) + size &&
+           final_quad(end, r, L::PAGE_LIVE) == u64(c, 1) && final_quad(end, r, L::PAGE_FREE_HEAD) == u64(c, 0) &&
+           final_quad(end, r, L::PAGE_CLASS) == *class_ && final_quad(end, r, L::PAGE_BLOCK_SIZE) == size},
+      {"the slab becomes the first open slab of the class", end.state.memory.read(table_, table_entry(), 8) == slab},
+      {"only the page list's globals, the page map and the class's first open slab change among the globals",
+       globals_unchanged_except(end, s, {"page_head", "page_count", "live_bytes", "page_map", "page_map_slots"},
+                                {table_entry()})},
+      {"no memory changes after new_slab", heap_untouched(end, c)}};
+  for (Obligation& o : made_slab) out.push_back({o.name, z3::implies(made, o.holds)});
+  return out;
+}
+
+// The large path, and the page map's refusal on it (unchanged from the
+// proof of the size arithmetic).
+std::vector<Obligation> MemAllocSpec::large_path(const PathEnd& end, ProofSetup& s) {
+  z3::context& c = s.ctx();
+  z3::expr rax = end.state.regs[RAX];
+  z3::expr large = !*refused_ && !*small_;
+  auto maps = calls_to(end, "__mf_os_mmap");
+  auto reserves = calls_to(end, "page_map_reserve");
+  std::vector<Obligation> out;
+  if (maps.empty()) {
+    out.push_back({"only a large request asks the page map for room", large && c.bool_val(reserves.size() == 1)});
+    out.push_back({"when the page map cannot grow, mem_alloc returns 0 and changes nothing else",
+                   reserves.size() == 1 ? reserves.front()->result == u64(c, 0) && rax == u64(c, 0) &&
+                                              globals_unchanged_except(end, s, kPageMapGlobals)
+                                        : c.bool_val(false)});
+    return out;
+  }
+  z3::expr n = s.arg(0);
+  const CallEvent& map = *maps.front();
+  z3::expr page = map.result;
+  z3::expr refused_by_os = z3::uge(page, u64(c, static_cast<std::uint64_t>(-4095)));
+  out.push_back({"only a large request maps memory itself (exactly once)", large && c.bool_val(maps.size() == 1)});
+  out.push_back({"the mapping is Round4096(0x60 + n) bytes", map.args[0] == spec::large_page_size(n)});
+  out.push_back({"an OS refusal returns 0", z3::implies(refused_by_os, rax == u64(c, 0))});
+  out.push_back({"an OS refusal changes nothing but the page map",
+                 z3::implies(refused_by_os, globals_unchanged_except(end, s, kPageMapGlobals) && heap_untouched(end, c))});
+  if (map.region < 0) return out;
+  int r = map.region;
+  std::vector<Obligation> linked;
+  linked_page_obligations(end, s, r, MappedPage{page, map.args[0], *head_}, linked);
+  linked.push_back({"the result is page + 0x60", rax == page + u64(c, L::LARGE_USER_OFFSET)});
+  linked.push_back({"block size = Round16(n), live 1, free head 0, bump 0, class 0xFFFF, recip 0",
+                    final_quad(end, r, L::PAGE_BLOCK_SIZE) == spec::round_up(n, L::MEM_ALIGN) &&
+                        final_quad(end, r, L::PAGE_LIVE) == u64(c, 1) &&
+                        final_quad(end, r, L::PAGE_FREE_HEAD) == u64(c, 0) &&
+                        final_quad(end, r, L::PAGE_BUMP) == u64(c, 0) &&
+                        final_quad(end, r, L::PAGE_CLASS) == u64(c, L::PAGE_CLASS_LARGE) &&
+                        final_quad(end, r, L::PAGE_RECIP) == u64(c, 0)});
+  for (Obligation& o : linked) out.push_back({o.name, z3::implies(!refused_by_os, o.holds)});
+  return out;
+}
+
+TraceOps MemAllocSpec::trace(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) {
+  std::uint64_t n = value_in(m, s.arg(0));
+  const bool refused = !model::mem_request_in_range(n);
+  if (refused) return {ops::make_op(OpCode::mem_alloc, {number(n)}, returns_null())};
+  // A refusal by the OS (a large page's mapping, or new_slab's 0): the
+  // process's first page needs the page map's first table, so a refused
+  // mmap then refuses either.
+  for (const CallEvent& call : cex.state.calls) {
+    const bool os_refused = call.callee == "__mf_os_mmap" && value_in(m, call.result) >= static_cast<std::uint64_t>(-4095);
+    const bool no_slab = call.callee == "new_slab" && value_in(m, call.result) == 0;
+    if (os_refused || no_slab) return {fail_next_mmap(), ops::make_op(OpCode::mem_alloc, {number(n)}, returns_null())};
+  }
+  if (n > L::SMALL_MAX || value_in(m, open_->slab) == 0)
+    return {ops::make_op(OpCode::mem_alloc, {number(n)}, creates_first(kBlock))};
+  return slab_trace(m, n);
+}
+
+// The state of a counterexample on the open slab's path, built with public
+// calls: the blocks below bump handed out, then the mem_alloc.  (The
+// precondition also admits a next open slab behind a first one with room at
+// bump, which no sequence of calls makes: a slab becomes first behind
+// others only by reopening, and a reopened slab was full.  The trace leaves
+// it out.)
+TraceOps MemAllocSpec::slab_trace(const z3::model& m, std::uint64_t n) {
+  const OpenSlab& o = *open_;
+  const std::uint64_t size = value_in(m, o.size), slab = value_in(m, o.slab);
+  if (size == 0) return {};
+  const std::uint64_t per_slab = (L::SLAB_SIZE - L::SLAB_BLOCKS_OFFSET) / size;
+  if (per_slab > 256) return {};  // too long to be useful
+  const std::uint64_t first_block = slab + L::SLAB_BLOCKS_OFFSET;
+  const std::uint64_t bumped = std::min((value_in(m, o.bump) - first_block + size - 1) / size, per_slab - 1);
+  TraceOps trace;
+  for (std::uint32_t i = 0; i <= bumped; ++i)
+    trace.push_back(ops::make_op(OpCode::mem_alloc, {number(n)}, returns(ops::PtrExpr::handle(kBlock, i))));
+  return trace;
+}
 
 // new_slab(class), with nothing kept: asks the page map for room, maps
 // SLAB_SIZE bytes and fills a slab header for the class, for every class
