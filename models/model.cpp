@@ -60,7 +60,7 @@ Outcome Model::daemon_monitor_memory() {
   daemon::MeminfoInput input;
   input.path = kMeminfoPath;
   if (os_.meminfo_failure() == OsRules::FileFailure::none) input.text = os_.meminfo();
-  input.threshold = layout::DAEMON_MEM_THRESHOLD;
+  input.threshold = os_.cleaner().mem_threshold;
   const daemon::MeminfoOutcome monitored = daemon::monitor_memory(input);
   Outcome out = Outcome::value(static_cast<std::uint64_t>(monitored.result));
   for (const std::string& line : monitored.log) out.log += line;

@@ -10,7 +10,13 @@
 // rcx, r8-r10, xmm0-xmm15 and the argument registers the function does not
 // take (a function that reads rdx without setting it, say a `div` whose
 // `xor %edx, %edx` went missing, would otherwise read the 0 our caller
-// happened to leave there).
+// happened to leave there).  The stack below the call gets garbage too,
+// a fixed pattern over `stack_fill` bytes (kStackPattern): a function that
+// reads a stack slot it never wrote, or a buffer past what it filled, finds
+// bytes that make the read go wrong (digits where a parser looks for one,
+// a non-canonical address where a pointer was expected) instead of what
+// the harness's own frames happened to leave there.  The pattern is fixed,
+// and rsp is 16-aligned at every call, so a replay finds the same bytes.
 //
 // The trampoline puts rsp back and clears the direction flag before it
 // returns, so the harness goes on safely and reports the violation as a
@@ -32,8 +38,18 @@ struct CallBoundary {
   std::uint64_t rsp_after = 0;
   std::uint64_t rflags_after = 0;
   std::array<std::uint64_t, 4> scratch{};  // garbage for rax, rcx, r8-r10 and the xmm registers at the call
+  std::uint64_t stack_fill = 0;            // bytes below rsp filled with kStackPattern at the call (multiple of 8)
 };
-static_assert(sizeof(CallBoundary) == 19 * 8, "call_boundary.s reads this layout");
+static_assert(sizeof(CallBoundary) == 20 * 8, "call_boundary.s reads this layout");
+
+// Eight bytes, repeated below the call: in memory 35 ff 00 37 80 01 39 a5,
+// so three of every eight bytes are ASCII digits, and a quad read as a
+// pointer is not canonical (it faults).
+inline constexpr std::uint64_t kStackPattern = 0xa5390180'3700ff35;
+// How much stack the SUT's functions may use: the cleaner's about 10 KiB
+// (daemon_cleaner.s), the allocators' and builtins' a few hundred bytes.
+inline constexpr std::uint64_t kStackFillCleaner = 12 * 1024;
+inline constexpr std::uint64_t kStackFillOther = 1024;
 
 // Fresh canaries for the next call (a different random value per register
 // and per call, so that a register restored from a stale save is caught too),

@@ -6,7 +6,8 @@
 #                                       const uint64_t args[3] (rsi),
 #                                       struct CallBoundary *check (rdx))
 # Returns the callee's rax.  CallBoundary: canary[6] at 0, after[6] at 48,
-# rsp_before at 96, rsp_after at 104, rflags_after at 112, scratch[4] at 120.
+# rsp_before at 96, rsp_after at 104, rflags_after at 112, scratch[4] at 120,
+# stack_fill at 152.
 
         .set CB_CANARY,        0
         .set CB_AFTER,         48
@@ -14,6 +15,8 @@
         .set CB_RSP_AFTER,     104
         .set CB_RFLAGS_AFTER,  112
         .set CB_SCRATCH,       120
+        .set CB_STACK_FILL,    152
+        .set STACK_PATTERN,    0xa53901803700ff35   # kStackPattern
         .set RFLAGS_DF,        0x400
 
         .bss
@@ -41,6 +44,16 @@ mf_call_with_boundary_checks:
         movq    %rdi, current_function(%rip)    # called through memory, so every register can hold garbage
         movq    %rsi, %r11                      # the arguments
         movq    %rsp, CB_RSP_BEFORE(%rdx)
+        # The stack the callee will use, filled with the pattern: rep stosq
+        # from rsp - stack_fill up to rsp (the direction flag is clear, as
+        # the ABI guarantees at our own entry).
+        movq    CB_STACK_FILL(%rdx), %rcx
+        movq    %rsp, %rdi
+        subq    %rcx, %rdi
+        shrq    $3, %rcx
+        movabsq $STACK_PATTERN, %rax
+        rep stosq
+        movq    current_check(%rip), %rdx
         # Garbage in every register the callee may not rely on: the scratch
         # values in rax, rcx, r8-r10, and two of them in each xmm register.
         movdqu  CB_SCRATCH(%rdx), %xmm0

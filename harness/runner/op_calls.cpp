@@ -271,6 +271,11 @@ using namespace no_call;
 void control(model::OsRules& rules, const RawArgs& a) { model::daemon::configure(rules.cleaner(), a[0], a[1]); }
 }  // namespace daemon_config_op
 
+namespace meminfo_threshold_op {
+using namespace no_call;
+void control(model::OsRules& rules, const RawArgs& a) { rules.cleaner().mem_threshold = static_cast<std::int64_t>(a[0]); }
+}  // namespace meminfo_threshold_op
+
 struct Calls {
   SutSymbol sut;
   ModelFunction model;
@@ -301,7 +306,10 @@ static_assert(calls_match_rows(), "every SUT op has its SUT and model calls, eve
 SutCall sut_call(ops::OpCode code, bool checked_alloc_entry) {
   const SutSymbol sut = kCalls[static_cast<std::size_t>(code)].sut;
   if (sut == nullptr) throw std::logic_error("a control op has no SUT call");
-  return {sut(checked_alloc_entry), ops::info(code).result != ops::ResultKind::none, ops::info(code).arity};
+  const ops::OpInfo& op = ops::info(code);
+  const bool cleaner = op.allowed_in(ops::Target::meminfo) || op.allowed_in(ops::Target::daemon);
+  return {sut(checked_alloc_entry), op.result != ops::ResultKind::none, op.arity,
+          cleaner ? kStackFillCleaner : kStackFillOther};
 }
 
 bool sut_implements(ops::OpCode code, ops::Target target) {
@@ -318,6 +326,7 @@ std::vector<ops::OpCode> ops_not_implemented(ops::Target target) {
 
 std::uint64_t call_through_boundary(const SutCall& call, const RawArgs& args, CallBoundary& check) {
   arm(check);
+  check.stack_fill = call.stack_fill;
   RawArgs passed = args;
   for (std::size_t i = call.arity; i < passed.size(); ++i) passed[i] = check.scratch[i];
   const std::uint64_t rax = mf_call_with_boundary_checks(call.function, passed.data(), &check);
@@ -329,6 +338,10 @@ void configure_cleaner(const model::daemon::CleanerWorld& world) {
   if (&::daemon_snapshot_ttl != nullptr) ::daemon_snapshot_ttl = world.snapshot_ttl;
   if (&::daemon_sandbox_ttl != nullptr) ::daemon_sandbox_ttl = world.sandbox_ttl;
   if (&::daemon_pid_max != nullptr) ::daemon_pid_max = world.pid_max;
+}
+
+void configure_monitor(const model::daemon::CleanerWorld& world) {
+  if (&::daemon_mem_threshold != nullptr) ::daemon_mem_threshold = world.mem_threshold;
 }
 
 model::Outcome call_model_function(model::Model& model, ops::OpCode code, const Operands& args) {

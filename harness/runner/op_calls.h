@@ -33,6 +33,7 @@ struct SutCall {
   const void* function = nullptr;
   bool returns_value = false;
   std::size_t arity = 0;  // the arguments it takes; the rest get garbage (call_boundary.h)
+  std::uint64_t stack_fill = kStackFillOther;  // stack below the call it gets as garbage (call_boundary.h)
 };
 SutCall sut_call(ops::OpCode code, bool checked_alloc_entry);
 
@@ -57,6 +58,8 @@ model::Outcome call_model_function(model::Model& model, ops::OpCode code, const 
 // Writes the cleaner world's configuration (daemon_config) into the SUT's
 // globals, before each of the daemon target's passes.
 void configure_cleaner(const model::daemon::CleanerWorld& world);
+// And its memory threshold (meminfo_threshold), before each memory check.
+void configure_monitor(const model::daemon::CleanerWorld& world);
 
 void apply_control_op(model::OsRules& os_rules, model::OsRules& model_rules, ops::OpCode code, const RawArgs& args);
 

@@ -65,6 +65,8 @@ struct CleanerWorld {
   std::int64_t snapshot_ttl = layout::DAEMON_SNAPSHOT_TTL;
   std::int64_t sandbox_ttl = layout::DAEMON_SANDBOX_TTL;
   std::int64_t pid_max = layout::DAEMON_PID_MAX;
+  // daemon_mem_threshold, set before each memory check (meminfo_threshold).
+  std::int64_t mem_threshold = layout::DAEMON_MEM_THRESHOLD;
 
   // The entry of that name, or nullptr.
   Entry* find(const std::string& name);

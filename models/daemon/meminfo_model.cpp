@@ -38,8 +38,11 @@ std::string meminfo_line(std::uint64_t key, std::uint64_t value, std::uint64_t f
   std::string line(kKeys[key % kKeys.size()]);
   line += kSeparators[format & 3];
   if (format & 16) line += 'x';
-  line += std::to_string(value);
-  if (format & 32) line += "0000000000";
+  if (format & 64) line += '-';
+  if (!(format & 128)) {
+    line += std::to_string(value);
+    if (format & 32) line += "0000000000";
+  }
   if (format & 4) line += " kB";
   if (!(format & 8)) line += '\n';
   return line;

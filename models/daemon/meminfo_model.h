@@ -28,7 +28,10 @@ struct MeminfoOutcome {
 // decimal, shaped by the bits of `format`: bits 0-1 the separator ("", " ",
 // "\t", six spaces), bit 2 a " kB" suffix, bit 3 no newline at the end,
 // bit 4 an "x" before the digits, bit 5 ten zeros after them (a value
-// times 10^10, which may no longer fit in 64 bits).
+// times 10^10, which may no longer fit in 64 bits), bit 6 a '-' before the
+// digits (a byte below '0' where a digit must come), bit 7 no digits at all
+// (a key followed by blanks only; with bit 3, at the very end of the file,
+// where a parser that reads past the text finds whatever its buffer held).
 std::string meminfo_line(std::uint64_t key, std::uint64_t value, std::uint64_t format);
 // A filler line of `bytes % 9000` bytes and its newline, to move the lines
 // after it across the DAEMON_MEMINFO_MAX limit.

@@ -8,14 +8,15 @@ namespace mf::model::daemon {
 
 namespace {
 
-const std::array<std::string, 10>& snapshot_suffixes() {
-  static const std::array<std::string, 10> suffixes = {
-      "a", "b", "c", "x.y", "with space", "nl\nin", "back\\slash", "\x01\x7f\xff", "0", std::string(240, 'z')};
+const std::array<std::string, 11>& snapshot_suffixes() {
+  static const std::array<std::string, 11> suffixes = {
+      "a", "b", "c", "x.y", "with space", "nl\nin", "back\\slash", "\x01\x7f\xff", "0", std::string(240, 'z'),
+      "\x18\x1f"};
   return suffixes;
 }
 
-const std::array<std::string, 16>& sandbox_pids() {
-  static const std::array<std::string, 16> pids = {std::to_string(CleanerWorld::kOwnPid),
+const std::array<std::string, 17>& sandbox_pids() {
+  static const std::array<std::string, 17> pids = {std::to_string(CleanerWorld::kOwnPid),
                                                    std::to_string(CleanerWorld::kLiveProcess),
                                                    std::to_string(CleanerWorld::kForeignProcess),
                                                    std::to_string(CleanerWorld::kNoProcess),
@@ -30,7 +31,8 @@ const std::array<std::string, 16>& sandbox_pids() {
                                                    "",
                                                    "5000x",
                                                    "4194305",
-                                                   "4194304"};
+                                                   "4194304",
+                                                   "2"};
   return pids;
 }
 

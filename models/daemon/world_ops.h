@@ -11,10 +11,11 @@ namespace mf::model::daemon {
 
 // dir_entry's entry.  `name` % 3 picks the kind of name (snapshot_<s>,
 // sandbox_<pid>, or neither) and name / 3 one of a table of each: suffixes
-// with spaces, newlines, backslashes, non-ASCII and a 240-byte one; pids
-// of the cleaner itself, of a live process of the running user, of another
-// user's, of none, of one whose kill fails, and texts that are no pid (0,
-// 1, -1, 007, 4294967295, 2^31, pid_max + 1, ...).  `content` & 7 picks
+// with spaces, newlines, backslashes, non-ASCII, control bytes (the last
+// ones the log escapes, 0x18 and 0x1f) and a 240-byte one; pids of the
+// cleaner itself, of a live process of the running user, of another user's,
+// of none, of one whose kill fails, 2 (the smallest a pass may signal), and
+// texts that are no pid (0, 1, -1, 007, 4294967295, 2^31, pid_max + 1, ...).  `content` & 7 picks
 // the content's form, of the time now - age: plain, with a newline, a
 // leading zero, a trailing x, empty, "abc", two newlines, or 25 digits; the
 // age is content >> 4, or with bit 3 set the TTL of the name's kind plus

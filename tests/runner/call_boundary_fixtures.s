@@ -67,4 +67,20 @@ cb_returns_rdx:
         movq    %rdx, %rax
         ret
 
+# Reads the lowest stack slot a 1 KiB fill writes (rsp at the call - 1024,
+# that is 1016 below its return address), which it never wrote itself.
+        .globl cb_returns_unwritten_stack_slot
+cb_returns_unwritten_stack_slot:
+        movq    -1016(%rsp), %rax
+        ret
+# The slot just below a 1 KiB fill: one marks it, the other reads it.
+        .globl cb_marks_slot_below_the_fill
+cb_marks_slot_below_the_fill:
+        movq    $0x600df00d, -1024(%rsp)
+        ret
+        .globl cb_returns_slot_below_the_fill
+cb_returns_slot_below_the_fill:
+        movq    -1024(%rsp), %rax
+        ret
+
         .section .note.GNU-stack,"",@progbits

@@ -20,6 +20,9 @@ void cb_returns_rcx();
 void cb_returns_r10();
 void cb_returns_xmm15_low();
 void cb_returns_rdx();
+void cb_returns_unwritten_stack_slot();
+void cb_marks_slot_below_the_fill();
+void cb_returns_slot_below_the_fill();
 }
 
 namespace mf::runner {
@@ -105,6 +108,28 @@ TEST(CallBoundary, ArgumentsTheFunctionDoesNotTakeHoldGarbage) {
   EXPECT_EQ(call_through_boundary(one_argument, {7, 8, 9}, check), check.scratch[2]);
   const SutCall three_arguments{reinterpret_cast<const void*>(&cb_returns_rdx), true, 3};
   EXPECT_EQ(call_through_boundary(three_arguments, {7, 8, 9}, check), 9u);
+}
+
+// The stack below the call holds the fixed pattern over stack_fill bytes
+// (from rsp at the call down, the return address's slot included), and
+// nothing below them is written.
+TEST(CallBoundary, TheStackBelowTheCallHoldsThePattern) {
+  CallBoundary check;
+  const RawArgs args{0, 0, 0};
+  const auto with_fill = [](void (*fn)(), std::uint64_t fill) {
+    return SutCall{reinterpret_cast<const void*>(fn), true, 0, fill};
+  };
+  EXPECT_EQ(call_through_boundary(with_fill(&cb_returns_unwritten_stack_slot, 1024), args, check), kStackPattern);
+  // Two calls back to back, from the same depth: a mark just below a 1 KiB
+  // fill survives the next 1 KiB fill, and a 2 KiB fill covers it.
+  call_through_boundary(with_fill(&cb_marks_slot_below_the_fill, 1024), args, check);
+  const std::uint64_t after_shallow = call_through_boundary(with_fill(&cb_returns_slot_below_the_fill, 1024), args, check);
+  const std::uint64_t after_deep = call_through_boundary(with_fill(&cb_returns_slot_below_the_fill, 2048), args, check);
+  EXPECT_EQ(after_shallow, 0x600df00du);
+  EXPECT_EQ(after_deep, kStackPattern);
+  // The cleaner's functions get the deeper fill, the others the shallow one.
+  EXPECT_EQ(sut_call(ops::OpCode::monitor_memory, false).stack_fill, kStackFillCleaner);
+  EXPECT_EQ(sut_call(ops::OpCode::mem_alloc, false).stack_fill, kStackFillOther);
 }
 
 // The other side of the boundary: the simulated OS's entry points check the
