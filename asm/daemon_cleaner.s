@@ -149,20 +149,6 @@ has_prefix:
 2:      ret
         .size has_prefix, . - has_prefix
 
-# string_length(rdi = NUL-terminated text) -> rax = its length.
-#   Leaf.  Clobbers: rax.
-        .type string_length, @function
-        .p2align 4
-string_length:
-        movq    %rdi, %rax
-1:      cmpb    $0, (%rax)
-        je      2f
-        incq    %rax
-        jmp     1b
-2:      subq    %rdi, %rax
-        ret
-        .size string_length, . - string_length
-
 # The log line is built by the append_* helpers, which share one convention:
 # rdi is the cursor, rdx the end of the room for text (the buffer's last
 # byte, kept for the newline), and each returns the new cursor in rdi,
