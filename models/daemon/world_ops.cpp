@@ -1,6 +1,8 @@
 #include "world_ops.h"
 
 #include <array>
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -37,6 +39,18 @@ const std::array<std::string, 17>& sandbox_pids() {
 }
 
 constexpr std::array<std::string_view, 4> kOtherNames = {"snapshot_", "sandbox", "other", ".hidden"};
+// And ten of 255 bytes, the longest a name can be, each of its own letter:
+// with them the directory can fill a whole getdents64 batch of the
+// cleaner's 4096-byte buffer (every other name together makes about 1.3 KB
+// of records).
+constexpr std::uint64_t kLongNames = 10;
+constexpr std::size_t kNameMax = 255;
+
+std::string other_name(std::uint64_t index) {
+  const std::uint64_t i = index % (kOtherNames.size() + kLongNames);
+  if (i < kOtherNames.size()) return std::string(kOtherNames[i]);
+  return std::string(kNameMax, static_cast<char>('a' + (i - kOtherNames.size())));
+}
 
 std::string name_for(std::uint64_t choice) {
   const std::uint64_t index = choice / 3;
@@ -46,7 +60,7 @@ std::string name_for(std::uint64_t choice) {
     case 1:
       return "sandbox_" + sandbox_pids()[index % sandbox_pids().size()];
     default:
-      return std::string(kOtherNames[index % kOtherNames.size()]);
+      return other_name(index);
   }
 }
 
