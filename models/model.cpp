@@ -226,7 +226,7 @@ std::vector<std::optional<std::uint8_t>> Model::read_bytes(Addr a, std::uint64_t
 void Model::write_bytes(Addr a, std::span<const std::uint8_t> bytes) {
   const Addr c = canonical(a);
   require_live_range(pages_, c, bytes.size());
-  for (std::uint64_t i = 0; i < bytes.size(); ++i) pages_.memory(c.handle).write(c.offset + i, bytes[i]);
+  pages_.memory(c.handle).write(c.offset, bytes);
 }
 
 // ---- invariants ----

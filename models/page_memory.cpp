@@ -17,7 +17,7 @@ std::optional<std::uint8_t> PageMemory::read(std::uint64_t offset) const {
   const Chunk* chunk = find_chunk(offset / kChunkBytes);
   if (chunk == nullptr) return std::uint8_t{0};
   std::uint64_t i = offset % kChunkBytes;
-  if (!chunk->known[i]) return std::nullopt;
+  if (chunk->unknown[i]) return std::nullopt;
   return chunk->bytes[i];
 }
 
@@ -33,7 +33,20 @@ PageMemory::Chunk& PageMemory::chunk_for(std::uint64_t offset) {
 void PageMemory::write(std::uint64_t offset, std::uint8_t value) {
   Chunk& chunk = chunk_for(offset);
   chunk.bytes[offset % kChunkBytes] = value;
-  chunk.known[offset % kChunkBytes] = true;
+  chunk.unknown[offset % kChunkBytes] = false;
+}
+
+void PageMemory::write(std::uint64_t offset, std::span<const std::uint8_t> bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const std::uint64_t i = offset % kChunkBytes;
+    const std::size_t n = std::min<std::uint64_t>(bytes.size() - done, kChunkBytes - i);
+    Chunk& chunk = chunk_for(offset);
+    std::copy_n(bytes.begin() + static_cast<std::ptrdiff_t>(done), n, chunk.bytes.begin() + static_cast<std::ptrdiff_t>(i));
+    std::fill_n(chunk.unknown.begin() + static_cast<std::ptrdiff_t>(i), n, false);
+    offset += n;
+    done += n;
+  }
 }
 
 void PageMemory::forget(std::uint64_t offset, std::uint64_t length) {
@@ -42,7 +55,7 @@ void PageMemory::forget(std::uint64_t offset, std::uint64_t length) {
     const std::uint64_t n = std::min(length, kChunkBytes - i);
     Chunk& chunk = chunk_for(offset);
     std::fill_n(chunk.bytes.begin() + static_cast<std::ptrdiff_t>(i), n, std::uint8_t{0});
-    std::fill_n(chunk.known.begin() + static_cast<std::ptrdiff_t>(i), n, false);
+    std::fill_n(chunk.unknown.begin() + static_cast<std::ptrdiff_t>(i), n, true);
     offset += n;
     length -= n;
   }
@@ -57,7 +70,7 @@ void PageMemory::zero(std::uint64_t offset, std::uint64_t length) {
       drop_cache();
     } else if (Chunk* chunk = const_cast<Chunk*>(find_chunk(offset / kChunkBytes))) {
       std::fill_n(chunk->bytes.begin() + static_cast<std::ptrdiff_t>(i), n, std::uint8_t{0});
-      std::fill_n(chunk->known.begin() + static_cast<std::ptrdiff_t>(i), n, true);
+      std::fill_n(chunk->unknown.begin() + static_cast<std::ptrdiff_t>(i), n, false);
     }  // else: absent, so known zero already
     offset += n;
     length -= n;
@@ -65,7 +78,9 @@ void PageMemory::zero(std::uint64_t offset, std::uint64_t length) {
 }
 
 void PageMemory::write_quad(std::uint64_t offset, std::uint64_t value) {
-  for (std::uint64_t i = 0; i < 8; ++i) write(offset + i, static_cast<std::uint8_t>(value >> (8 * i)));
+  std::array<std::uint8_t, 8> bytes{};
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(value >> (8 * i));
+  write(offset, bytes);
 }
 
 }  // namespace mf::model
