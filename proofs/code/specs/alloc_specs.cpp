@@ -26,10 +26,13 @@
 // known to be the allocator's); nothing is kept (no kept slab, no kept large
 // page: taking one back is checked by the differential harness, not here);
 // the class's first open slab is 0 or a live slab of the class (64 KiB-
-// aligned, magic, page size, the class's block size and recip, bump inside
-// the block area, 16-aligned, with room for a block, its open next 0 or
-// another slab) WITH AN EMPTY FREE LIST: the pop (the checks of the free
-// head, the exit 111, the bit cleared) is not proved here yet.
+// aligned, magic, page size, class field, a block size that is a multiple
+// of 16 in [16, SMALL_MAX], bump inside the block area, 16-aligned, with
+// room for a block, its open next 0 or another slab) WITH AN EMPTY FREE
+// LIST: the pop (the checks of the free head, the exit 111, the bit
+// cleared) is not proved here yet.  (That the block size is the class's
+// own, and the recip, no path before the pop uses: they are left free, so
+// the proof covers those states too, for less solver effort per query.)
 // page_map_reserve, page_map_insert and new_slab are replaced by their
 // contracts (proofs/code/callee_specs.h); new_slab has its own proof below.
 #include <algorithm>
@@ -58,19 +61,23 @@ constexpr std::uint64_t kKeptLargeBins = L::MEM_KEEP_MAX_BYTES / L::OS_PAGE_SIZE
 const std::vector<std::string> kPageMapGlobals = {"page_map", "page_map_slots"};
 
 // What mem_alloc's and new_slab's proofs assume of the allocator's state
-// beyond the list head: nothing is kept; and which globals page_map_reserve
+// beyond the list head: no slab is kept; and which globals page_map_reserve
 // may change.
-void assume_nothing_kept(ProofSetup& s) {
+void assume_no_kept_slab(ProofSetup& s) {
   z3::context& c = s.ctx();
   s.assume(s.initial_global("kept_slabs") == u64(c, 0));
-  std::uint64_t bins = 0;
-  const int region = s.global_region("kept_large", bins);
-  for (std::uint64_t b = 0; b < kKeptLargeBins; ++b) s.assume(s.initial_quad(region, bins + 8 * b) == u64(c, 0));
   for (const std::string& name : kPageMapGlobals) {
     std::uint64_t offset = 0;
     const int g = s.global_region(name, offset);
     s.callees().page_map_globals.emplace_back(g, offset);
   }
+}
+
+// No large page is kept (taking one back is not proved yet).
+void assume_no_kept_large_page(ProofSetup& s) {
+  std::uint64_t bins = 0;
+  const int region = s.global_region("kept_large", bins);
+  for (std::uint64_t b = 0; b < kKeptLargeBins; ++b) s.assume(s.initial_quad(region, bins + 8 * b) == u64(s.ctx(), 0));
 }
 
 // The obligations of a freshly mapped and linked page (mem_alloc's large
@@ -131,7 +138,8 @@ class MemAllocSpec : public FunctionSpec {
     small_.emplace(!*refused_ && z3::ule(n, u64(c, L::SMALL_MAX)));
     head_.emplace(s.initial_global("page_head"));
     table_ = s.global_region("open_slabs", table_offset_);
-    assume_nothing_kept(s);
+    assume_no_kept_slab(s);
+    assume_no_kept_large_page(s);
     configure_new_slab(s);
     z3::expr head = *head_;
     // A live page: 4096-aligned, its header the allocator's own memory (the
@@ -161,17 +169,21 @@ class MemAllocSpec : public FunctionSpec {
   }
   std::vector<NamedValue> witnesses(ProofSetup& s) override;
   bool precondition_due(const AccessEvent& access, ProofSetup& s) override;
+  bool before(const Instruction& insn, MachineState& state, ProofSetup& s) override;
   std::vector<Obligation> obligations(const PathEnd& end, ProofSetup& s) override;
   TraceOps trace(const z3::model& m, const CounterexampleFound& cex, ProofSetup& s) override;
 
  private:
   void configure_new_slab(ProofSetup& s);
   void setup_open_slab(ProofSetup& s);
-  // No global, no field of the open slab or its neighbour, no heap byte changed.
+  // No global, no field of the open slab or its neighbour (where the path
+  // reached them), no heap byte changed.
   z3::expr nothing_changed(const PathEnd& end, ProofSetup& s) const {
-    return globals_unchanged_except(end, s, {}) && unchanged_except(end, slab_region_, {}) &&
-           unchanged_except(end, links_region_, {}) && unchanged_except(end, next_links_region_, {}) &&
-           heap_untouched(end, s.ctx());
+    z3::expr regions = s.ctx().bool_val(true);
+    if (late_.joined(end.state))
+      regions = unchanged_except(end, slab_region_, {}) && unchanged_except(end, links_region_, {}) &&
+                unchanged_except(end, next_links_region_, {});
+    return globals_unchanged_except(end, s, {}) && regions && heap_untouched(end, s.ctx());
   }
   z3::expr table_entry() const { return (u64(class_->ctx(), table_offset_) + *class_ * u64(class_->ctx(), 8)).simplify(); }
   std::vector<Obligation> large_path(const PathEnd& end, ProofSetup& s);
@@ -181,6 +193,7 @@ class MemAllocSpec : public FunctionSpec {
 
   std::optional<z3::expr> refused_, small_, head_, class_;
   std::optional<OpenSlab> open_;
+  LateRegions late_;  // the first open slab's header, its open links, the next slab's
   int table_ = -1;
   int slab_region_ = -1;
   int links_region_ = -1;       // the first open slab's open next and prev
@@ -211,9 +224,10 @@ z3::expr block_size_range(const z3::expr& size) {
 // The first open slab of a small request's class (open_slabs[class], pinned
 // so that the code's read of the table is that very term): 0, or a live slab
 // of the class (docs/spec.md, "Slabs"): 64 KiB-aligned, magic, page size,
-// the class's block size and recip, bump inside the block area and
-// 16-aligned, room for a block at bump, its next on the open list 0 or
-// another slab; and its free list empty (the pop is not proved yet).
+// class field, a block size as every class has (block_size_range), bump
+// inside the block area and 16-aligned, room for a block at bump, its next
+// on the open list 0 or another slab; and its free list empty (the pop is
+// not proved yet).
 void MemAllocSpec::setup_open_slab(ProofSetup& s) {
   z3::context& c = s.ctx();
   class_.emplace(c.bv_const("class", 64));
@@ -224,16 +238,20 @@ void MemAllocSpec::setup_open_slab(ProofSetup& s) {
   z3::expr live = *small_ && slab != u64(c, 0);
   // The regions exist where the table's entry is not 0 (a term the code's
   // own test puts on the path, so that their uses need no solver); what
-  // they hold is assumed of a small request's slab only.
+  // they hold is assumed of a small request's slab only.  They join a path
+  // where it first dereferences the slab (before()): the large, refused and
+  // new_slab paths never carry them.
   z3::expr exists = (slab != u64(c, 0)).simplify();
-  slab_region_ = s.add_header("open_slab", slab, L::PAGE_EXT_END, kPageFields, exists);
+  slab_region_ = late_.add_header(s, "open_slab", slab, L::PAGE_EXT_END, kPageFields, exists);
   // Its open links, and the next slab's: regions of their own, so that the
   // close reads and writes named quads.
-  links_region_ = s.add_header("open_slab.links", slab + u64(c, L::SLAB_OPEN_NEXT), 16, kOpenLinks, exists);
-  z3::expr next = s.initial_quad(links_region_, 0);
-  next_links_region_ = s.add_header("next_open_slab.links", next + u64(c, L::SLAB_OPEN_NEXT), 16, kOpenLinks,
-                                    exists && (next != u64(c, 0)).simplify());
-  auto field = [&](std::uint64_t offset) { return s.initial_quad(slab_region_, offset); };
+  links_region_ = late_.add_header(s, "open_slab.links", slab + u64(c, L::SLAB_OPEN_NEXT), 16, kOpenLinks, exists);
+  z3::expr next = late_.initial_quad(links_region_, 0);
+  next_links_region_ = late_.add_header(s, "next_open_slab.links", next + u64(c, L::SLAB_OPEN_NEXT), 16, kOpenLinks,
+                                        exists && (next != u64(c, 0)).simplify());
+  // The whole slab is memory the function owns (its bitmap, its blocks).
+  late_.add_extent(slab, u64(c, L::SLAB_SIZE), live);
+  auto field = [&](std::uint64_t offset) { return late_.initial_quad(slab_region_, offset); };
   z3::expr size = field(L::PAGE_BLOCK_SIZE);
   open_.emplace(OpenSlab{slab, field(L::PAGE_BUMP), size, field(L::PAGE_LIVE), next});
   const OpenSlab& o = *open_;
@@ -242,24 +260,40 @@ void MemAllocSpec::setup_open_slab(ProofSetup& s) {
     return (p & u64(c, L::SLAB_SIZE - 1)) == u64(c, 0) && z3::uge(p, u64(c, L::NULL_PAGE_END)) &&
            z3::ule(p, u64(c, L::USER_SPACE_END - L::SLAB_SIZE));
   };
+  s.assume_where_due(late_.layout_facts(s.initial()));
   s.assume_where_due(z3::implies(live, slab_address(slab) && field(L::PAGE_MAGIC) == u64(c, L::PAGE_MAGIC_VALUE) &&
                                  field(L::PAGE_SIZE_FIELD) == u64(c, L::SLAB_SIZE) &&
-                                 size == spec::class_block_size(cls) && field(L::PAGE_CLASS) == cls &&
+                                 field(L::PAGE_CLASS) == cls &&
                                  block_size_range(size) &&
-                                 spec::is_recip_of(field(L::PAGE_RECIP), size) &&
                                  z3::ule(slab + u64(c, L::SLAB_BLOCKS_OFFSET), o.bump) && z3::ule(o.bump, end) &&
                                  (o.bump & u64(c, L::MEM_ALIGN - 1)) == u64(c, 0) &&
                                  field(L::PAGE_FREE_HEAD) == u64(c, 0) && z3::ule(o.bump + size, end) &&
                                  (next == u64(c, 0) || (slab_address(next) && next != slab))));
-  // The whole slab is memory the function owns (its bitmap, its blocks).
-  s.add_extent(slab, u64(c, L::SLAB_SIZE), live);
 }
 
-// The first open slab's facts join a path where it reads the class table
-// (a large request never does: its paths stay free of them).
-bool MemAllocSpec::precondition_due(const AccessEvent& access, ProofSetup&) {
-  return access.region == table_ && z3::eq(access.offset, table_entry());
+// The first open slab's regions join a path before its first dereference
+// of the slab (a register holding the table's entry as base).
+bool MemAllocSpec::before(const Instruction& insn, MachineState& state, ProofSetup&) {
+  if (late_.joined(state)) return true;
+  // A path that calls out before it reads the open slab (the large path,
+  // new_slab's) never reads it: the slab's facts stay off it, and so must
+  // the region a callee adds in its place, which precondition_due could
+  // not tell from the slab's header.
+  if (insn.mnemonic.rfind("call", 0) == 0) state.deferred_precondition_assumed = true;
+  for (const std::string& text : insn.operands) {
+    if (text.find('(') == std::string::npos) continue;
+    Operand operand = parse_operand(text, false);
+    if (operand.kind == Operand::Kind::Memory && operand.memory.base &&
+        z3::eq(state.regs[operand.memory.base->gpr], open_->slab))
+      late_.join(state);
+  }
+  return true;
 }
+
+// The first open slab's facts join a path at its first access to the slab's
+// header (a large request, a refused one and one with no open slab never
+// make one: their paths stay free of them).
+bool MemAllocSpec::precondition_due(const AccessEvent& access, ProofSetup&) { return access.region == slab_region_; }
 
 std::vector<NamedValue> MemAllocSpec::witnesses(ProofSetup& s) {
   z3::context& c = s.ctx();
@@ -293,12 +327,13 @@ std::vector<Obligation> MemAllocSpec::obligations(const PathEnd& end, ProofSetup
   if (!slabs.empty()) return new_slab_path(end, s, *slabs.front());
   if (!end.state.calls.empty()) return large_path(end, s);
   z3::expr rax = end.state.regs[RAX];
-  std::vector<Obligation> out = {
-      {"a request served without any call is refused (n = 0 or n > MEM_MAX_REQUEST) or small with an open slab",
-       *refused_ || (*small_ && open_->slab != u64(c, 0))},
-      {"a refused request returns 0 and changes nothing",
-       z3::implies(*refused_, rax == u64(c, 0) && nothing_changed(end, s))}};
-  for (Obligation& o : open_slab_path(end, s)) out.push_back({o.name, z3::implies(!*refused_, o.holds)});
+  if (!late_.joined(end.state))
+    return {{"a request served without any call or a look at an open slab is refused (n = 0 or n > MEM_MAX_REQUEST)",
+             *refused_},
+            {"a refused request returns 0 and changes nothing", rax == u64(c, 0) && nothing_changed(end, s)}};
+  std::vector<Obligation> out = {{"a request served from an open slab is small, and the slab is not 0",
+                                  *small_ && open_->slab != u64(c, 0)}};
+  for (Obligation& o : open_slab_path(end, s)) out.push_back(o);
   return out;
 }
 
@@ -312,7 +347,7 @@ std::vector<Obligation> MemAllocSpec::open_slab_path(const PathEnd& end, ProofSe
   const int r = slab_region_;
   z3::expr bump_after = o.bump + o.size;
   z3::expr closes = z3::ugt(bump_after + o.size, o.slab + u64(c, L::SLAB_SIZE));
-  z3::expr next_prev = s.initial_quad(next_links_region_, 8);
+  z3::expr next_prev = late_.initial_quad(next_links_region_, 8);
   return {
       {"the block is the one at bump", end.state.regs[RAX] == o.bump},
       {"bump advances by the block size", final_quad(end, r, L::PAGE_BUMP) == bump_after},
@@ -462,7 +497,7 @@ class NewSlabSpec : public FunctionSpec {
                                    z3::ult(head, u64(c, L::USER_SPACE_END - L::OS_PAGE_SIZE))));
     s.add_extent(head, u64(c, L::PAGE_EXT_END), head != u64(c, 0));
     s.callees().mmap_block = FreshBlockLayout{L::SLAB_BLOCKS_OFFSET, "new_slab", kPageFields};
-    assume_nothing_kept(s);
+    assume_no_kept_slab(s);
   }
   std::vector<NamedValue> inputs(ProofSetup& s) override { return {{"class (rdi)", s.arg(0)}, {"page_head", *head_}}; }
   std::vector<NamedValue> witnesses(ProofSetup& s) override {

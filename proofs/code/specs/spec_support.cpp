@@ -3,6 +3,8 @@
 
 #include <set>
 
+#include "hex_text.h"
+
 namespace mf::proof {
 
 std::vector<WrittenGlobal> written_globals(const PathEnd& end) {
@@ -42,6 +44,73 @@ z3::expr bytes_are(const PathEnd& end, const z3::expr& address, const z3::expr& 
     each.push_back(final_heap_byte(end, (address + c.bv_val(i, 64)).simplify()) ==
                    value.extract(8 * i + 7, 8 * i).simplify());
   return z3::mk_and(each);
+}
+
+int LateRegions::add_header(ProofSetup& s, const std::string& name, const z3::expr& base, std::uint64_t size,
+                            const std::map<std::uint64_t, std::string>& fields, const z3::expr& valid) {
+  if (first_ < 0) first_ = static_cast<int>(s.initial().memory.region_count());
+  auto init = std::make_shared<RegionInit>();
+  init->kind = RegionInit::Kind::NamedQuads;
+  init->quad_name = [name, fields](std::uint64_t offset) {
+    auto f = fields.find(offset);
+    return name + (f != fields.end() ? "." + f->second : "+" + hex(offset));
+  };
+  regions_.push_back(Region{name, RegionKind::Header, base, size, valid, std::nullopt, true, init, {}});
+  return first_ + static_cast<int>(regions_.size()) - 1;
+}
+
+void LateRegions::add_extent(const z3::expr& base, const z3::expr& length, const z3::expr& valid) {
+  extents_.push_back({base, length, valid});
+}
+
+z3::expr LateRegions::initial_quad(int region, std::uint64_t offset) const {
+  Memory scratch(regions_.front().base.ctx());
+  const int index = scratch.add_region(regions_.at(static_cast<std::size_t>(region - first_)));
+  return scratch.initial_quad(index, offset);
+}
+
+z3::expr LateRegions::layout_facts(const MachineState& entry) const {
+  z3::context& c = regions_.front().base.ctx();
+  std::vector<Extent> old_regions, new_regions;
+  for (std::size_t i = 1; i < entry.memory.region_count(); ++i) {
+    const Region& r = entry.memory.region(static_cast<int>(i));
+    if (r.size > 0) old_regions.push_back({r.base, c.bv_val(r.size, 64), r.valid});
+  }
+  for (const Region& r : regions_) new_regions.push_back({r.base, c.bv_val(r.size, 64), r.valid});
+  z3::expr facts = c.bool_val(true);
+  auto apart = [&](const Extent& a, const Extent& b) {
+    facts = facts && (!a.valid || !b.valid || disjoint(a.base, a.length, b.base, b.length));
+  };
+  // A region at an extent's base (a numeral offset from it) is that
+  // extent's header, inside it.
+  auto header_of = [](const Extent& e, const Extent& r) { return (r.base - e.base).simplify().is_numeral(); };
+  for (std::size_t i = 0; i < new_regions.size(); ++i) {
+    for (const Extent& r : old_regions) apart(new_regions[i], r);
+    for (std::size_t j = i + 1; j < new_regions.size(); ++j) apart(new_regions[i], new_regions[j]);
+    for (const Extent& e : entry.extents)
+      if (!header_of(e, new_regions[i])) apart(e, new_regions[i]);
+  }
+  for (const Extent& e : extents_) {
+    for (const Extent& r : old_regions) apart(e, r);
+    for (const Extent& r : new_regions)
+      if (!header_of(e, r)) apart(e, r);
+    for (const Extent& other : entry.extents) apart(e, other);
+  }
+  return facts.simplify();
+}
+
+bool LateRegions::joined(const MachineState& state) const {
+  return static_cast<int>(state.memory.region_count()) > first_;
+}
+
+void LateRegions::join(MachineState& state) const {
+  if (static_cast<int>(state.memory.region_count()) != first_)
+    throw ProofError("late regions: the path added regions before " + regions_.front().name + " joined it");
+  for (const AccessEvent& a : state.accesses)
+    if (a.region == state.memory.heap())
+      throw ProofError("late regions: the path reached the heap before " + regions_.front().name + " joined it");
+  for (const Region& r : regions_) state.memory.add_region(r);
+  for (const Extent& e : extents_) state.extents.push_back(e);
 }
 
 }  // namespace mf::proof

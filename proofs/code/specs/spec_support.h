@@ -44,4 +44,37 @@ z3::expr final_heap_byte(const PathEnd& end, const z3::expr& address);
 // quad comparison would need the bit-blaster.
 z3::expr bytes_are(const PathEnd& end, const z3::expr& address, const z3::expr& value);
 
+// Header regions (and extents) that a spec adds to a path only where the
+// path first reaches them, instead of at entry: memory that some paths
+// never touch (mem_alloc's first open slab, which its large and refused
+// requests never read) then costs those paths nothing, where a region of
+// the entry state puts its layout facts into every query of every path.
+// Declared in FunctionSpec::setup, joined by a hook (before the first
+// instruction that dereferences them); the layout facts the prover states
+// of the entry state's regions (prover.cpp, assume_layout) are stated for
+// them by layout_facts, for the spec to add as deferred precondition
+// (ProofSetup::assume_where_due) that joins the path with them.
+class LateRegions {
+ public:
+  // The index the region will have once joined (they are numbered after the
+  // entry state's regions, in the order declared).
+  int add_header(ProofSetup& s, const std::string& name, const z3::expr& base, std::uint64_t size,
+                 const std::map<std::uint64_t, std::string>& fields, const z3::expr& valid);
+  void add_extent(const z3::expr& base, const z3::expr& length, const z3::expr& valid);
+  // A region's quad at entry: the same named variable it reads once joined.
+  z3::expr initial_quad(int region, std::uint64_t offset) const;
+  // Apart from every region and extent of the entry state, and from each
+  // other, as assume_layout states it of the entry state's own.
+  z3::expr layout_facts(const MachineState& entry) const;
+  bool joined(const MachineState& state) const;
+  // Adds them to the path; a ProofError if the path added regions of its
+  // own or touched the heap before (their indices or contents would lie).
+  void join(MachineState& state) const;
+
+ private:
+  int first_ = -1;
+  std::vector<Region> regions_;
+  std::vector<Extent> extents_;
+};
+
 }  // namespace mf::proof
