@@ -142,6 +142,18 @@ class MemFreeSpec : public FunctionSpec {
     return !jumps_to_release_page(insn, s);
   }
 
+  // An access the executor resolved into a page's header region has just
+  // had that region's validity proved on this path (Executor::resolve
+  // requires it): it is noted among the path's conditions, so that the
+  // next access to the same header finds it there instead of asking the
+  // solver again.  A fact proved, never assumed: the path's facts in the
+  // solver already imply it.
+  bool on_access(const AccessEvent& access, MachineState& state, ProofSetup&) override {
+    if (access.region == slab_region_ || access.region == large_region_)
+      note_proved(state, state.memory.region(access.region).valid);
+    return true;
+  }
+
   std::vector<NamedValue> inputs(ProofSetup&) override {
     std::vector<NamedValue> v = {{"p (rdi)", *p_},         {"n (rsi)", *n_},
                                  {"class of n", *class_}, {"first open slab of the class", *first_}};
@@ -236,6 +248,7 @@ class MemFreeSpec : public FunctionSpec {
   std::vector<std::pair<std::string, z3::expr>> slab_inputs() const;
 
   static void resolve_by_path(MachineState& state);
+  static void note_proved(MachineState& state, const z3::expr& fact);
   bool loads_open_slabs(const Instruction& insn, ProofSetup& s) const;
   bool jumps_to_release_page(const Instruction& insn, ProofSetup& s) const;
 
@@ -425,6 +438,13 @@ void MemFreeSpec::resolve_by_path(MachineState& state) {
   }
   if (from.empty()) return;
   for (z3::expr& reg : state.regs) reg = reg.substitute(from, to).simplify();
+}
+
+void MemFreeSpec::note_proved(MachineState& state, const z3::expr& fact) {
+  const z3::expr proved = fact.simplify();
+  for (const z3::expr& known : state.conditions)
+    if (z3::eq(known, proved)) return;
+  state.conditions.push_back(proved);
 }
 
 bool MemFreeSpec::loads_open_slabs(const Instruction& insn, ProofSetup& s) const {
