@@ -50,14 +50,6 @@ const std::map<std::uint64_t, std::string> kHeaderFields = {
     {L::PAGE_MAGIC, "magic"}, {L::PAGE_BLOCK_SIZE, "block_size"}, {L::PAGE_LIVE, "live"},
     {L::PAGE_FREE_HEAD, "free_head"}, {L::PAGE_BUMP, "bump"}, {L::PAGE_CLASS, "class"}, {L::PAGE_RECIP, "recip"}};
 
-z3::expr aligned(const z3::expr& x, std::uint64_t unit) { return (x & u64(x.ctx(), unit - 1)) == u64(x.ctx(), 0); }
-
-// A live page of `bytes` bytes at x lies in user space.
-z3::expr page_in_user_space(const z3::expr& x, std::uint64_t bytes, std::uint64_t alignment) {
-  z3::context& c = x.ctx();
-  return x != u64(c, 0) && aligned(x, alignment) && z3::ule(x, u64(c, L::USER_SPACE_END - bytes));
-}
-
 // The quad at `address` of the heap at entry.
 z3::expr entry_quad(const Memory& memory, const z3::expr& address) {
   z3::context& c = address.ctx();
