@@ -1,17 +1,17 @@
 // free_specs.cpp - docs/spec.md, "The page allocator", mem_free(p, n), as a
 // code-proof spec: mem_free's checks and exits, the large path whole, a
-// small path up to its bitmap read.
+// small path up to its first write.
 //
 //   - p = 0 exits 110; n = 0 or n > MEM_MAX_REQUEST exits 111;
 //   - small n (class c): p's slab S = p & ~0xFFFF.  mem_free exits 111,
 //     nothing changed, unless S != 0 is a live slab of class c (the first
 //     open slab of c, or a page the page map holds whose class field is c),
-//     p lies in its block area on a block boundary, below bump, and S's
-//     magic is VZOELFOX; only then does it read p's bitmap quad, with
-//     nothing changed yet.  The proof ends the path there and says so
-//     ("outside this proof's scope"): the double-free check (the bit), the
-//     push, the counts and the open lists after it are the differential
-//     harness's.
+//     p lies in its block area on a block boundary, below bump, S's magic
+//     is VZOELFOX, and p's bit in S's bitmap is clear (set: a double free);
+//     only then does it write, with nothing changed yet.  The proof ends
+//     the path at that first write and says so ("outside this proof's
+//     scope"): the push, the counts and the open lists after it are the
+//     differential harness's.
 //   - large n: page = p - 0x60 must be 4096-aligned, held by the page map,
 //     with magic VZOELFOX, class 0xFFFF and block size Round16(n), else 111;
 //     the page is handed to release_page (the tail jump, where the proof
@@ -49,14 +49,6 @@ constexpr ops::HandleKind kBlock = ops::HandleKind::block;
 const std::map<std::uint64_t, std::string> kHeaderFields = {
     {L::PAGE_MAGIC, "magic"}, {L::PAGE_BLOCK_SIZE, "block_size"}, {L::PAGE_LIVE, "live"},
     {L::PAGE_FREE_HEAD, "free_head"}, {L::PAGE_BUMP, "bump"}, {L::PAGE_CLASS, "class"}, {L::PAGE_RECIP, "recip"}};
-
-z3::expr aligned(const z3::expr& x, std::uint64_t unit) { return (x & u64(x.ctx(), unit - 1)) == u64(x.ctx(), 0); }
-
-// A live page of `bytes` bytes at x lies in user space.
-z3::expr page_in_user_space(const z3::expr& x, std::uint64_t bytes, std::uint64_t alignment) {
-  z3::context& c = x.ctx();
-  return x != u64(c, 0) && aligned(x, alignment) && z3::ule(x, u64(c, L::USER_SPACE_END - bytes));
-}
 
 // The quad at `address` of the heap at entry.
 z3::expr entry_quad(const Memory& memory, const z3::expr& address) {
@@ -118,8 +110,10 @@ class MemFreeSpec : public FunctionSpec {
   // Then the two hand-overs this proof stops at or rewrites.
   bool before(const Instruction& insn, MachineState& state, ProofSetup& s) override {
     resolve_by_path(state);
-    for (z3::expr& reg : state.regs)
+    for (z3::expr& reg : state.regs) {
       if (z3::eq(reg, *slab_masked_)) reg = slab_->base;
+      if (z3::eq(reg, *quad_index_code_)) reg = *quad_index_;
+    }
     if (loads_open_slabs(insn, s)) {
       // rax holds the class the code computed: it must be the spec's class
       // of n (checked at the end of the path), and from here on the
@@ -129,17 +123,29 @@ class MemFreeSpec : public FunctionSpec {
       state.regs[RAX] = *class_;
       state.memory.store(table_region_, *table_at_class_, 8, *first_);
     }
-    if (indexes_the_slab(insn, state) || writes_memory(insn)) {
+    if (writes_memory(insn)) {
       // The end of what this proof follows of a small block: said on the
       // output, so that it is never taken for the whole function.
       if (!scope_reported_)
-        std::cout << "outside this proof's scope: mem_free of a small block from its bitmap read on, at "
-                  << s.code().describe(insn.section, insn.address) << " (the double-free check, the push, live, "
+        std::cout << "outside this proof's scope: mem_free of a small block from its first write on, at "
+                  << s.code().describe(insn.section, insn.address) << " (the push, live, "
                   << "the open lists, release_page)\n";
       scope_reported_ = true;
       return false;
     }
     return !jumps_to_release_page(insn, s);
+  }
+
+  // An access the executor resolved into a page's header region has just
+  // had that region's validity proved on this path (Executor::resolve
+  // requires it): it is noted among the path's conditions, so that the
+  // next access to the same header finds it there instead of asking the
+  // solver again.  A fact proved, never assumed: the path's facts in the
+  // solver already imply it.
+  bool on_access(const AccessEvent& access, MachineState& state, ProofSetup&) override {
+    if (access.region == slab_region_ || access.region == large_region_)
+      note_proved(state, state.memory.region(access.region).valid);
+    return true;
   }
 
   std::vector<NamedValue> inputs(ProofSetup&) override {
@@ -208,7 +214,7 @@ class MemFreeSpec : public FunctionSpec {
   z3::expr on_block_boundary() const { return imul64(slab_->block_size, index()) == offset(); }
   z3::expr bitmap_quad_address() const {
     z3::context& c = p_->ctx();
-    return (u64(c, L::PAGE_BITMAP) + slab_->base + z3::lshr(index(), u64(c, 6)) * u64(c, 8)).simplify();
+    return (u64(c, L::PAGE_BITMAP) + slab_->base + *quad_index_ * u64(c, 8)).simplify();
   }
   z3::expr bit_is_set(const z3::expr& word) const {
     z3::context& c = p_->ctx();
@@ -221,8 +227,7 @@ class MemFreeSpec : public FunctionSpec {
   }
   // p is a live block of n's class in its slab (the bitmap word given).
   z3::expr small_block_is_live(const z3::expr& word) const;
-  // Every check but the bit: what a small path must pass to reach its
-  // bitmap read, where this proof ends it.
+  // Every check but the bit (the double-free check, last).
   z3::expr small_block_passes_but_its_bit() const;
   z3::expr large_block_is_live() const;
   z3::expr exit_expected(const PathEnd& end) const;
@@ -230,16 +235,17 @@ class MemFreeSpec : public FunctionSpec {
   std::vector<Obligation> exit_obligations(const PathEnd& end, ProofSetup& s, const z3::expr& expected);
   std::vector<Obligation> hand_over_obligations(const PathEnd& end, ProofSetup& s);
   bool writes_memory(const Instruction& insn) const;
-  bool indexes_the_slab(const Instruction& insn, const MachineState& state) const;
   z3::expr regions_unchanged(const PathEnd& end) const;
   z3::expr globals_with_entry(const PathEnd& end, const z3::expr& entry) const;
   std::vector<std::pair<std::string, z3::expr>> slab_inputs() const;
 
   static void resolve_by_path(MachineState& state);
+  static void note_proved(MachineState& state, const z3::expr& fact);
   bool loads_open_slabs(const Instruction& insn, ProofSetup& s) const;
   bool jumps_to_release_page(const Instruction& insn, ProofSetup& s) const;
 
   std::optional<z3::expr> p_, n_, small_, large_, class_, first_, table_at_class_;
+  std::optional<z3::expr> quad_index_, quad_index_code_;
   std::optional<z3::expr> slab_masked_, slab_valid_, slab_mine_, large_page_, large_valid_;
   std::optional<SlabAtEntry> slab_;
   int table_region_ = -1;
@@ -300,7 +306,15 @@ void MemFreeSpec::assume_block_facts(ProofSetup& s) {
   z3::expr is_slab = *slab_valid_ && z3::ult(slab.cls, u64(c, L::NUM_CLASSES));
   z3::expr in_blocks = z3::uge(*p_ - slab.base, u64(c, L::SLAB_BLOCKS_OFFSET));
   s.assume(z3::implies(is_slab && in_blocks, block_index_facts(offset(), index(), slab)));
-  // A live block is counted in live.
+  // p's bitmap quad (index / 64) is named, like the slab, and is one of
+  // the bitmap's 64 (index < 4096, above): the code's register is replaced
+  // by the name (before()), so that the address it reads is linear in
+  // named values, which the integer stage (where an extent's containment is
+  // asked first) decides at once.
+  quad_index_.emplace(c.bv_const("bitmap_quad_index", 64));
+  quad_index_code_.emplace(z3::lshr(index(), u64(c, 6)).simplify());
+  s.assume(*quad_index_ == *quad_index_code_);
+  s.assume(z3::implies(is_slab && in_blocks, z3::ule(*quad_index_, u64(c, L::PAGE_BITMAP_BYTES / 8 - 1))));
 }
 
 z3::expr MemFreeSpec::small_block_is_live(const z3::expr& word) const {
@@ -392,10 +406,9 @@ std::vector<Obligation> MemFreeSpec::obligations(const PathEnd& end, ProofSetup&
     for (Obligation& o : exit_obligations(end, s, expected)) out.push_back(o);
     return out;
   }
-  out.push_back({"only a p that passes the contract's checks reaches its bitmap read (small: every check but the "
-                 "bit) or release_page (large)",
-                 *p_ != u64(c, 0) && z3::ite(*small_, small_block_passes_but_its_bit(),
-                                             *large_ && expected == exit_code(c, 0))});
+  out.push_back({"only a live block of n's class (small: its bit clear too) reaches mem_free's first write (small) "
+                 "or release_page (large)",
+                 *p_ != u64(c, 0) && expected == exit_code(c, 0)});
   for (Obligation& o : hand_over_obligations(end, s)) out.push_back(o);
   return out;
 }
@@ -427,6 +440,13 @@ void MemFreeSpec::resolve_by_path(MachineState& state) {
   for (z3::expr& reg : state.regs) reg = reg.substitute(from, to).simplify();
 }
 
+void MemFreeSpec::note_proved(MachineState& state, const z3::expr& fact) {
+  const z3::expr proved = fact.simplify();
+  for (const z3::expr& known : state.conditions)
+    if (z3::eq(known, proved)) return;
+  state.conditions.push_back(proved);
+}
+
 bool MemFreeSpec::loads_open_slabs(const Instruction& insn, ProofSetup& s) const {
   if (insn.mnemonic.rfind("lea", 0) != 0 || insn.relocations.size() != 1) return false;
   const Relocation& r = insn.relocations.front();
@@ -443,18 +463,6 @@ bool MemFreeSpec::writes_memory(const Instruction& insn) const {
   return insn.mnemonic.rfind("mov", 0) == 0 || insn.mnemonic.rfind("bt", 0) == 0 ||
          insn.mnemonic.rfind("inc", 0) == 0 || insn.mnemonic.rfind("dec", 0) == 0 ||
          insn.mnemonic.rfind("add", 0) == 0 || insn.mnemonic.rfind("sub", 0) == 0;
-}
-
-// An access into p's slab at a computed offset (its bitmap quad).
-bool MemFreeSpec::indexes_the_slab(const Instruction& insn, const MachineState& state) const {
-  for (const std::string& text : insn.operands) {
-    if (text.find('(') == std::string::npos) continue;
-    Operand o = parse_operand(text, false);
-    if (o.kind == Operand::Kind::Memory && o.memory.index && o.memory.base &&
-        z3::eq(state.regs[o.memory.base->gpr], slab_->base))
-      return true;
-  }
-  return false;
 }
 
 bool MemFreeSpec::jumps_to_release_page(const Instruction& insn, ProofSetup& s) const {

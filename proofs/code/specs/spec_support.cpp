@@ -4,6 +4,7 @@
 #include <set>
 
 #include "hex_text.h"
+#include "morph_abi.h"
 
 namespace mf::proof {
 
@@ -22,6 +23,16 @@ std::vector<WrittenGlobal> written_globals(const PathEnd& end) {
     for (std::uint64_t q : quads) result.push_back({static_cast<int>(i), q});
   }
   return result;
+}
+
+z3::expr aligned(const z3::expr& x, std::uint64_t unit) {
+  z3::context& c = x.ctx();
+  return (x & c.bv_val(unit - 1, 64)) == c.bv_val(0, 64);
+}
+
+z3::expr page_in_user_space(const z3::expr& x, std::uint64_t bytes, std::uint64_t alignment) {
+  z3::context& c = x.ctx();
+  return x != c.bv_val(0, 64) && aligned(x, alignment) && z3::ule(x, c.bv_val(mf::layout::USER_SPACE_END - bytes, 64));
 }
 
 z3::expr entry_heap_quad(const PathEnd& end, const z3::expr& address) {

@@ -34,6 +34,13 @@ struct WrittenGlobal {
 };
 std::vector<WrittenGlobal> written_globals(const PathEnd& end);
 
+// x is a multiple of `unit`, a power of two.
+z3::expr aligned(const z3::expr& x, std::uint64_t unit);
+// A live page of `bytes` bytes at x, `alignment`-aligned (4096 for a page,
+// SLAB_SIZE for a slab), lies in user space: not 0, and ends by
+// USER_SPACE_END.
+z3::expr page_in_user_space(const z3::expr& x, std::uint64_t bytes, std::uint64_t alignment);
+
 // A quad of the heap as it was at entry (before any write or call).
 z3::expr entry_heap_quad(const PathEnd& end, const z3::expr& address);
 // A byte of the heap at the end of the path.
