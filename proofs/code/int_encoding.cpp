@@ -156,13 +156,16 @@ z3::expr IntEncoding::encode(const z3::expr& e) {
     case Z3_OP_BMUL: {
       // Linear only as a constant times one term.  A constant is read as
       // signed when its top bit is set: the simplifier writes a - b as
-      // a + (2^w - 1) * b, that is a + (-1) * b.
+      // a + (2^w - 1) * b, that is a + (-1) * b.  Wider than 64 bits (the
+      // 72-bit trip count of the block loop summary), a small positive
+      // constant only.
       if (n != 2) return fresh(w);
       unsigned c_index = e.arg(0).is_numeral() ? 0 : e.arg(1).is_numeral() ? 1 : 2;
-      if (c_index == 2 || w > 64) return fresh(w);
+      if (c_index == 2) return fresh(w);
       std::uint64_t raw = 0;
       if (!e.arg(c_index).is_numeral_u64(raw)) return fresh(w);
-      std::int64_t c = w == 64 ? static_cast<std::int64_t>(raw)
+      if (w > 64 && raw > (1ULL << 30)) return fresh(w);
+      std::int64_t c = w >= 64 ? static_cast<std::int64_t>(raw)
                                : (raw >= (1ULL << (w - 1)) ? static_cast<std::int64_t>(raw) - (1LL << w)
                                                            : static_cast<std::int64_t>(raw));
       if (c > (1LL << 30) || c < -(1LL << 30)) return fresh(w);
