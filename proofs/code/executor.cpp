@@ -69,6 +69,13 @@ bool Executor::known_model_satisfies(const z3::expr& extra) {
     for (const z3::expr& fact : abstraction_.facts()) all = all && holds(*model, fact);
     if (all) return true;
   }
+  // A model of the real terms is one of the abstracted query too: the
+  // abstracted products and quotients then stand for the real ones.
+  for (const z3::model& model : real_models_) {
+    bool all = holds(model, extra);
+    for (const z3::expr& fact : solver_.assertions()) all = all && holds(model, fact);
+    if (all) return true;
+  }
   return false;
 }
 
@@ -606,9 +613,12 @@ void Executor::require_callee_facts_consistent(const MachineState& state, std::u
     for (const z3::expr& f : state.callee_facts) from_callee = from_callee || z3::eq(fact, f);
     if (!from_callee) without.push_back(fact);
   }
-  // Usually feasible at once.  If not: by its own branches (an
+  // Usually feasible at once, often under a model kept from the path's
+  // last queries (the whole path condition, the callees' facts included,
+  // evaluates to true: feasible).  If not: by its own branches (an
   // over-approximated branch check let it through: harmless), or only once
   // the callees' facts are added?
+  if (known_model_satisfies(ctx_.bool_val(true))) return;
   if (satisfiable(with) || !satisfiable(without)) return;
   std::string callers;
   for (const std::string& by : state.assumed_by) callers += (callers.empty() ? "" : ", ") + by;

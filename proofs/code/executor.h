@@ -157,6 +157,11 @@ class Executor {
   // The path's nice-constraint-minimised model of a satisfiable query.
   z3::model nice_model(const z3::expr_vector& assumptions);
 
+  // A model of the precondition over the real terms (a witness's): a path
+  // condition and a query that hold under it are satisfiable, so a branch
+  // direction or an access it exhibits needs no solver.
+  void keep_model_of_real_terms(const z3::model& model) { real_models_.push_back(model); }
+
  private:
   struct Resolved {
     int region;
@@ -208,6 +213,7 @@ class Executor {
   IntEncoding integers_;
   static constexpr std::size_t kKeptModels = 16;
   std::vector<z3::model> models_;  // of the last satisfiable bit-vector queries
+  std::vector<z3::model> real_models_;  // keep_model_of_real_terms
   // Obligations (by name) that the quick bit-blasting could not decide and
   // the integers proved, and sets of obligations (require_all) whose
   // conjunction the quick bit-blasting could not decide: on the next path
