@@ -35,12 +35,29 @@ Executor::Executor(z3::context& ctx, z3::solver& solver, const ObjectCode& code,
                    ExecutorOptions options)
     : ctx_(ctx), solver_(solver), abstraction_(ctx), integers_(ctx), code_(code), hooks_(hooks), options_(options) {}
 
+z3::solver Executor::integer_solver() {
+  // Z3's default strategy treats each wrap multiple of the encoding (an
+  // integer in [0, 1] or [-1, 0], mostly) as a general integer and searches
+  // by branch and bound over 64- and 128-bit bounds: its time is
+  // heavy-tailed (one query of pool_alloc took 0.5 s or 23 s by the order
+  // of its terms).  lia2card turns such bounded integers into Booleans, so
+  // the search splits cases instead; the simplifications before it are
+  // Z3's usual preamble.  Every step keeps satisfiability, so an unsat is
+  // still a proof.
+  z3::tactic pipeline = z3::tactic(ctx_, "simplify") & z3::tactic(ctx_, "propagate-values") &
+                        z3::tactic(ctx_, "solve-eqs") & z3::tactic(ctx_, "elim-uncnstr") &
+                        z3::tactic(ctx_, "lia2card") & z3::tactic(ctx_, "smt");
+  return pipeline.mk_solver();
+}
+
 z3::check_result Executor::check_integers(const z3::expr& extra, QueryKind kind) {
-  z3::solver lia(ctx_);
-  for (const z3::expr& fact : solver_.assertions()) lia.add(integers_(abstraction_(fact)));
-  lia.add(integers_(abstraction_(extra)));
-  for (const z3::expr& fact : abstraction_.facts()) lia.add(integers_(fact));
-  for (const z3::expr& fact : integers_.side()) lia.add(fact);
+  std::vector<z3::expr> encoded;
+  for (const z3::expr& fact : solver_.assertions()) encoded.push_back(integers_(abstraction_(fact)));
+  encoded.push_back(integers_(abstraction_(extra)));
+  for (const z3::expr& fact : abstraction_.facts()) encoded.push_back(integers_(fact));
+  z3::solver lia = integer_solver();
+  for (const z3::expr& fact : encoded) lia.add(fact);
+  for (const z3::expr& fact : integers_.sides_for(encoded)) lia.add(fact);
   if (const char* dump = std::getenv("MF_PROOF_DUMP_QUERIES")) {
     static int lia_counter = 0;
     std::ofstream(std::string(dump) + "/lia" + std::to_string(++lia_counter) + ".smt2") << lia.to_smt2();
@@ -65,6 +82,13 @@ bool Executor::known_model_satisfies(const z3::expr& extra) {
     bool all = holds(*model, abstraction_(extra));
     for (const z3::expr& fact : solver_.assertions()) all = all && holds(*model, abstraction_(fact));
     for (const z3::expr& fact : abstraction_.facts()) all = all && holds(*model, fact);
+    if (all) return true;
+  }
+  // A model of the real terms is one of the abstracted query too: the
+  // abstracted products and quotients then stand for the real ones.
+  for (const z3::model& model : real_models_) {
+    bool all = holds(model, extra);
+    for (const z3::expr& fact : solver_.assertions()) all = all && holds(model, fact);
     if (all) return true;
   }
   return false;
@@ -99,7 +123,7 @@ z3::check_result Executor::check_bit_vector(const z3::expr& extra, QueryKind kin
   return result;
 }
 
-z3::check_result Executor::check_abstract(const z3::expr& extra) {
+z3::check_result Executor::check_abstract(const z3::expr& extra, bool* by_integers) {
   // Bit-blasting first, within a small budget: it decides most queries of
   // these functions in a fraction of a second, either way, where the
   // integer stage can spend seconds finding a query satisfiable, which
@@ -112,7 +136,10 @@ z3::check_result Executor::check_abstract(const z3::expr& extra) {
   // Then over the integers (int_encoding.h), where address arithmetic that
   // makes the bit-blaster reason carry by carry is decided at once: unsat
   // there is final.
-  if (check_integers(extra, QueryKind::QueryIntegers) == z3::unsat) return z3::unsat;
+  if (check_integers(extra, QueryKind::QueryIntegers) == z3::unsat) {
+    if (by_integers) *by_integers = true;
+    return z3::unsat;
+  }
   return check_bit_vector(extra, QueryKind::BitVector);
 }
 
@@ -252,6 +279,12 @@ bool Executor::assumed_on_path(const MachineState& state, const z3::expr& fact) 
   return true;
 }
 
+bool Executor::integers_first(const std::string& obligation) const {
+  return learned_integers_.count(obligation) > 0;
+}
+
+void Executor::learned_integers(const std::string& obligation) { learned_integers_.insert(obligation); }
+
 void Executor::require(MachineState& state, const std::string& name, const z3::expr& holds,
                        const std::string& site) {
   z3::expr h = holds.simplify();
@@ -262,7 +295,13 @@ void Executor::require(MachineState& state, const std::string& name, const z3::e
       std::cout << "    " << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()
                 << " s  " << name << "  [" << site << "]" << std::endl;
   };
-  if (check_abstract(!h) == z3::unsat) {
+  if (integers_first(name) && check_integers(!h, QueryKind::QueryIntegers) == z3::unsat) {
+    report_time();
+    return;
+  }
+  bool by_integers = false;
+  if (check_abstract(!h, &by_integers) == z3::unsat) {
+    if (by_integers) learned_integers(name);
     report_time();
     return;
   }
@@ -301,7 +340,13 @@ void Executor::require_all(MachineState& state, const std::vector<Obligation>& o
   // operations) go to the bit-blaster, where a smaller conjunction is much
   // faster than all of them together.
   std::vector<const Obligation*> rest;
-  z3::check_result quick = check_bit_vector(!conjunction, QueryKind::BitVectorQuick);
+  // A set of obligations whose conjunction the quick budget could not
+  // decide on an earlier path goes straight to one by one (learned_integers_).
+  std::string together = "together:";
+  for (const Obligation& o : obligations) together += "\n" + o.name;
+  const bool skip_together = integers_first(together);
+  z3::check_result quick = skip_together ? z3::unknown : check_bit_vector(!conjunction, QueryKind::BitVectorQuick);
+  if (quick == z3::unknown) learned_integers(together);
   if (quick == z3::unsat) {
     if (options_.verbose)
       std::cout << "    " << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s  "
@@ -320,6 +365,11 @@ void Executor::require_all(MachineState& state, const std::vector<Obligation>& o
   for (const Obligation& o : obligations) {
     z3::expr h = o.holds.simplify();
     if (h.is_true()) continue;
+    if (integers_first(o.name)) {
+      hard.push_back(o);
+      if (options_.verbose) std::cout << "      to the integers first (as on an earlier path): " << o.name << std::endl;
+      continue;
+    }
     z3::check_result alone = check_bit_vector(!h, QueryKind::BitVectorQuick);
     if (alone == z3::sat) require(state, o.name, o.holds, site);
     if (alone == z3::unknown) {
@@ -332,6 +382,7 @@ void Executor::require_all(MachineState& state, const std::vector<Obligation>& o
   for (const Obligation& o : hard) hard_terms.push_back(o.holds);
   conjunction = z3::mk_and(hard_terms).simplify();
   if (check_integers(!conjunction, QueryKind::ObligationIntegers) == z3::unsat) {
+    for (const Obligation& o : hard) learned_integers(o.name);
     if (options_.verbose)
       std::cout << "    " << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s  "
                 << obligations.size() << " obligations, " << hard.size() << " of them together over the integers  [" << site << "]" << std::endl;
@@ -345,7 +396,8 @@ void Executor::require_all(MachineState& state, const std::vector<Obligation>& o
       std::cout << "      integers: " << (r == z3::unsat ? "proved " : r == z3::sat ? "open   " : "unknown ")
                 << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s  " << o.name
                 << std::endl;
-    if (r != z3::unsat) rest.push_back(&o);
+    if (r == z3::unsat) learned_integers(o.name);
+    else rest.push_back(&o);
   }
   if (rest.empty()) {
     if (options_.verbose)
@@ -576,9 +628,12 @@ void Executor::require_callee_facts_consistent(const MachineState& state, std::u
     for (const z3::expr& f : state.callee_facts) from_callee = from_callee || z3::eq(fact, f);
     if (!from_callee) without.push_back(fact);
   }
-  // Usually feasible at once.  If not: by its own branches (an
+  // Usually feasible at once, often under a model kept from the path's
+  // last queries (the whole path condition, the callees' facts included,
+  // evaluates to true: feasible).  If not: by its own branches (an
   // over-approximated branch check let it through: harmless), or only once
   // the callees' facts are added?
+  if (known_model_satisfies(ctx_.bool_val(true))) return;
   if (satisfiable(with) || !satisfiable(without)) return;
   std::string callers;
   for (const std::string& by : state.assumed_by) callers += (callers.empty() ? "" : ", ") + by;

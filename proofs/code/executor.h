@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -156,6 +157,11 @@ class Executor {
   // The path's nice-constraint-minimised model of a satisfiable query.
   z3::model nice_model(const z3::expr_vector& assumptions);
 
+  // A model of the precondition over the real terms (a witness's): a path
+  // condition and a query that hold under it are satisfiable, so a branch
+  // direction or an access it exhibits needs no solver.
+  void keep_model_of_real_terms(const z3::model& model) { real_models_.push_back(model); }
+
  private:
   struct Resolved {
     int region;
@@ -181,7 +187,8 @@ class Executor {
   // Satisfiability of the path plus `extra`, with products and quotients
   // abstracted (see nonlinear_abstraction.h): unsat is final, sat may be
   // spurious.
-  z3::check_result check_abstract(const z3::expr& extra);
+  // `by_integers`, if given, is set when the integer stage gave the unsat.
+  z3::check_result check_abstract(const z3::expr& extra, bool* by_integers = nullptr);
   // Whether a model of an earlier satisfiable query (the last few are
   // kept) satisfies the path plus `extra`, products abstracted: a cheap
   // "sat" that spares the solver.
@@ -192,8 +199,15 @@ class Executor {
   // says nothing.
   // `kind` says which budget (solver_budget.h) the query gets.
   z3::check_result check_integers(const z3::expr& extra, QueryKind kind);
+  // A solver for the integer stage's queries (a fixed tactic pipeline).
+  z3::solver integer_solver();
   // check_abstract on the real terms, within the Exact budget.
   z3::check_result check_real(const z3::expr& extra);
+  // Whether an obligation of this name went past the quick bit-blasting
+  // on an earlier path and was proved over the integers: it then goes to
+  // the integers first (learned_integers_).
+  bool integers_first(const std::string& obligation) const;
+  void learned_integers(const std::string& obligation);
 
   z3::context& ctx_;
   z3::solver& solver_;  // holds the path's facts; queries run on fresh solvers
@@ -201,6 +215,15 @@ class Executor {
   IntEncoding integers_;
   static constexpr std::size_t kKeptModels = 16;
   std::vector<z3::model> models_;  // of the last satisfiable bit-vector queries
+  std::vector<z3::model> real_models_;  // keep_model_of_real_terms
+  // Obligations (by name) that the quick bit-blasting could not decide and
+  // the integers proved, and sets of obligations (require_all) whose
+  // conjunction the quick bit-blasting could not decide: on the next path
+  // the same obligation is usually the same arithmetic, and its quick
+  // attempt (a whole quick budget, about half a second) only delays the
+  // next step.  Exploration is deterministic, so is this order; it changes
+  // the time of a query, never its answer.
+  std::set<std::string> learned_integers_;
   double stage_seconds_[3] = {0, 0, 0};
   unsigned stage_calls_[3] = {0, 0, 0};
   const ObjectCode& code_;

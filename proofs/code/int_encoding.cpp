@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <unordered_set>
 
 namespace mf::proof {
 
@@ -21,9 +22,41 @@ z3::expr IntEncoding::power(unsigned exponent) {
   return ctx_.int_val(digits.c_str());
 }
 
+void IntEncoding::add_side(const z3::expr& owner, const z3::expr& constraint) {
+  sides_of_[Z3_get_ast_id(ctx_, owner)].push_back(side_.size());
+  side_.push_back(constraint);
+  owner_.push_back(owner);
+}
+
+std::vector<z3::expr> IntEncoding::sides_for(const std::vector<z3::expr>& formulas) const {
+  std::vector<bool> taken(side_.size(), false);
+  std::unordered_set<unsigned> seen;
+  std::vector<z3::expr> pending(formulas.begin(), formulas.end());
+  while (!pending.empty()) {
+    z3::expr e = pending.back();
+    pending.pop_back();
+    if (!seen.insert(Z3_get_ast_id(ctx_, e)).second) continue;
+    auto owned = sides_of_.find(Z3_get_ast_id(ctx_, e));
+    if (owned != sides_of_.end()) {
+      for (std::size_t i : owned->second) {
+        // The id is held by owner_, so a match is that very term.
+        if (taken[i] || !z3::eq(owner_[i], e)) continue;
+        taken[i] = true;
+        pending.push_back(side_[i]);
+      }
+    }
+    if (e.is_app())
+      for (unsigned i = 0; i < e.num_args(); ++i) pending.push_back(e.arg(i));
+  }
+  std::vector<z3::expr> result;
+  for (std::size_t i = 0; i < side_.size(); ++i)
+    if (taken[i]) result.push_back(side_[i]);
+  return result;
+}
+
 z3::expr IntEncoding::fresh(unsigned bits) {
   z3::expr v = ctx_.int_const(("int_unknown!" + std::to_string(++counter_)).c_str());
-  side_.push_back(v >= 0 && v < power(bits));
+  add_side(v, v >= 0 && v < power(bits));
   return v;
 }
 
@@ -31,7 +64,7 @@ z3::expr IntEncoding::fresh(unsigned bits) {
 z3::expr IntEncoding::wrap(const z3::expr& value, unsigned bits, int lowest, int highest) {
   z3::expr k = ctx_.int_const(("int_wrap!" + std::to_string(++counter_)).c_str());
   z3::expr r = ctx_.int_const(("int_value!" + std::to_string(counter_)).c_str());
-  side_.push_back(k >= lowest && k <= highest && r == value - k * power(bits) && r >= 0 && r < power(bits));
+  add_side(r, k >= lowest && k <= highest && r == value - k * power(bits) && r >= 0 && r < power(bits));
   return r;
 }
 
@@ -97,7 +130,7 @@ z3::expr IntEncoding::encode(const z3::expr& e) {
       std::string name = e.decl().name().str();
       if (n == 0) {
         z3::expr v = ctx_.int_const((name + "!i").c_str());
-        side_.push_back(v >= 0 && v < power(w));
+        add_side(v, v >= 0 && v < power(w));
         return v;
       }
       z3::sort_vector domain(ctx_);
@@ -109,7 +142,7 @@ z3::expr IntEncoding::encode(const z3::expr& e) {
       }
       z3::func_decl f = ctx_.function((name + "!i").c_str(), domain, ctx_.int_sort());
       z3::expr v = f(args);
-      side_.push_back(v >= 0 && v < power(w));
+      add_side(v, v >= 0 && v < power(w));
       return v;
     }
     case Z3_OP_BADD: {
@@ -123,13 +156,16 @@ z3::expr IntEncoding::encode(const z3::expr& e) {
     case Z3_OP_BMUL: {
       // Linear only as a constant times one term.  A constant is read as
       // signed when its top bit is set: the simplifier writes a - b as
-      // a + (2^w - 1) * b, that is a + (-1) * b.
+      // a + (2^w - 1) * b, that is a + (-1) * b.  Wider than 64 bits (the
+      // 72-bit trip count of the block loop summary), a small positive
+      // constant only.
       if (n != 2) return fresh(w);
       unsigned c_index = e.arg(0).is_numeral() ? 0 : e.arg(1).is_numeral() ? 1 : 2;
-      if (c_index == 2 || w > 64) return fresh(w);
+      if (c_index == 2) return fresh(w);
       std::uint64_t raw = 0;
       if (!e.arg(c_index).is_numeral_u64(raw)) return fresh(w);
-      std::int64_t c = w == 64 ? static_cast<std::int64_t>(raw)
+      if (w > 64 && raw > (1ULL << 30)) return fresh(w);
+      std::int64_t c = w >= 64 ? static_cast<std::int64_t>(raw)
                                : (raw >= (1ULL << (w - 1)) ? static_cast<std::int64_t>(raw) - (1LL << w)
                                                            : static_cast<std::int64_t>(raw));
       if (c > (1LL << 30) || c < -(1LL << 30)) return fresh(w);

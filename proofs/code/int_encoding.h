@@ -15,6 +15,7 @@
 
 #include <z3++.h>
 
+#include <unordered_map>
 #include <vector>
 
 #include "term_memo.h"
@@ -28,16 +29,30 @@ class IntEncoding {
   z3::expr operator()(const z3::expr& e);
   // Range and definition constraints of every term encoded so far.
   const std::vector<z3::expr>& side() const { return side_; }
+  // Only the side constraints of the integers that `formulas` mention,
+  // directly or through another such constraint.  Each side constraint
+  // defines its own integer (a range, or a wrapped sum in range), which
+  // every value of its operands admits: the ones left out speak of integers
+  // the query never mentions, so the query is satisfiable with them exactly
+  // when it is without them.  Saves the integer solver the side constraints
+  // of every other path's terms (half its time on pool_alloc's obligations).
+  std::vector<z3::expr> sides_for(const std::vector<z3::expr>& formulas) const;
 
  private:
   z3::expr encode(const z3::expr& e);
   z3::expr fresh(unsigned bits);  // an unknown integer in [0, 2^bits)
   z3::expr wrap(const z3::expr& value, unsigned bits, int lowest_multiple, int highest_multiple);
   z3::expr power(unsigned exponent);
+  // Records `constraint` as the side constraint that defines `owner`.
+  void add_side(const z3::expr& owner, const z3::expr& constraint);
 
   z3::context& ctx_;
   TermMemo memo_;  // holds its keys: see term_memo.h
   std::vector<z3::expr> side_;
+  // The integer each side constraint defines (same index as side_), held
+  // alive so that its id is never reused; and its side constraints by id.
+  std::vector<z3::expr> owner_;
+  std::unordered_map<unsigned, std::vector<std::size_t>> sides_of_;
   unsigned counter_ = 0;
 };
 

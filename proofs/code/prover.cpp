@@ -226,6 +226,8 @@ ProofOutcome prove(z3::context& ctx, const ObjectCode& code, FunctionSpec& spec,
     // products and quotients is slow to find anywhere else: 13 s for
     // pool_alloc's precondition), then anywhere.  A model among small values
     // is a model.
+    // The witnesses' models, for the executor (keep_model_of_real_terms).
+    std::vector<z3::model> witness_models;
     auto satisfiable = [&](const std::optional<z3::expr>& extra, QueryKind kind) {
       for (bool nice_first : {true, false}) {
         z3::solver once(ctx);
@@ -235,6 +237,7 @@ ProofOutcome prove(z3::context& ctx, const ObjectCode& code, FunctionSpec& spec,
         if (nice_first)
           for (const z3::expr& nice : spec.nice_constraints(setup)) once.add(nice);
         const z3::check_result found = bounded_check(once, kind);
+        if (found == z3::sat && kind == QueryKind::Witness) witness_models.push_back(once.get_model());
         if (found == z3::sat || !nice_first) return found;
       }
       return z3::unknown;
@@ -271,6 +274,7 @@ ProofOutcome prove(z3::context& ctx, const ObjectCode& code, FunctionSpec& spec,
       for (const z3::expr& fact : setup.assumptions()) path_solver.add(fact);
       for (const z3::expr& fact : extra) path_solver.add(fact);
       Executor executor(ctx, path_solver, code, hooks, options.executor);
+      for (const z3::model& model : witness_models) executor.keep_model_of_real_terms(model);
       hooks.attach(executor);
       executor.run(initial);
     };

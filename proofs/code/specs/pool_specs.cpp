@@ -93,21 +93,28 @@ class PoolFunctionSpec : public FunctionSpec {
     s.assume(lemma::slot_offset_aligned(h.current - h.start, h.size));
   }
 
-  // Concrete states (a pool of 4 slots of 16 bytes at 0x10000), so that
-  // the check needs no multiplier or divider search.
+  // Concrete states (a pool of 4 slots of 16 bytes at 0x10000, unless
+  // said otherwise), so that the check needs no multiplier or divider
+  // search.  Their models also answer the exploration's branch queries that
+  // they satisfy (Executor::keep_model_of_real_terms): one object size of
+  // each range the zeroing may treat apart spares a solver query per branch.
   std::vector<NamedValue> witnesses(ProofSetup& s) override {
     z3::context& c = s.ctx();
     const PoolAtEntry& h = *at_;
     const std::uint64_t p = 0x10000, start = p + L::POOL_HDR_SIZE, size = 16, capacity = 4;
-    auto state = [&](std::uint64_t current_slots, std::uint64_t head, std::uint64_t pool = 0x10000) {
-      return h.pool == u64(c, pool) && h.start == u64(c, start) && h.size == u64(c, size) &&
-             h.capacity == u64(c, capacity) && h.end == u64(c, start + size * capacity) &&
-             h.current == u64(c, start + size * current_slots) && h.head == u64(c, head);
+    auto state = [&](std::uint64_t current_slots, std::uint64_t head, std::uint64_t pool = 0x10000,
+                     std::uint64_t object_size = size) {
+      return h.pool == u64(c, pool) && h.start == u64(c, start) && h.size == u64(c, object_size) &&
+             h.capacity == u64(c, capacity) && h.end == u64(c, start + object_size * capacity) &&
+             h.current == u64(c, start + object_size * current_slots) && h.head == u64(c, head);
     };
     std::vector<NamedValue> states = {{"the pool is NULL", state(0, 0, 0)},
                                       {"the free list is not empty", state(2, start + size)},
                                       {"the pool has unused slots", state(2, 0)},
-                                      {"the pool is exhausted", state(capacity, 0)}};
+                                      {"the pool is exhausted", state(capacity, 0)},
+                                      {"unused slots of 32 bytes", state(2, 0, p, 32)},
+                                      {"unused slots of 40 bytes", state(2, 0, p, 40)},
+                                      {"unused slots of 2 KiB", state(2, 0, p, 2048)}};
     if (checks_its_free_head()) {
       states.push_back({"the free head is inside a slot (written after it was freed)", state(2, start + 8)});
       states.push_back({"the free head is at current (never handed out)", state(2, start + 2 * size)});
