@@ -539,7 +539,10 @@ TraceOps MemFreeSpec::trace(const z3::model& m, const CounterexampleFound&, Proo
   if (!holds_in(m, slab.base == *first_) || value_in(m, slab.base) == 0) return {};
   const std::uint64_t bs = value_in(m, spec::class_block_size(*class_));
   std::uint64_t off = p - value_in(m, slab.base) - L::SLAB_BLOCKS_OFFSET;  // may wrap: then m0 - x
-  const std::uint64_t bumped = (value_in(m, slab.bump - slab.base) - L::SLAB_BLOCKS_OFFSET) / bs;
+  // The blocks that start below bump, as the code counts them: the model's
+  // bump need not lie on a block boundary (the precondition leaves it
+  // free), and a block that starts below it is handed out.
+  const std::uint64_t bumped = (value_in(m, slab.bump - slab.base) - L::SLAB_BLOCKS_OFFSET + bs - 1) / bs;
   // The trace hands out at least one block (a slab exists only then); a
   // block at or past bump keeps its distance from bump.
   const std::uint64_t k = bumped == 0 ? 1 : bumped;
