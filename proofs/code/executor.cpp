@@ -35,27 +35,12 @@ Executor::Executor(z3::context& ctx, z3::solver& solver, const ObjectCode& code,
                    ExecutorOptions options)
     : ctx_(ctx), solver_(solver), abstraction_(ctx), integers_(ctx), code_(code), hooks_(hooks), options_(options) {}
 
-z3::solver Executor::integer_solver() {
-  // Z3's default strategy treats each wrap multiple of the encoding (an
-  // integer in [0, 1] or [-1, 0], mostly) as a general integer and searches
-  // by branch and bound over 64- and 128-bit bounds: its time is
-  // heavy-tailed (one query of pool_alloc took 0.5 s or 23 s by the order
-  // of its terms).  lia2card turns such bounded integers into Booleans, so
-  // the search splits cases instead; the simplifications before it are
-  // Z3's usual preamble.  Every step keeps satisfiability, so an unsat is
-  // still a proof.
-  z3::tactic pipeline = z3::tactic(ctx_, "simplify") & z3::tactic(ctx_, "propagate-values") &
-                        z3::tactic(ctx_, "solve-eqs") & z3::tactic(ctx_, "elim-uncnstr") &
-                        z3::tactic(ctx_, "lia2card") & z3::tactic(ctx_, "smt");
-  return pipeline.mk_solver();
-}
-
 z3::check_result Executor::check_integers(const z3::expr& extra, QueryKind kind) {
   std::vector<z3::expr> encoded;
   for (const z3::expr& fact : solver_.assertions()) encoded.push_back(integers_(abstraction_(fact)));
   encoded.push_back(integers_(abstraction_(extra)));
   for (const z3::expr& fact : abstraction_.facts()) encoded.push_back(integers_(fact));
-  z3::solver lia = integer_solver();
+  z3::solver lia(ctx_);
   for (const z3::expr& fact : encoded) lia.add(fact);
   for (const z3::expr& fact : integers_.sides_for(encoded)) lia.add(fact);
   if (const char* dump = std::getenv("MF_PROOF_DUMP_QUERIES")) {

@@ -199,8 +199,6 @@ class Executor {
   // says nothing.
   // `kind` says which budget (solver_budget.h) the query gets.
   z3::check_result check_integers(const z3::expr& extra, QueryKind kind);
-  // A solver for the integer stage's queries (a fixed tactic pipeline).
-  z3::solver integer_solver();
   // check_abstract on the real terms, within the Exact budget.
   z3::check_result check_real(const z3::expr& extra);
   // Whether an obligation of this name went past the quick bit-blasting
