@@ -4,7 +4,7 @@
 # mutates: pool.s
 # changes: 1
 # signature: MF-DIVERGENCE target=pool op=pool_alloc field=pN_object_N_is_not_zero_filled_at_N
-# checks: property=PoolProperty.Simulated fuzz replay=corpus/regressions/pool_alloc_no_zero_fill_on_reuse.trace
+# checks: property=PoolProperty.Simulated fuzz proof=pool_alloc replay=corpus/regressions/pool_alloc_no_zero_fill_on_reuse.trace
 /btrq[[:space:]]*%rax, %r9/{
 n
 s/$/\n        movq    %rsi, %rax              # MUTANT: a reused object is not zero-filled\n        ret/

@@ -5,5 +5,5 @@
 # mutates: pool.s
 # changes: 1
 # signature: MF-DIVERGENCE target=pool op=pool_alloc field=pN_object_N_N_bytes_was_overwritten_at_N
-# checks: property=PoolProperty.Simulated fuzz replay=corpus/regressions/pool_zero_fill_off_by_8.trace
+# checks: property=PoolProperty.Simulated fuzz proof=pool_alloc replay=corpus/regressions/pool_zero_fill_off_by_8.trace
 s/^\([[:space:]]*movq[[:space:]]*%rdx, \)-8(%rsi,%rcx).*$/\1(%rsi,%rcx)                # MUTANT: zeroes 8 bytes too high/
