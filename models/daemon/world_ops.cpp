@@ -17,8 +17,8 @@ const std::array<std::string, 11>& snapshot_suffixes() {
   return suffixes;
 }
 
-const std::array<std::string, 17>& sandbox_pids() {
-  static const std::array<std::string, 17> pids = {std::to_string(CleanerWorld::kOwnPid),
+const std::array<std::string, 18>& sandbox_pids() {
+  static const std::array<std::string, 18> pids = {std::to_string(CleanerWorld::kOwnPid),
                                                    std::to_string(CleanerWorld::kLiveProcess),
                                                    std::to_string(CleanerWorld::kForeignProcess),
                                                    std::to_string(CleanerWorld::kNoProcess),
@@ -34,7 +34,8 @@ const std::array<std::string, 17>& sandbox_pids() {
                                                    "5000x",
                                                    "4194305",
                                                    "4194304",
-                                                   "2"};
+                                                   "2",
+                                                   "18446744073709551621"};
   return pids;
 }
 
