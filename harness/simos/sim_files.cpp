@@ -76,27 +76,12 @@ std::uint32_t mode_of(FileKind kind) {
   return 0;
 }
 
-// Appends one linux_dirent64 record if it fits in [at, end); returns its size, or 0.
-std::size_t put_record(char* at, const char* end, std::uint64_t ino, const std::string& name, std::uint8_t type) {
-  const std::size_t length = (layout::LINUX_DIRENT_NAME + name.size() + 1 + 7) & ~std::size_t{7};
+// Writes one linux_dirent64 record of `length` bytes (d_off = d_ino) if it
+// fits in [at, end); returns its size, or 0.  Bytes past the name are zero.
+std::size_t write_record(char* at, const char* end, std::uint64_t ino, std::string_view name, std::uint8_t type,
+                         std::size_t length) {
   if (static_cast<std::size_t>(end - at) < length) return 0;
   std::memset(at, 0, length);
-  std::memcpy(at, &ino, sizeof ino);
-  const std::uint64_t offset = ino;
-  std::memcpy(at + 8, &offset, sizeof offset);
-  const std::uint16_t reclen = static_cast<std::uint16_t>(length);
-  std::memcpy(at + layout::LINUX_DIRENT_RECLEN, &reclen, sizeof reclen);
-  at[layout::LINUX_DIRENT_TYPE] = static_cast<char>(type);
-  std::memcpy(at + layout::LINUX_DIRENT_NAME, name.data(), name.size());
-  return length;
-}
-
-// Appends a record whose name fills it with no NUL (`name` is sized so that
-// the record needs no padding); returns its size, or 0 if it does not fit.
-std::size_t put_unterminated_record(char* at, const char* end, std::uint64_t ino, std::string_view name,
-                                    std::uint8_t type) {
-  const std::size_t length = layout::LINUX_DIRENT_NAME + name.size();
-  if (static_cast<std::size_t>(end - at) < length) return 0;
   std::memcpy(at, &ino, sizeof ino);
   std::memcpy(at + 8, &ino, sizeof ino);
   const std::uint16_t reclen = static_cast<std::uint16_t>(length);
@@ -104,6 +89,18 @@ std::size_t put_unterminated_record(char* at, const char* end, std::uint64_t ino
   at[layout::LINUX_DIRENT_TYPE] = static_cast<char>(type);
   std::memcpy(at + layout::LINUX_DIRENT_NAME, name.data(), name.size());
   return length;
+}
+
+// Appends one record, its name NUL-terminated and padded to 8 bytes.
+std::size_t put_record(char* at, const char* end, std::uint64_t ino, std::string_view name, std::uint8_t type) {
+  return write_record(at, end, ino, name, type, (layout::LINUX_DIRENT_NAME + name.size() + 1 + 7) & ~std::size_t{7});
+}
+
+// Appends a record whose name fills it with no NUL (`name` is sized so that
+// the record needs no padding).
+std::size_t put_unterminated_record(char* at, const char* end, std::uint64_t ino, std::string_view name,
+                                    std::uint8_t type) {
+  return write_record(at, end, ino, name, type, layout::LINUX_DIRENT_NAME + name.size());
 }
 
 // The two records without a NUL, listed between "." and "..": names
