@@ -17,8 +17,8 @@ const std::array<std::string, 11>& snapshot_suffixes() {
   return suffixes;
 }
 
-const std::array<std::string, 18>& sandbox_pids() {
-  static const std::array<std::string, 18> pids = {std::to_string(CleanerWorld::kOwnPid),
+const std::array<std::string, 19>& sandbox_pids() {
+  static const std::array<std::string, 19> pids = {std::to_string(CleanerWorld::kOwnPid),
                                                    std::to_string(CleanerWorld::kLiveProcess),
                                                    std::to_string(CleanerWorld::kForeignProcess),
                                                    std::to_string(CleanerWorld::kNoProcess),
@@ -35,7 +35,8 @@ const std::array<std::string, 18>& sandbox_pids() {
                                                    "4194305",
                                                    "4194304",
                                                    "2",
-                                                   "18446744073709551621"};
+                                                   "18446744073709551621",
+                                                   "2147483647"};
   return pids;
 }
 
@@ -46,10 +47,14 @@ constexpr std::array<std::string_view, 4> kOtherNames = {"snapshot_", "sandbox",
 // of records).
 constexpr std::uint64_t kLongNames = 10;
 constexpr std::size_t kNameMax = 255;
+// And, after them (so that the indices before keep their names), names that
+// start as a kind's prefix does but leave it before its end.
+constexpr std::array<std::string_view, 1> kNearMisses = {"snapshots_a"};
 
 std::string other_name(std::uint64_t index) {
-  const std::uint64_t i = index % (kOtherNames.size() + kLongNames);
+  const std::uint64_t i = index % (kOtherNames.size() + kLongNames + kNearMisses.size());
   if (i < kOtherNames.size()) return std::string(kOtherNames[i]);
+  if (i >= kOtherNames.size() + kLongNames) return std::string(kNearMisses[i - kOtherNames.size() - kLongNames]);
   return std::string(kNameMax, static_cast<char>('a' + (i - kOtherNames.size())));
 }
 

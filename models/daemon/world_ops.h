@@ -16,10 +16,12 @@ namespace mf::model::daemon {
 // cleaner itself, of a live process of the running user, of another user's,
 // of none, of one whose kill fails, 2 (the smallest a pass may signal), and
 // texts that are no pid (0, 1, -1, 007, 4294967295, 2^31, pid_max + 1,
-// 2^64 + 5, whose digits wrap to 5 in a parser that misses the overflow, ...);
+// 2^64 + 5, whose digits wrap to 5 in a parser that misses the overflow, ...,
+// and last 2^31 - 1, the largest pid below 2^31);
 // and names of neither kind ("snapshot_", "sandbox", "other", ".hidden",
-// and ten of 255 bytes, enough to fill a whole batch of the cleaner's
-// directory reads).  `content` & 7 picks
+// ten of 255 bytes, enough to fill a whole batch of the cleaner's
+// directory reads, and "snapshots_a", which leaves the prefix "snapshot_" at
+// its last byte).  `content` & 7 picks
 // the content's form, of the time now - age: plain, with a newline, a
 // leading zero, a trailing x, empty, "abc", two newlines, or 25 digits; the
 // age is content >> 4, or with bit 3 set the TTL of the name's kind plus
