@@ -85,7 +85,9 @@ std::string content_for(std::uint64_t choice, std::int64_t now, std::int64_t ttl
     case 4: return "";
     case 5: return "abc";
     case 6: return digits + "\n\n";
-    default: return "1234567890123456789012345";
+    // 25 digits, more than a timestamp but fewer than DAEMON_CONTENT_MAX;
+    // with bit 3 (no age to set) 40, more than DAEMON_CONTENT_MAX.
+    default: return (choice & 8) != 0 ? "1234567890123456789012345678901234567890" : "1234567890123456789012345";
   }
 }
 
@@ -105,7 +107,8 @@ Entry entry_for(std::uint64_t name, std::uint64_t content, std::uint64_t shape, 
   entry.kind = kKinds[kind];
   entry.d_type = (shape & 1) != 0 ? DirentType::unknown : kTypes[kind];
   entry.open_fails = (shape & 8) != 0;
-  entry.read_fails = (shape & 16) != 0;
+  entry.read_fails = (shape & 16) != 0 || (shape & 128) != 0;
+  entry.read_fails_from = (shape & 16) != 0 ? 0 : 1;
   entry.unlink_fails = (shape & 32) != 0;
   entry.fstat_fails = (shape & 64) != 0;
   return entry;
@@ -118,6 +121,7 @@ void set_directory_state(CleanerWorld& world, std::uint64_t state) {
   world.dir.uid = (state & 4) != 0 ? CleanerWorld::kOtherUid : CleanerWorld::kOwnUid;
   world.dir.mode = 0700 | ((state & 8) != 0 ? 020u : 0u) | ((state & 16) != 0 ? 002u : 0u);
   world.dir.fstat_fails = (state & 32) != 0;
+  world.dir.ends_with_empty_name = (state & 64) != 0;
 }
 
 void configure(CleanerWorld& world, std::uint64_t which, std::uint64_t value) {
