@@ -17,8 +17,8 @@ const std::array<std::string, 11>& snapshot_suffixes() {
   return suffixes;
 }
 
-const std::array<std::string, 18>& sandbox_pids() {
-  static const std::array<std::string, 18> pids = {std::to_string(CleanerWorld::kOwnPid),
+const std::array<std::string, 19>& sandbox_pids() {
+  static const std::array<std::string, 19> pids = {std::to_string(CleanerWorld::kOwnPid),
                                                    std::to_string(CleanerWorld::kLiveProcess),
                                                    std::to_string(CleanerWorld::kForeignProcess),
                                                    std::to_string(CleanerWorld::kNoProcess),
@@ -35,7 +35,8 @@ const std::array<std::string, 18>& sandbox_pids() {
                                                    "4194305",
                                                    "4194304",
                                                    "2",
-                                                   "18446744073709551621"};
+                                                   "18446744073709551621",
+                                                   "2147483647"};
   return pids;
 }
 
@@ -46,10 +47,14 @@ constexpr std::array<std::string_view, 4> kOtherNames = {"snapshot_", "sandbox",
 // of records).
 constexpr std::uint64_t kLongNames = 10;
 constexpr std::size_t kNameMax = 255;
+// And, after them (so that the indices before keep their names), names that
+// start as a kind's prefix does but leave it before its end.
+constexpr std::array<std::string_view, 1> kNearMisses = {"snapshots_a"};
 
 std::string other_name(std::uint64_t index) {
-  const std::uint64_t i = index % (kOtherNames.size() + kLongNames);
+  const std::uint64_t i = index % (kOtherNames.size() + kLongNames + kNearMisses.size());
   if (i < kOtherNames.size()) return std::string(kOtherNames[i]);
+  if (i >= kOtherNames.size() + kLongNames) return std::string(kNearMisses[i - kOtherNames.size() - kLongNames]);
   return std::string(kNameMax, static_cast<char>('a' + (i - kOtherNames.size())));
 }
 
@@ -80,7 +85,9 @@ std::string content_for(std::uint64_t choice, std::int64_t now, std::int64_t ttl
     case 4: return "";
     case 5: return "abc";
     case 6: return digits + "\n\n";
-    default: return "1234567890123456789012345";
+    // 25 digits, more than a timestamp but fewer than DAEMON_CONTENT_MAX;
+    // with bit 3 (no age to set) 40, more than DAEMON_CONTENT_MAX.
+    default: return (choice & 8) != 0 ? "1234567890123456789012345678901234567890" : "1234567890123456789012345";
   }
 }
 
@@ -100,7 +107,8 @@ Entry entry_for(std::uint64_t name, std::uint64_t content, std::uint64_t shape, 
   entry.kind = kKinds[kind];
   entry.d_type = (shape & 1) != 0 ? DirentType::unknown : kTypes[kind];
   entry.open_fails = (shape & 8) != 0;
-  entry.read_fails = (shape & 16) != 0;
+  entry.read_fails = (shape & 16) != 0 || (shape & 128) != 0;
+  entry.read_fails_from = (shape & 16) != 0 ? 0 : 1;
   entry.unlink_fails = (shape & 32) != 0;
   entry.fstat_fails = (shape & 64) != 0;
   return entry;
@@ -113,6 +121,7 @@ void set_directory_state(CleanerWorld& world, std::uint64_t state) {
   world.dir.uid = (state & 4) != 0 ? CleanerWorld::kOtherUid : CleanerWorld::kOwnUid;
   world.dir.mode = 0700 | ((state & 8) != 0 ? 020u : 0u) | ((state & 16) != 0 ? 002u : 0u);
   world.dir.fstat_fails = (state & 32) != 0;
+  world.dir.ends_with_empty_name = (state & 64) != 0;
 }
 
 void configure(CleanerWorld& world, std::uint64_t which, std::uint64_t value) {

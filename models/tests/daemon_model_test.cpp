@@ -10,6 +10,7 @@
 #include "daemon/cleaner_log.h"
 #include "daemon/cleaner_model.h"
 #include "daemon/meminfo_model.h"
+#include "daemon/world_ops.h"
 #include "layout.h"
 
 namespace mf::model::daemon {
@@ -129,6 +130,27 @@ TEST(CleanerModel, AnUnreadableDirectoryEndsThePassWithTheCountSoFar) {
   const PassOutcome out = clean_pass(PassKind::snapshots, dir, env);
   EXPECT_EQ(out.result, 1);
   EXPECT_EQ(out.log.back(), "morph-cleaner: cannot read /d\n");
+}
+
+// The control ops' newest meanings (models/daemon/world_ops.h), which the
+// corpus's traces name by number.
+TEST(WorldOps, TheLastNamesTheLongContentAndTheReadThatFailsAfterTheFirst) {
+  CleanerWorld world;
+  EXPECT_EQ(entry_for(55, 0, 0, 1000, world).name, "sandbox_2147483647");
+  EXPECT_EQ(entry_for(44, 0, 0, 1000, world).name, "snapshots_a");
+  EXPECT_EQ(entry_for(2, 0, 0, 1000, world).name, "snapshot_");  // the first of neither kind, as before
+  EXPECT_EQ(entry_for(0, 7, 0, 1000, world).content.size(), 25u);
+  EXPECT_EQ(entry_for(0, 15, 0, 1000, world).content.size(), 40u);
+  const Entry late = entry_for(0, 0, 128, 1000, world);
+  EXPECT_TRUE(late.read_fails);
+  EXPECT_EQ(late.read_fails_from, 1u);
+  EXPECT_EQ(entry_for(0, 0, 16 | 128, 1000, world).read_fails_from, 0u);  // bit 4: from the first read
+  EXPECT_FALSE(entry_for(0, 0, 0, 1000, world).read_fails);
+  set_directory_state(world, 64);
+  EXPECT_TRUE(world.dir.ends_with_empty_name);
+  EXPECT_TRUE(world.dir.opens);
+  set_directory_state(world, 0);
+  EXPECT_FALSE(world.dir.ends_with_empty_name);
 }
 
 }  // namespace
