@@ -367,6 +367,9 @@ void configure_cleaner(const model::daemon::CleanerWorld& world) {
   if (&::daemon_snapshot_ttl != nullptr) ::daemon_snapshot_ttl = world.snapshot_ttl;
   if (&::daemon_sandbox_ttl != nullptr) ::daemon_sandbox_ttl = world.sandbox_ttl;
   if (&::daemon_pid_max != nullptr) ::daemon_pid_max = world.pid_max;
+  // The simulated OS serves the directory at world.dir.path, which lives as
+  // long as the world: the pointer stays valid through the pass.
+  if (&::daemon_monitor_dir != nullptr) ::daemon_monitor_dir = world.dir.path.c_str();
 }
 
 void configure_monitor(const model::daemon::CleanerWorld& world) {

@@ -35,8 +35,10 @@ Entry entry_for(std::uint64_t name, std::uint64_t content, std::uint64_t shape, 
 // bit 5 its fstat fails.
 void set_directory_state(CleanerWorld& world, std::uint64_t state);
 
-// daemon_config: `which` % 3 sets the snapshot TTL, the sandbox TTL or
-// pid_max to `value` (signed).
+// daemon_config: `which` % 4 sets the snapshot TTL, the sandbox TTL or
+// pid_max to `value` (signed), or (3) the directory's path (daemon_monitor_dir)
+// to one of four by `value` % 4: the default, or one of three long enough to
+// cut every log line that names them (world_ops.cpp says where).
 void configure(CleanerWorld& world, std::uint64_t which, std::uint64_t value);
 
 }  // namespace mf::model::daemon
