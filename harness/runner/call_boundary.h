@@ -18,6 +18,13 @@
 // the harness's own frames happened to leave there.  The pattern is fixed,
 // and rsp is 16-aligned at every call, so a replay finds the same bytes.
 //
+// The call may also run on a stack of its own (stack_top): the cleaner's
+// calls run on one mapped below the program's code (op_calls.cpp).  A
+// program may put a stack anywhere (a thread's or a coroutine's mapping),
+// but the harness's own lies above every static address, so code that
+// compares a stack address with a static one (a buffer's cursor with a
+// string constant's) would otherwise always find the stack above.
+//
 // The trampoline puts rsp back and clears the direction flag before it
 // returns, so the harness goes on safely and reports the violation as a
 // divergence of its own (session_checks.cpp).  A call that ends by an exit
@@ -39,8 +46,9 @@ struct CallBoundary {
   std::uint64_t rflags_after = 0;
   std::array<std::uint64_t, 4> scratch{};  // garbage for rax, rcx, r8-r10 and the xmm registers at the call
   std::uint64_t stack_fill = 0;            // bytes below rsp filled with kStackPattern at the call (multiple of 8)
+  std::uint64_t stack_top = 0;             // 0: the call runs on the caller's stack; else rsp at the call (16-aligned)
 };
-static_assert(sizeof(CallBoundary) == 20 * 8, "call_boundary.s reads this layout");
+static_assert(sizeof(CallBoundary) == 21 * 8, "call_boundary.s reads this layout");
 
 // Eight bytes, repeated below the call: in memory 35 ff 00 37 80 01 39 a5,
 // so three of every eight bytes are ASCII digits, and a quad read as a

@@ -63,6 +63,7 @@ struct CleanerWorld {
   static constexpr std::int64_t kForeignProcess = 5001;  // another user's
   static constexpr std::int64_t kNoProcess = 5002;
   static constexpr std::int64_t kUnkillableProcess = 5003;  // the running user's; kill fails
+  static constexpr const char* kDefaultDirPath = "/tmp/morph_swap_monitor";  // daemon_monitor_dir's default
 
   CleanerWorld();
   MonitorDirectory dir;

@@ -17,7 +17,8 @@ namespace mf::model::daemon {
 // of none, of one whose kill fails, 2 (the smallest a pass may signal), and
 // texts that are no pid (0, 1, -1, 007, 4294967295, 2^31, pid_max + 1,
 // 2^64 + 5, whose digits wrap to 5 in a parser that misses the overflow, ...,
-// and last 2^31 - 1, the largest pid below 2^31);
+// 2^31 - 1, the largest pid below 2^31, and last 499:, which a parser that
+// takes ':' for a digit worth 10 reads as 5000);
 // and names of neither kind ("snapshot_", "sandbox", "other", ".hidden",
 // ten of 255 bytes, enough to fill a whole batch of the cleaner's
 // directory reads, and "snapshots_a", which leaves the prefix "snapshot_" at
@@ -40,8 +41,10 @@ Entry entry_for(std::uint64_t name, std::uint64_t content, std::uint64_t shape, 
 // name is empty (MonitorDirectory::ends_with_empty_name).
 void set_directory_state(CleanerWorld& world, std::uint64_t state);
 
-// daemon_config: `which` % 3 sets the snapshot TTL, the sandbox TTL or
-// pid_max to `value` (signed).
+// daemon_config: `which` % 4 sets the snapshot TTL, the sandbox TTL or
+// pid_max to `value` (signed), or (3) the directory's path (daemon_monitor_dir)
+// to one of four by `value` % 4: the default, or one of three long enough to
+// cut every log line that names them (world_ops.cpp says where).
 void configure(CleanerWorld& world, std::uint64_t which, std::uint64_t value);
 
 }  // namespace mf::model::daemon
