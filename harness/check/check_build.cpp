@@ -85,18 +85,23 @@ std::vector<std::string> core_file_names() { return split(MF_CHECK_CORE_FILES, "
 
 std::vector<std::string> targets_of(const std::string& core_file) {
   static const std::map<std::string, std::vector<std::string>> kTargetsOf = {
-      // mixed too: its traces make the files meet (an arena's block freed by
-      // mem_free, a trim beside an arena's state), which no target of one
-      // file can show.
-      {"arena.s", {"arena", "mixed"}},
-      {"pool.s", {"pool", "mixed"}},
-      {"alloc.s", {"alloc", "builtins", "mixed"}},
-      {"builtins.s", {"builtins", "mixed"}},
-      {"panic.s", {"arena", "pool", "alloc", "builtins", "mixed"}},
+      {"arena.s", {"arena"}},
+      {"pool.s", {"pool"}},
+      {"alloc.s", {"alloc", "builtins"}},
+      {"builtins.s", {"builtins"}},
+      {"panic.s", {"arena", "pool", "alloc", "builtins"}},
       {"daemon_cleaner.s", {"meminfo", "daemon"}},
   };
   const auto it = kTargetsOf.find(core_file);
   return it == kTargetsOf.end() ? std::vector<std::string>{} : it->second;
+}
+
+std::vector<std::string> meeting_targets_of(const std::string& core_file) {
+  // mixed's traces make the allocators and the builtins meet (an arena's
+  // block freed by mem_free, a trim beside an arena's state).
+  for (const std::string& t : targets_of(core_file))
+    if (t != "meminfo" && t != "daemon") return {"mixed"};
+  return {};
 }
 
 std::vector<std::string> assemble_command(const std::string& source, const std::string& include_dir,

@@ -32,6 +32,11 @@ std::vector<std::string> core_file_names();
 // empty for a file no target exercises (os.s: the simulated OS stands in).
 std::vector<std::string> targets_of(const std::string& core_file);
 
+// The targets whose traces exercise a core file together with the others
+// (mixed, for the allocators' and the builtins' files): mfh check replays
+// their traces; mfh mutate also runs their RapidCheck rounds and fuzzer.
+std::vector<std::string> meeting_targets_of(const std::string& core_file);
+
 // The .trace files directly in `dir`, sorted (none when it is no directory).
 std::vector<std::string> traces_in(const std::string& dir);
 

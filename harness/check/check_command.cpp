@@ -37,7 +37,8 @@ constexpr const char* kUsage =
     "  Checks the given .s files in place of asm/'s files of the same name (the MF_ASM_OVERRIDES rule),\n"
     "  without a CMake rebuild: assembles them, links small checking programs on the spot, then, within\n"
     "  N seconds in all (default 10): replays corpus/regressions and the seed traces of the targets the\n"
-    "  files implement, runs RapidCheck rounds of those targets, and fuzzes them (libFuzzer, with the\n"
+    "  files implement (and mixed's, for the allocators and builtins), runs RapidCheck rounds of those\n"
+    "  targets, and fuzzes them (libFuzzer, with the\n"
     "  files' assembly coverage) for the rest of the time.  Mutable globals outside morph_state are moved\n"
     "  into it first, so that every run starts from the files as loaded; functions a file lacks are\n"
     "  reported as not implemented and their ops left out.\n"
@@ -204,6 +205,7 @@ int check_command(std::span<const std::string_view> args) {
   }
   const std::vector<std::string> core = core_file_names();
   std::set<std::string> targets;
+  std::set<std::string> meeting_targets;  // traces only: see meeting_targets_of
   std::set<std::string> names;
   for (const std::string& f : files) {
     const std::string name = fs::path(f).filename().string();
@@ -221,6 +223,7 @@ int check_command(std::span<const std::string_view> args) {
       return 2;
     }
     for (const std::string& t : targets_of(name)) targets.insert(t);
+    for (const std::string& t : meeting_targets_of(name)) meeting_targets.insert(t);
   }
   if (work_dir.empty()) work_dir = default_work_dir(files);
   work_dir = fs::absolute(work_dir).string();
@@ -265,7 +268,9 @@ int check_command(std::span<const std::string_view> args) {
   // 1. The corpora.
   if (stages.count("corpora") != 0) {
     std::vector<std::string> traces = traces_in(fs::path(MF_CHECK_SOURCE_DIR) / "corpus/regressions");
-    for (const std::string& t : targets) {
+    std::set<std::string> trace_targets = targets;
+    trace_targets.insert(meeting_targets.begin(), meeting_targets.end());
+    for (const std::string& t : trace_targets) {
       for (const std::string& f : traces_in(fs::path(MF_CHECK_SOURCE_DIR) / "corpus/traces" / t)) traces.push_back(f);
     }
     std::vector<std::string> argv = {programs.mfh, "replay", "--quiet"};
