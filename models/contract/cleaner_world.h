@@ -53,6 +53,10 @@ struct CleanerWorld {
   static constexpr std::int64_t kForeignProcess = 5001;  // another user's
   static constexpr std::int64_t kNoProcess = 5002;
   static constexpr std::int64_t kUnkillableProcess = 5003;  // the running user's; kill fails
+  // The running user's, with seven digits (the default pid_max is 4194304):
+  // the others have four, so a /proc/<pid> path cut short or run on past
+  // its digits names no process only for this one.
+  static constexpr std::int64_t kLongPidProcess = 4194303;
 
   CleanerWorld();
   MonitorDirectory dir;

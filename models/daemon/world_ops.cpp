@@ -17,8 +17,9 @@ const std::array<std::string, 11>& snapshot_suffixes() {
   return suffixes;
 }
 
-const std::array<std::string, 18>& sandbox_pids() {
-  static const std::array<std::string, 18> pids = {std::to_string(CleanerWorld::kOwnPid),
+// Appended entries only: a trace names a pid by its index.
+const std::array<std::string, 19>& sandbox_pids() {
+  static const std::array<std::string, 19> pids = {std::to_string(CleanerWorld::kOwnPid),
                                                    std::to_string(CleanerWorld::kLiveProcess),
                                                    std::to_string(CleanerWorld::kForeignProcess),
                                                    std::to_string(CleanerWorld::kNoProcess),
@@ -35,7 +36,8 @@ const std::array<std::string, 18>& sandbox_pids() {
                                                    "4194305",
                                                    "4194304",
                                                    "2",
-                                                   "18446744073709551621"};
+                                                   "18446744073709551621",
+                                                   std::to_string(CleanerWorld::kLongPidProcess)};
   return pids;
 }
 

@@ -16,7 +16,8 @@ namespace mf::model::daemon {
 // cleaner itself, of a live process of the running user, of another user's,
 // of none, of one whose kill fails, 2 (the smallest a pass may signal), and
 // texts that are no pid (0, 1, -1, 007, 4294967295, 2^31, pid_max + 1,
-// 2^64 + 5, whose digits wrap to 5 in a parser that misses the overflow, ...);
+// 2^64 + 5, whose digits wrap to 5 in a parser that misses the overflow, ...),
+// and last a live process of the running user with seven digits;
 // and names of neither kind ("snapshot_", "sandbox", "other", ".hidden",
 // and ten of 255 bytes, enough to fill a whole batch of the cleaner's
 // directory reads).  `content` & 7 picks

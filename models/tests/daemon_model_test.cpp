@@ -10,6 +10,7 @@
 #include "daemon/cleaner_log.h"
 #include "daemon/cleaner_model.h"
 #include "daemon/meminfo_model.h"
+#include "daemon/world_ops.h"
 #include "layout.h"
 
 namespace mf::model::daemon {
@@ -119,6 +120,22 @@ TEST(CleanerModel, SignalsOnlyALiveProcessOfTheRunningUserThatIsNotItself) {
   EXPECT_EQ(out.log[4], "morph-cleaner: not signalled 9 for sandbox_9: owned by another user\n");
   EXPECT_EQ(out.log[6], "morph-cleaner: not signalled 10 for sandbox_10: no such process\n");
   EXPECT_EQ(out.log[8], "morph-cleaner: skipped sandbox_1: invalid pid\n");
+}
+
+// dir_entry's pid table (world_ops.h) ends with a valid pid of seven digits
+// that a live process of the running user holds: the pass must signal it,
+// which only a /proc path with all seven digits allows.  The indices before
+// it keep their pids (traces name pids by index).
+TEST(CleanerWorldOps, TheLastPidOfTheTableIsALiveProcessWithSevenDigits) {
+  const CleanerWorld world;
+  EXPECT_EQ(entry_for(1, 0, 0, 1000, world).name, "sandbox_4242");
+  EXPECT_EQ(entry_for(3 * 17 + 1, 0, 0, 1000, world).name, "sandbox_18446744073709551621");
+  EXPECT_EQ(entry_for(3 * 18 + 1, 0, 0, 1000, world).name, "sandbox_4194303");
+  EXPECT_EQ(std::to_string(CleanerWorld::kLongPidProcess).size(), 7u);
+  EXPECT_LE(CleanerWorld::kLongPidProcess, world.pid_max);
+  ASSERT_EQ(world.processes.count(CleanerWorld::kLongPidProcess), 1u);
+  EXPECT_EQ(world.processes.at(CleanerWorld::kLongPidProcess), CleanerWorld::kOwnUid);
+  EXPECT_EQ(world.kill_fails.count(CleanerWorld::kLongPidProcess), 0u);
 }
 
 TEST(CleanerModel, AnUnreadableDirectoryEndsThePassWithTheCountSoFar) {
