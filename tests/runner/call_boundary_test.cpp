@@ -6,6 +6,7 @@
 #include "call_boundary.h"
 #include "op_calls.h"
 #include "os_rules.h"
+#include "shim_return.h"
 #include "sim_os.h"
 
 extern "C" {
@@ -23,6 +24,7 @@ void cb_returns_rdx();
 void cb_returns_unwritten_stack_slot();
 void cb_marks_slot_below_the_fill();
 void cb_returns_slot_below_the_fill();
+void cb_records_os_return(std::uint64_t* out);
 }
 
 namespace mf::runner {
@@ -143,6 +145,27 @@ TEST(CallBoundary, AnOsCallWithAMisalignedStackIsAMisuseOfTheOs) {
   call(&cb_calls_the_os_misaligned, check);
   EXPECT_EQ(os.anomaly(), "__mf_os_getpid was called with rsp not 16-byte aligned");
   os.end_run();
+}
+
+// And the way back: an OS call returns with garbage in every caller-saved
+// register but rax, and with SF and ZF the opposite of rax's test
+// (shim_return.h), whatever its result.
+TEST(CallBoundary, AnOsCallReturnsGarbageInTheRegistersItMayClobber) {
+  simos::SimOs& os = simos::SimOs::instance();
+  os.begin_run(model::kDefaultMemoryLimit);
+  std::uint64_t out[20] = {};
+  cb_records_os_return(out);
+  EXPECT_EQ(os.anomaly(), "");
+  os.end_run();
+  constexpr std::uint64_t kSign = 0x80, kZero = 0x40;
+  for (const std::uint64_t* after : {out, out + 10}) {
+    const auto rax = static_cast<std::int64_t>(after[0]);
+    for (int i = 1; i <= 8; ++i) EXPECT_EQ(after[i], simos::kShimReturnGarbage + 8 * (i - 1)) << "register " << i;
+    EXPECT_EQ((after[9] & kSign) != 0, rax >= 0);
+    EXPECT_EQ((after[9] & kZero) != 0, rax == -1);
+  }
+  EXPECT_LT(static_cast<std::int64_t>(out[0]), 0);   // close(-1): EBADF
+  EXPECT_GT(static_cast<std::int64_t>(out[10]), 0);  // getpid
 }
 
 }  // namespace
