@@ -84,6 +84,8 @@ class SimOs final : public OsEnvironment {
   void note_anomaly(std::string what) override;
   // A misuse unless `flags` are the ones docs/spec.md names for that open.
   void check_open_flags(const std::string& what, int flags, int expected);
+  // -EBADF, and a misuse: `call` (close, fstat) of a descriptor not open.
+  long not_held(const char* call, int fd);
   bool is_live_mapping(std::uint64_t addr, std::uint64_t len) const override { return space_.is_live(addr, len); }
 
   const AddressSpace& memory() const { return space_; }
