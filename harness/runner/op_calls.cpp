@@ -338,6 +338,7 @@ void configure_cleaner(const model::daemon::CleanerWorld& world) {
   if (&::daemon_snapshot_ttl != nullptr) ::daemon_snapshot_ttl = world.snapshot_ttl;
   if (&::daemon_sandbox_ttl != nullptr) ::daemon_sandbox_ttl = world.sandbox_ttl;
   if (&::daemon_pid_max != nullptr) ::daemon_pid_max = world.pid_max;
+  if (&::daemon_log_fd != nullptr) ::daemon_log_fd = world.log_fd;
 }
 
 void configure_monitor(const model::daemon::CleanerWorld& world) {

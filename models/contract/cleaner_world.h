@@ -69,6 +69,9 @@ struct CleanerWorld {
   std::int64_t snapshot_ttl = layout::DAEMON_SNAPSHOT_TTL;
   std::int64_t sandbox_ttl = layout::DAEMON_SANDBOX_TTL;
   std::int64_t pid_max = layout::DAEMON_PID_MAX;
+  // daemon_log_fd: stderr (DAEMON_LOG_FD, 2), whose lines the simulated OS
+  // keeps, or a negative value: no log, and no write at all.
+  std::int64_t log_fd = layout::DAEMON_LOG_FD;
   // daemon_mem_threshold, set before each memory check (meminfo_threshold).
   std::int64_t mem_threshold = layout::DAEMON_MEM_THRESHOLD;
 

@@ -119,10 +119,13 @@ void set_directory_state(CleanerWorld& world, std::uint64_t state) {
 
 void configure(CleanerWorld& world, std::uint64_t which, std::uint64_t value) {
   const std::int64_t v = static_cast<std::int64_t>(value);
-  switch (which % 3) {
+  switch (which % 4) {
     case 0: world.snapshot_ttl = v; break;
     case 1: world.sandbox_ttl = v; break;
-    default: world.pid_max = v; break;
+    case 2: world.pid_max = v; break;
+    // The log: off at a negative value (which the cleaner must not write
+    // to), else stderr, the one descriptor the simulated OS logs.
+    default: world.log_fd = v < 0 ? v : layout::DAEMON_LOG_FD; break;
   }
 }
 

@@ -36,8 +36,9 @@ Entry entry_for(std::uint64_t name, std::uint64_t content, std::uint64_t shape, 
 // bit 5 its fstat fails.
 void set_directory_state(CleanerWorld& world, std::uint64_t state);
 
-// daemon_config: `which` % 3 sets the snapshot TTL, the sandbox TTL or
-// pid_max to `value` (signed).
+// daemon_config: `which` % 4 sets the snapshot TTL, the sandbox TTL or
+// pid_max to `value` (signed), or (3) the log's descriptor: `value` when it
+// is negative (no log), else stderr.
 void configure(CleanerWorld& world, std::uint64_t which, std::uint64_t value);
 
 }  // namespace mf::model::daemon

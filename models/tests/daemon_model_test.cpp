@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 
 #include "daemon/cleaner_log.h"
@@ -136,6 +137,22 @@ TEST(CleanerWorldOps, TheLastPidOfTheTableIsALiveProcessWithSevenDigits) {
   ASSERT_EQ(world.processes.count(CleanerWorld::kLongPidProcess), 1u);
   EXPECT_EQ(world.processes.at(CleanerWorld::kLongPidProcess), CleanerWorld::kOwnUid);
   EXPECT_EQ(world.kill_fails.count(CleanerWorld::kLongPidProcess), 0u);
+}
+
+// daemon_config's fourth setting is the log's descriptor: negative values
+// as they are (no log), any other value stderr.
+TEST(CleanerWorldOps, TheFourthSettingTurnsTheLogOffOrBackOn) {
+  CleanerWorld world;
+  EXPECT_EQ(world.log_fd, 2);
+  configure(world, 3, static_cast<std::uint64_t>(-1));
+  EXPECT_EQ(world.log_fd, -1);
+  configure(world, 7, static_cast<std::uint64_t>(INT64_MIN));
+  EXPECT_EQ(world.log_fd, INT64_MIN);
+  configure(world, 3, 5);
+  EXPECT_EQ(world.log_fd, 2);
+  configure(world, 4, 9);  // 4 % 4: the snapshot TTL, as 0
+  EXPECT_EQ(world.snapshot_ttl, 9);
+  EXPECT_EQ(world.log_fd, 2);
 }
 
 TEST(CleanerModel, AnUnreadableDirectoryEndsThePassWithTheCountSoFar) {
