@@ -83,7 +83,7 @@ cb_returns_slot_below_the_fill:
         movq    -1024(%rsp), %rax
         ret
 
-# cb_records_os_return(rdi = 20 quads): calls __mf_os_close(-1), then
+# cb_records_os_return(rdi = 20 quads): calls __mf_os_read(-1, 0, 0), then
 # __mf_os_getpid, and after each stores rax, rdi, rsi, rdx, rcx, r8, r9,
 # r10, r11 and the flags (10 quads) as the OS call left them
 # (harness/simos/shim_return.h).
@@ -105,7 +105,9 @@ cb_records_os_return:
         pushq   %rbx                    # rsp is 16-byte aligned from here
         movq    %rdi, %rbx
         movl    $-1, %edi
-        call    __mf_os_close
+        xorl    %esi, %esi
+        xorl    %edx, %edx
+        call    __mf_os_read
         RECORD_OS_RETURN 0
         call    __mf_os_getpid
         RECORD_OS_RETURN 80
