@@ -328,7 +328,7 @@ std::uint64_t call_through_boundary(const SutCall& call, const RawArgs& args, Ca
   arm(check);
   check.stack_fill = call.stack_fill;
   RawArgs passed = args;
-  for (std::size_t i = call.arity; i < passed.size(); ++i) passed[i] = check.scratch[i];
+  for (std::size_t i = call.arity; i < passed.size(); ++i) passed[i] = unused_argument(check, i);
   const std::uint64_t rax = mf_call_with_boundary_checks(call.function, passed.data(), &check);
   return call.returns_value ? rax : 0;  // a void function leaves rax undefined
 }
