@@ -82,7 +82,17 @@ std::string content_for(std::uint64_t choice, std::int64_t now, std::int64_t ttl
     case 4: return "";
     case 5: return "abc";
     case 6: return digits + "\n\n";
-    default: return "1234567890123456789012345";
+    default:
+      // Bit 3 (the TTL's edge, which this form has no use for) pads the
+      // time's digits with NULs to DAEMON_CONTENT_MAX bytes: the read fills
+      // the whole content buffer, its last bytes zero, where a stack pattern
+      // or a shorter content never leaves one.
+      if ((choice & 8) != 0) {
+        std::string padded = digits;
+        padded.resize(layout::DAEMON_CONTENT_MAX, '\0');
+        return padded;
+      }
+      return "1234567890123456789012345";
   }
 }
 

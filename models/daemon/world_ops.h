@@ -22,7 +22,8 @@ namespace mf::model::daemon {
 // and ten of 255 bytes, enough to fill a whole batch of the cleaner's
 // directory reads).  `content` & 7 picks
 // the content's form, of the time now - age: plain, with a newline, a
-// leading zero, a trailing x, empty, "abc", two newlines, or 25 digits; the
+// leading zero, a trailing x, empty, "abc", two newlines, or 25 digits (with
+// bit 3: the time padded with NULs to DAEMON_CONTENT_MAX bytes); the
 // age is content >> 4, or with bit 3 set the TTL of the name's kind plus
 // (content >> 4) % 5 - 2, so that generated ages often fall on the TTL's
 // edge.  `shape`'s bits 0-2 pick the kind and the d_type (regular,

@@ -139,6 +139,18 @@ TEST(CleanerWorldOps, TheLastPidOfTheTableIsALiveProcessWithSevenDigits) {
   EXPECT_EQ(world.kill_fails.count(CleanerWorld::kLongPidProcess), 0u);
 }
 
+// Content form 7 with bit 3: the time's digits, then NULs up to the 32
+// bytes the cleaner reads (its buffer's last bytes zero); without bit 3
+// the 25 digits, as before.
+TEST(CleanerWorldOps, TheLastContentFormWithBit3IsPaddedWithNuls) {
+  const CleanerWorld world;
+  const std::string padded = entry_for(0, 7 | 8 | (5 << 4), 0, 1000, world).content;
+  ASSERT_EQ(padded.size(), static_cast<std::size_t>(layout::DAEMON_CONTENT_MAX));
+  EXPECT_EQ(padded.substr(0, 4), std::string("702\0", 4));  // 1000 - (300 + 5 % 5 - 2)
+  EXPECT_EQ(padded.find_first_not_of('\0', 3), std::string::npos);
+  EXPECT_EQ(entry_for(0, 7 | (5 << 4), 0, 1000, world).content, "1234567890123456789012345");
+}
+
 // daemon_config's fourth setting is the log's descriptor: negative values
 // as they are (no log), any other value stderr.
 TEST(CleanerWorldOps, TheFourthSettingTurnsTheLogOffOrBackOn) {
