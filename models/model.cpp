@@ -89,7 +89,10 @@ Outcome Model::daemon_clean(daemon::PassKind kind) {
   const daemon::PassOutcome pass = daemon::clean_pass(kind, dir, env);
   for (const std::string& name : pass.unlinked) world.erase(name);
   Outcome out = Outcome::value(static_cast<std::uint64_t>(pass.result));
-  for (const std::string& line : pass.log) out.log += line;
+  // A negative daemon_log_fd means no log (docs/spec.md, "Configuration").
+  if (world.log_fd >= 0) {
+    for (const std::string& line : pass.log) out.log += line;
+  }
   out.signals = pass.signalled;
   return out;
 }

@@ -64,6 +64,15 @@ inline constexpr std::uint64_t kStackFillOther = 1024;
 // and fresh garbage for the scratch registers.
 void arm(CallBoundary& check);
 
+// Garbage for argument register i (0 rdi, 1 rsi, 2 rdx) of a function that
+// does not take it: on every other call, one of 0, 1, 2, 3 in turn, what a
+// caller leaves there after passing a flag, a kind or a small count (so
+// that an entry point of code shared by several, which forgot to load the
+// selector the shared code dispatches on, meets each selector within eight
+// calls; uniform garbage is 1 once in 2^32 draws); on the other calls
+// check.scratch[i].
+std::uint64_t unused_argument(const CallBoundary& check, std::size_t i);
+
 // What the last call broke, one line ("rbx and r12 not preserved; rsp moved
 // by -8; the direction flag left set"), or empty.
 std::string violation(const CallBoundary& check);

@@ -357,7 +357,7 @@ std::uint64_t call_through_boundary(const SutCall& call, const RawArgs& args, Ca
     ASAN_UNPOISON_MEMORY_REGION(reinterpret_cast<void*>(kLowestStackBase), kLowestStackSize);
   }
   RawArgs passed = args;
-  for (std::size_t i = call.arity; i < passed.size(); ++i) passed[i] = check.scratch[i];
+  for (std::size_t i = call.arity; i < passed.size(); ++i) passed[i] = unused_argument(check, i);
   const std::uint64_t rax = mf_call_with_boundary_checks(call.function, passed.data(), &check);
   return call.returns_value ? rax : 0;  // a void function leaves rax undefined
 }
@@ -370,6 +370,7 @@ void configure_cleaner(const model::daemon::CleanerWorld& world) {
   // The simulated OS serves the directory at world.dir.path, which lives as
   // long as the world: the pointer stays valid through the pass.
   if (&::daemon_monitor_dir != nullptr) ::daemon_monitor_dir = world.dir.path.c_str();
+  if (&::daemon_log_fd != nullptr) ::daemon_log_fd = world.log_fd;
 }
 
 void configure_monitor(const model::daemon::CleanerWorld& world) {

@@ -263,26 +263,33 @@ long SimOs::close(int fd) {
   return 0;
 }
 
+// A descriptor the SUT does not hold (never opened, closed already, or an
+// error code taken for one) is refused as Linux refuses it, and reported as
+// a misuse: the SUT reads, closes and fstat's only what it opened, and on a real
+// system a descriptor of that number may be the program's own.
 long SimOs::bad_descriptor(const char* call, int fd) {
   note_anomaly(std::string(call) + " of the descriptor " + std::to_string(fd) + ", which the SUT does not hold");
   return -EBADF;
 }
 
+// A failing fstat still fills the buffer as a success would: POSIX leaves a
+// failed call's buffer unspecified, and a stale answer of an earlier call is
+// what a reader that ignores the error finds there in practice (the
+// harness's stack pattern would read as no directory and no regular file,
+// and hide it).
 long SimOs::fstat(int fd, void* stat_buf) {
   if (stat_buf == nullptr) return -EFAULT;
   if (fd == kDirectoryFd && files_.directory) {
     const CleanerWorld& world = rules_.cleaner();
-    if (world.dir.fstat_fails) return -EIO;
     // The world's mode says who may write (docs/spec.md refuses mode & 022);
     // r-x for group and others, which the contract ignores, are added.
     write_stat(stat_buf, S_IFDIR | world.dir.mode | 055, world.dir.uid);
-    return 0;
+    return world.dir.fstat_fails ? -EIO : 0;
   }
   if (fd == kEntryFd && files_.entry) {
     const Entry* entry = rules_.cleaner().find(files_.entry_name);
-    if (entry != nullptr && entry->fstat_fails) return -EIO;
     write_stat(stat_buf, files_.entry_mode, CleanerWorld::kOwnUid);
-    return 0;
+    return entry != nullptr && entry->fstat_fails ? -EIO : 0;
   }
   return bad_descriptor("fstat", fd);
 }

@@ -7,6 +7,7 @@
 #include "native_os.h"
 #include "os_binding.h"
 #include "real_os_calls.h"
+#include "shim_return.h"
 #include "sim_calls.h"
 
 namespace {
@@ -32,12 +33,15 @@ void check_call_alignment(const void* frame, const char* call) {
 #define MF_OS_NATIVE_native(name, args) NativeOs::instance().name args
 
 extern "C" {
-// Every shim function: the simulated OS, or in native mode its native route.
+// Every shim function: the simulated OS, or in native mode its native route,
+// behind a thunk that returns with garbage in the caller-saved registers
+// (shim_return.h), in both modes.
 #define MF_OS_SWITCH(name, result, params, args, route, ends)                                      \
-  result __wrap___mf_os_##name params {                                                            \
+  result mf_switch_os_##name params {                                                              \
     check_call_alignment(__builtin_frame_address(0), #name);                                       \
     MF_OS_BODY_##ends(simulated() ? sim::name args : MF_OS_NATIVE_##route(name, args))               \
-  }
+  }                                                                                                \
+  MF_SHIM_RETURN_THUNK(__wrap___mf_os_##name, mf_switch_os_##name);
 MF_OS_SHIM_LIST(MF_OS_SWITCH)
 #undef MF_OS_SWITCH
 }

@@ -63,16 +63,16 @@ MF_SUT_OP std::int64_t daemon_clean_sandboxes(void);
 MF_SUT_OP std::int64_t daemon_monitor_memory(void);
 std::int64_t daemon_start(void);
 // Its configuration (docs/spec.md, "Configuration"), read at each call; the
-// runner sets the directory's path, the TTLs and pid_max of the daemon
-// target's trace and the threshold of the meminfo target's (optional like
-// the ops' functions).
+// runner sets the directory's path, the TTLs, pid_max and the log's
+// descriptor of the daemon target's trace and the threshold of the meminfo
+// target's (optional like the ops' functions).
 MF_SUT_OP extern const char* daemon_monitor_dir;
 extern const char* daemon_meminfo_path;
 MF_SUT_OP extern std::int64_t daemon_snapshot_ttl;
 MF_SUT_OP extern std::int64_t daemon_sandbox_ttl;
 extern std::int64_t daemon_interval;
 MF_SUT_OP extern std::int64_t daemon_mem_threshold;
-extern std::int64_t daemon_log_fd;
+MF_SUT_OP extern std::int64_t daemon_log_fd;
 MF_SUT_OP extern std::int64_t daemon_pid_max;
 
 // The shared failure path (asm/panic.s): message on stderr, then exit(code).

@@ -7,7 +7,11 @@ namespace mf::model::daemon {
 CleanerWorld::CleanerWorld() {
   dir.path = kDefaultDirPath;
   dir.uid = kOwnUid;
-  processes = {{kOwnPid, kOwnUid}, {kLiveProcess, kOwnUid}, {kForeignProcess, kOtherUid}, {kUnkillableProcess, kOwnUid}};
+  processes = {{kOwnPid, kOwnUid},
+               {kLiveProcess, kOwnUid},
+               {kForeignProcess, kOtherUid},
+               {kUnkillableProcess, kOwnUid},
+               {kLongPidProcess, kOwnUid}};
   kill_fails = {kUnkillableProcess};
 }
 

@@ -64,6 +64,10 @@ struct CleanerWorld {
   static constexpr std::int64_t kNoProcess = 5002;
   static constexpr std::int64_t kUnkillableProcess = 5003;  // the running user's; kill fails
   static constexpr const char* kDefaultDirPath = "/tmp/morph_swap_monitor";  // daemon_monitor_dir's default
+  // The running user's, with seven digits (the default pid_max is 4194304):
+  // the others have four, so a /proc/<pid> path cut short or run on past
+  // its digits names no process only for this one.
+  static constexpr std::int64_t kLongPidProcess = 4194303;
 
   CleanerWorld();
   MonitorDirectory dir;
@@ -76,6 +80,9 @@ struct CleanerWorld {
   std::int64_t snapshot_ttl = layout::DAEMON_SNAPSHOT_TTL;
   std::int64_t sandbox_ttl = layout::DAEMON_SANDBOX_TTL;
   std::int64_t pid_max = layout::DAEMON_PID_MAX;
+  // daemon_log_fd: stderr (DAEMON_LOG_FD, 2), whose lines the simulated OS
+  // keeps, or a negative value: no log, and no write at all.
+  std::int64_t log_fd = layout::DAEMON_LOG_FD;
   // daemon_mem_threshold, set before each memory check (meminfo_threshold).
   std::int64_t mem_threshold = layout::DAEMON_MEM_THRESHOLD;
 

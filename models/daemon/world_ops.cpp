@@ -17,8 +17,9 @@ const std::array<std::string, 11>& snapshot_suffixes() {
   return suffixes;
 }
 
-const std::array<std::string, 20>& sandbox_pids() {
-  static const std::array<std::string, 20> pids = {std::to_string(CleanerWorld::kOwnPid),
+// Appended entries only: a trace names a pid by its index.
+const std::array<std::string, 21>& sandbox_pids() {
+  static const std::array<std::string, 21> pids = {std::to_string(CleanerWorld::kOwnPid),
                                                    std::to_string(CleanerWorld::kLiveProcess),
                                                    std::to_string(CleanerWorld::kForeignProcess),
                                                    std::to_string(CleanerWorld::kNoProcess),
@@ -39,7 +40,8 @@ const std::array<std::string, 20>& sandbox_pids() {
                                                    "2147483647",
                                                    // ':' follows '9': a parser that takes it for a
                                                    // digit worth 10 reads 5000, a live process.
-                                                   "499:"};
+                                                   "499:",
+                                                   std::to_string(CleanerWorld::kLongPidProcess)};
   return pids;
 }
 
@@ -86,7 +88,17 @@ std::string content_for(std::uint64_t choice, std::int64_t now, std::int64_t ttl
     case 2: return "0" + digits;
     case 3: return digits + "x";
     case 4: return "";
-    case 5: return "abc";
+    // Bit 3 (the TTL's edge, which this form has no use for) gives the
+    // time's digits padded with NULs to DAEMON_CONTENT_MAX bytes: the read
+    // fills the whole content buffer, its last bytes zero, where a stack
+    // pattern or a shorter content never leaves one.
+    case 5:
+      if ((choice & 8) != 0) {
+        std::string padded = digits;
+        padded.resize(layout::DAEMON_CONTENT_MAX, '\0');
+        return padded;
+      }
+      return "abc";
     case 6: return digits + "\n\n";
     // 25 digits, more than a timestamp but fewer than DAEMON_CONTENT_MAX;
     // with bit 3 (no age to set) 40, more than DAEMON_CONTENT_MAX.
@@ -156,11 +168,14 @@ void set_directory_state(CleanerWorld& world, std::uint64_t state) {
 
 void configure(CleanerWorld& world, std::uint64_t which, std::uint64_t value) {
   const std::int64_t v = static_cast<std::int64_t>(value);
-  switch (which % 4) {
+  switch (which % 5) {
     case 0: world.snapshot_ttl = v; break;
     case 1: world.sandbox_ttl = v; break;
     case 2: world.pid_max = v; break;
-    default: world.dir.path = monitor_path(value); break;
+    case 3: world.dir.path = monitor_path(value); break;
+    // The log: off at a negative value (which the cleaner must not write
+    // to), else stderr, the one descriptor the simulated OS logs.
+    default: world.log_fd = v < 0 ? v : layout::DAEMON_LOG_FD; break;
   }
 }
 

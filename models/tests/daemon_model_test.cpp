@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 
 #include "daemon/cleaner_log.h"
@@ -122,6 +123,50 @@ TEST(CleanerModel, SignalsOnlyALiveProcessOfTheRunningUserThatIsNotItself) {
   EXPECT_EQ(out.log[8], "morph-cleaner: skipped sandbox_1: invalid pid\n");
 }
 
+// dir_entry's pid table (world_ops.h) ends with a valid pid of seven digits
+// that a live process of the running user holds: the pass must signal it,
+// which only a /proc path with all seven digits allows.  The indices before
+// it keep their pids (traces name pids by index).
+TEST(CleanerWorldOps, TheLastPidOfTheTableIsALiveProcessWithSevenDigits) {
+  const CleanerWorld world;
+  EXPECT_EQ(entry_for(1, 0, 0, 1000, world).name, "sandbox_4242");
+  EXPECT_EQ(entry_for(3 * 17 + 1, 0, 0, 1000, world).name, "sandbox_18446744073709551621");
+  EXPECT_EQ(entry_for(3 * 20 + 1, 0, 0, 1000, world).name, "sandbox_4194303");
+  EXPECT_EQ(std::to_string(CleanerWorld::kLongPidProcess).size(), 7u);
+  EXPECT_LE(CleanerWorld::kLongPidProcess, world.pid_max);
+  ASSERT_EQ(world.processes.count(CleanerWorld::kLongPidProcess), 1u);
+  EXPECT_EQ(world.processes.at(CleanerWorld::kLongPidProcess), CleanerWorld::kOwnUid);
+  EXPECT_EQ(world.kill_fails.count(CleanerWorld::kLongPidProcess), 0u);
+}
+
+// Content form 5 with bit 3: the time's digits, then NULs up to the 32
+// bytes the cleaner reads (its buffer's last bytes zero); without bit 3
+// "abc", as before.
+TEST(CleanerWorldOps, TheAbcFormWithBit3IsTheTimePaddedWithNuls) {
+  const CleanerWorld world;
+  const std::string padded = entry_for(0, 5 | 8 | (5 << 4), 0, 1000, world).content;
+  ASSERT_EQ(padded.size(), static_cast<std::size_t>(layout::DAEMON_CONTENT_MAX));
+  EXPECT_EQ(padded.substr(0, 4), std::string("702\0", 4));  // 1000 - (300 + 5 % 5 - 2)
+  EXPECT_EQ(padded.find_first_not_of('\0', 3), std::string::npos);
+  EXPECT_EQ(entry_for(0, 5 | (5 << 4), 0, 1000, world).content, "abc");
+}
+
+// daemon_config's fifth setting is the log's descriptor: negative values
+// as they are (no log), any other value stderr.
+TEST(CleanerWorldOps, TheFifthSettingTurnsTheLogOffOrBackOn) {
+  CleanerWorld world;
+  EXPECT_EQ(world.log_fd, 2);
+  configure(world, 4, static_cast<std::uint64_t>(-1));
+  EXPECT_EQ(world.log_fd, -1);
+  configure(world, 9, static_cast<std::uint64_t>(INT64_MIN));
+  EXPECT_EQ(world.log_fd, INT64_MIN);
+  configure(world, 4, 5);
+  EXPECT_EQ(world.log_fd, 2);
+  configure(world, 5, 9);  // 5 % 5: the snapshot TTL, as 0
+  EXPECT_EQ(world.snapshot_ttl, 9);
+  EXPECT_EQ(world.log_fd, 2);
+}
+
 TEST(CleanerModel, AnUnreadableDirectoryEndsThePassWithTheCountSoFar) {
   CleanerEnvironment env;
   env.now = 1000;
@@ -186,7 +231,7 @@ TEST(WorldOps, TheLongDirectoryPathsCutTheirLinesWhereTheyShould) {
     EXPECT_EQ(four.size(), kMax) << message;
     EXPECT_EQ(four.substr(four.size() - 5), "\\xff\n") << message;
   }
-  configure(world, 7, 4);  // which and value both taken modulo 4
+  configure(world, 8, 4);  // which taken modulo 5, the path's choice modulo 4
   EXPECT_EQ(world.dir.path, "/tmp/morph_swap_monitor");
 }
 

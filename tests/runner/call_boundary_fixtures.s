@@ -88,4 +88,35 @@ cb_returns_rsp_at_the_call:
         leaq    8(%rsp), %rax
         ret
 
+# cb_records_os_return(rdi = 20 quads): calls __mf_os_read(-1, 0, 0), then
+# __mf_os_getpid, and after each stores rax, rdi, rsi, rdx, rcx, r8, r9,
+# r10, r11 and the flags (10 quads) as the OS call left them
+# (harness/simos/shim_return.h).
+        .macro RECORD_OS_RETURN at
+        movq    %rax, \at+0(%rbx)
+        movq    %rdi, \at+8(%rbx)
+        movq    %rsi, \at+16(%rbx)
+        movq    %rdx, \at+24(%rbx)
+        movq    %rcx, \at+32(%rbx)
+        movq    %r8, \at+40(%rbx)
+        movq    %r9, \at+48(%rbx)
+        movq    %r10, \at+56(%rbx)
+        movq    %r11, \at+64(%rbx)
+        pushfq
+        popq    \at+72(%rbx)
+        .endm
+        .globl cb_records_os_return
+cb_records_os_return:
+        pushq   %rbx                    # rsp is 16-byte aligned from here
+        movq    %rdi, %rbx
+        movl    $-1, %edi
+        xorl    %esi, %esi
+        xorl    %edx, %edx
+        call    __mf_os_read
+        RECORD_OS_RETURN 0
+        call    __mf_os_getpid
+        RECORD_OS_RETURN 80
+        popq    %rbx
+        ret
+
         .section .note.GNU-stack,"",@progbits

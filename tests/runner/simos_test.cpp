@@ -501,4 +501,32 @@ TEST(SimOs, HoldsTheCleanerToTheBuffersTheContractNames) {
   SimOs::instance().end_run();
 }
 
+// A close or fstat of a descriptor the SUT does not hold (an error code
+// kept as one, say) is refused and a misuse; a failing fstat fills the
+// buffer as a success would, so that ignoring its error shows.
+TEST(SimOs, DescriptorsNotHeldAreMisusesAndAFailingFstatStillFillsItsBuffer) {
+  SimOs& os = fresh_os();
+  mf::model::daemon::CleanerWorld& world = os.rules().cleaner();
+  EXPECT_EQ(os.close(-ENOENT), -EBADF);
+  EXPECT_NE(os.anomaly().find("close of the descriptor -2, which the SUT does not hold"), std::string::npos) << os.anomaly();
+  os.end_run();
+  os.begin_run(mf::model::kDefaultMemoryLimit);
+  struct stat st {};
+  EXPECT_EQ(os.fstat(-ELOOP, &st), -EBADF);
+  EXPECT_NE(os.anomaly().find("fstat of the descriptor -40"), std::string::npos) << os.anomaly();
+  os.end_run();
+  os.begin_run(mf::model::kDefaultMemoryLimit);
+  world.dir.fstat_fails = true;
+  const long fd = os.openat(AT_FDCWD, world.dir.path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  st = {};
+  EXPECT_EQ(os.fstat(static_cast<int>(fd), &st), -EIO);
+  EXPECT_EQ(st.st_mode, S_IFDIR | 0755u);
+  EXPECT_EQ(st.st_uid, mf::model::daemon::CleanerWorld::kOwnUid);
+  EXPECT_EQ(os.close(static_cast<int>(fd)), 0);
+  EXPECT_EQ(os.close(static_cast<int>(fd)), -EBADF);  // closed already
+  EXPECT_NE(os.anomaly().find("close of the descriptor"), std::string::npos) << os.anomaly();
+  os.end_run();
+}
+
 }  // namespace
