@@ -134,6 +134,24 @@ void SimOs::check_open_flags(const std::string& what, int flags, int expected) {
   note_anomaly("opened " + what + text);
 }
 
+// The SUT uses only descriptors it opened and has not closed: any other is
+// a misuse (a failed open's negative errno taken for a descriptor, a close
+// of the wrong register), which on Linux could hit the caller's own files.
+void SimOs::note_not_open(const char* call, int fd) {
+  note_anomaly(std::string(call) + " descriptor " + std::to_string(fd) + ", which is not open");
+}
+
+std::string SimOs::open_files() const {
+  std::string names;
+  const auto add = [&names](bool open, std::string_view name) {
+    if (open) names += (names.empty() ? "" : ", ") + std::string(name);
+  };
+  add(files_.meminfo, model::kMeminfoPath);
+  add(files_.directory, rules_.cleaner().dir.path);
+  add(files_.entry, files_.entry_name);
+  return names;
+}
+
 long SimOs::openat(int dirfd, const char* path, int flags) {
   if (path == nullptr) return -EFAULT;
   CleanerWorld& world = rules_.cleaner();
@@ -198,6 +216,7 @@ long SimOs::read(int fd, void* buf, std::uint64_t len) {
     offset = &files_.entry_offset;
     text = &files_.entry_content;
   } else {
+    note_not_open("read from", fd);
     return -EBADF;
   }
   std::uint64_t n = std::min<std::uint64_t>(len, text->size() - *offset);
@@ -211,7 +230,10 @@ long SimOs::close(int fd) {
   bool* open = fd == kMeminfoFd ? &files_.meminfo : fd == kDirectoryFd ? &files_.directory
                                                    : fd == kEntryFd     ? &files_.entry
                                                                         : nullptr;
-  if (open == nullptr || !*open) return -EBADF;
+  if (open == nullptr || !*open) {
+    note_not_open("close of", fd);
+    return -EBADF;
+  }
   *open = false;
   return 0;
 }
@@ -232,6 +254,7 @@ long SimOs::fstat(int fd, void* stat_buf) {
     write_stat(stat_buf, files_.entry_mode, CleanerWorld::kOwnUid);
     return 0;
   }
+  note_not_open("fstat of", fd);
   return -EBADF;
 }
 
@@ -249,7 +272,10 @@ long SimOs::fstatat(int dirfd, const char* path, void* stat_buf, int) {
 }
 
 long SimOs::getdents64(int fd, void* buf, std::uint64_t len) {
-  if (fd != kDirectoryFd || !files_.directory) return -EBADF;
+  if (fd != kDirectoryFd || !files_.directory) {
+    note_not_open("getdents64 of", fd);
+    return -EBADF;
+  }
   const CleanerWorld& world = rules_.cleaner();
   char* at = static_cast<char*>(buf);
   const char* end = at + len;

@@ -84,6 +84,7 @@ class SimOs final : public OsEnvironment {
   void note_anomaly(std::string what) override;
   // A misuse unless `flags` are the ones docs/spec.md names for that open.
   void check_open_flags(const std::string& what, int flags, int expected);
+  std::string open_files() const override;
   bool is_live_mapping(std::uint64_t addr, std::uint64_t len) const override { return space_.is_live(addr, len); }
 
   const AddressSpace& memory() const { return space_; }
@@ -92,6 +93,7 @@ class SimOs final : public OsEnvironment {
  private:
   SimOs() = default;
   void reset_observations();
+  void note_not_open(const char* call, int fd);
 
   AddressSpace space_;
   model::OsRules rules_;

@@ -371,4 +371,30 @@ TEST(SimOs, ServesTheCleanersDirectoryWithTheOddRecordsTheContractNames) {
   os.end_run();
 }
 
+// A descriptor that is not open is a misuse for every call that takes
+// one, and a file the SUT opened is named until it closes it.
+TEST(SimOs, NamesTheOpenFilesAndCallsOnOthersAreMisuses) {
+  SimOs& os = fresh_os();
+  EXPECT_EQ(os.open_files(), "");
+  const long fd = os.openat(AT_FDCWD, "/proc/meminfo", O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(os.open_files(), "/proc/meminfo");
+  EXPECT_EQ(os.close(static_cast<int>(fd)), 0);
+  EXPECT_EQ(os.open_files(), "");
+  EXPECT_TRUE(os.anomaly().empty()) << os.anomaly();
+  EXPECT_EQ(os.close(static_cast<int>(fd)), -EBADF);
+  EXPECT_EQ(os.anomaly(), "close of descriptor 3, which is not open");
+  char buf[8];
+  struct stat st {};
+  for (int call = 0; call < 3; ++call) {
+    os.begin_run(mf::model::kDefaultMemoryLimit);
+    const long result = call == 0   ? os.read(-13, buf, sizeof buf)
+                        : call == 1 ? os.fstat(5, &st)
+                                    : os.getdents64(4, buf, sizeof buf);
+    EXPECT_EQ(result, -EBADF) << call;
+    EXPECT_NE(os.anomaly().find("which is not open"), std::string::npos) << call;
+  }
+  os.end_run();
+}
+
 }  // namespace
