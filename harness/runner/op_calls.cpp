@@ -7,6 +7,7 @@
 #include "morph_abi.h"
 #include "daemon/meminfo_model.h"
 #include "daemon/world_ops.h"
+#include "layout.h"
 #include "os_rules.h"
 
 namespace mf::runner {
@@ -219,9 +220,16 @@ void control(model::OsRules& rules, const RawArgs& a) { rules.append_meminfo(mod
 
 namespace meminfo_fail_op {
 using namespace no_call;
-// Even: opening the file fails; odd: reading it does.
+// Even: opening the file fails; odd: reading it does, once N / 2 bytes
+// (modulo DAEMON_MEMINFO_MAX, so that a reader of the contract's always
+// gets that far when the file is longer) have been read: 1 fails the first
+// read, a larger N lets the reader have some lines first.
 void control(model::OsRules& rules, const RawArgs& a) {
-  rules.fail_meminfo(a[0] % 2 == 0 ? model::OsRules::FileFailure::open : model::OsRules::FileFailure::read);
+  if (a[0] % 2 == 0) {
+    rules.fail_meminfo(model::OsRules::FileFailure::open);
+  } else {
+    rules.fail_meminfo(model::OsRules::FileFailure::read, a[0] / 2 % layout::DAEMON_MEMINFO_MAX);
+  }
 }
 }  // namespace meminfo_fail_op
 

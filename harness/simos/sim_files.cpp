@@ -206,9 +206,15 @@ long SimOs::read(int fd, void* buf, std::uint64_t len) {
   std::uint64_t* offset = nullptr;
   const std::string* text = nullptr;
   if (fd == kMeminfoFd && files_.meminfo) {
-    if (rules_.meminfo_failure() == model::OsRules::FileFailure::read) return -EIO;
     offset = &files_.meminfo_offset;
     text = &rules_.meminfo();
+    // Reads fail from the rules' byte on, except at the end of the file;
+    // one that starts before that byte stops at it.
+    if (rules_.meminfo_failure() == model::OsRules::FileFailure::read) {
+      const std::uint64_t fails_at = rules_.meminfo_read_fails_at();
+      if (*offset >= fails_at && *offset < text->size()) return -EIO;
+      if (*offset < fails_at) len = std::min(len, fails_at - *offset);
+    }
   } else if (fd == kEntryFd && files_.entry) {
     const Entry* entry = rules_.cleaner().find(files_.entry_name);
     if (entry != nullptr && entry->read_fails) return -EIO;
