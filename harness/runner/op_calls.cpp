@@ -284,6 +284,12 @@ using namespace no_call;
 void control(model::OsRules& rules, const RawArgs& a) { rules.cleaner().mem_threshold = static_cast<std::int64_t>(a[0]); }
 }  // namespace meminfo_threshold_op
 
+namespace zeroed_stack_op {
+using namespace no_call;
+// Odd: zeros below the next memory checks; even: the pattern again.
+void control(model::OsRules& rules, const RawArgs& a) { rules.cleaner().zeroed_stack = a[0] % 2 == 1; }
+}  // namespace zeroed_stack_op
+
 struct Calls {
   SutSymbol sut;
   ModelFunction model;
@@ -335,6 +341,7 @@ std::vector<ops::OpCode> ops_not_implemented(ops::Target target) {
 std::uint64_t call_through_boundary(const SutCall& call, const RawArgs& args, CallBoundary& check) {
   arm(check);
   check.stack_fill = call.stack_fill;
+  check.stack_pattern = call.stack_pattern;
   RawArgs passed = args;
   for (std::size_t i = call.arity; i < passed.size(); ++i) passed[i] = check.scratch[i];
   const std::uint64_t rax = mf_call_with_boundary_checks(call.function, passed.data(), &check);

@@ -34,6 +34,7 @@ struct SutCall {
   bool returns_value = false;
   std::size_t arity = 0;  // the arguments it takes; the rest get garbage (call_boundary.h)
   std::uint64_t stack_fill = kStackFillOther;  // stack below the call it gets as garbage (call_boundary.h)
+  std::uint64_t stack_pattern = kStackPattern;  // the garbage's eight bytes
 };
 SutCall sut_call(ops::OpCode code, bool checked_alloc_entry);
 
