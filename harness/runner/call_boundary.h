@@ -21,6 +21,13 @@
 // process starts with: a read of a slot never written that only the zeros
 // make go wrong shows there.
 //
+// The call may also run on a stack of its own (stack_top): the cleaner's
+// calls run on one mapped below the program's code (op_calls.cpp).  A
+// program may put a stack anywhere (a thread's or a coroutine's mapping),
+// but the harness's own lies above every static address, so code that
+// compares a stack address with a static one (a buffer's cursor with a
+// string constant's) would otherwise always find the stack above.
+//
 // The trampoline puts rsp back and clears the direction flag before it
 // returns, so the harness goes on safely and reports the violation as a
 // divergence of its own (session_checks.cpp).  A call that ends by an exit
@@ -51,9 +58,10 @@ struct CallBoundary {
   std::uint64_t rflags_after = 0;
   std::array<std::uint64_t, 4> scratch{};  // garbage for rax, rcx, r8-r10 and the xmm registers at the call
   std::uint64_t stack_fill = 0;            // bytes below rsp filled with stack_pattern at the call (multiple of 8)
+  std::uint64_t stack_top = 0;             // 0: the call runs on the caller's stack; else rsp at the call (16-aligned)
   std::uint64_t stack_pattern = kStackPattern;  // or 0: a zeroed stack (the meminfo target's zeroed_stack)
 };
-static_assert(sizeof(CallBoundary) == 21 * 8, "call_boundary.s reads this layout");
+static_assert(sizeof(CallBoundary) == 22 * 8, "call_boundary.s reads this layout");
 
 // Fresh canaries for the next call (a different random value per register
 // and per call, so that a register restored from a stale save is caught too),

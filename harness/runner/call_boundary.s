@@ -7,7 +7,7 @@
 #                                       struct CallBoundary *check (rdx))
 # Returns the callee's rax.  CallBoundary: canary[6] at 0, after[6] at 48,
 # rsp_before at 96, rsp_after at 104, rflags_after at 112, scratch[4] at 120,
-# stack_fill at 152, stack_pattern at 160.
+# stack_fill at 152, stack_top at 160, stack_pattern at 168.
 
         .set CB_CANARY,        0
         .set CB_AFTER,         48
@@ -16,7 +16,8 @@
         .set CB_RFLAGS_AFTER,  112
         .set CB_SCRATCH,       120
         .set CB_STACK_FILL,    152
-        .set CB_STACK_PATTERN, 160
+        .set CB_STACK_TOP,     160
+        .set CB_STACK_PATTERN, 168
         .set RFLAGS_DF,        0x400
 
         .bss
@@ -26,6 +27,8 @@
 current_check:  .zero 8
 # The function being called.
 current_function: .zero 8
+# Our rsp after the pushes: the callee may run on another stack.
+caller_rsp:     .zero 8
 
         .text
         .globl mf_call_with_boundary_checks
@@ -43,7 +46,13 @@ mf_call_with_boundary_checks:
         movq    %rdx, current_check(%rip)
         movq    %rdi, current_function(%rip)    # called through memory, so every register can hold garbage
         movq    %rsi, %r11                      # the arguments
-        movq    %rsp, CB_RSP_BEFORE(%rdx)
+        # The callee's stack: ours, or the one whose top the check names
+        # (16-aligned, so rsp is aligned at the call either way).
+        movq    %rsp, caller_rsp(%rip)
+        cmpq    $0, CB_STACK_TOP(%rdx)
+        je      1f
+        movq    CB_STACK_TOP(%rdx), %rsp
+1:      movq    %rsp, CB_RSP_BEFORE(%rdx)
         # The stack the callee will use, filled with stack_pattern: rep stosq
         # from rsp - stack_fill up to rsp (the direction flag is clear, as
         # the ABI guarantees at our own entry).
@@ -97,7 +106,7 @@ mf_call_with_boundary_checks:
         movq    %r13, CB_AFTER+24(%r11)
         movq    %r14, CB_AFTER+32(%r11)
         movq    %r15, CB_AFTER+40(%r11)
-        movq    CB_RSP_BEFORE(%r11), %rsp       # repair rsp first: pushfq writes below it
+        movq    caller_rsp(%rip), %rsp          # back to our stack first: pushfq writes below rsp
         pushfq
         popq    %rcx
         movq    %rcx, CB_RFLAGS_AFTER(%r11)

@@ -1,5 +1,8 @@
 #include "op_calls.h"
 
+#include <sanitizer/asan_interface.h>
+#include <sys/mman.h>
+
 #include <stdexcept>
 
 // The SUT's op functions are weak here: a SUT may lack any (morph_abi.h).
@@ -322,8 +325,10 @@ SutCall sut_call(ops::OpCode code, bool checked_alloc_entry) {
   if (sut == nullptr) throw std::logic_error("a control op has no SUT call");
   const ops::OpInfo& op = ops::info(code);
   const bool cleaner = op.allowed_in(ops::Target::meminfo) || op.allowed_in(ops::Target::daemon);
+  // The cleaner's functions run below the code: they keep their buffers on
+  // the stack and compare cursors into them with other pointers.
   return {sut(checked_alloc_entry), op.result != ops::ResultKind::none, op.arity,
-          cleaner ? kStackFillCleaner : kStackFillOther};
+          cleaner ? kStackFillCleaner : kStackFillOther, cleaner};
 }
 
 bool sut_implements(ops::OpCode code, ops::Target target) {
@@ -338,10 +343,34 @@ std::vector<ops::OpCode> ops_not_implemented(ops::Target target) {
   return missing;
 }
 
+namespace {
+constexpr std::uint64_t kLowestStackBase = 0x10000;
+constexpr std::uint64_t kLowestStackSize = 1 << 20;  // the cleaner's 12 KiB and the simulated OS's frames
+}  // namespace
+
+std::uint64_t lowest_stack_top() {
+  static const std::uint64_t top = [] {
+    // NOREPLACE: never over a mapping of ours.  No guard page below it:
+    // Linux maps nothing below vm.mmap_min_addr (64 KiB by default), so an
+    // overflow faults there.
+    void* p = mmap(reinterpret_cast<void*>(kLowestStackBase), kLowestStackSize, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+    return p == MAP_FAILED ? std::uint64_t{0} : kLowestStackBase + kLowestStackSize;
+  }();
+  return top;
+}
+
 std::uint64_t call_through_boundary(const SutCall& call, const RawArgs& args, CallBoundary& check) {
   arm(check);
   check.stack_fill = call.stack_fill;
   check.stack_pattern = call.stack_pattern;
+  check.stack_top = call.below_the_code ? lowest_stack_top() : 0;
+  // Under ASan: a call left by longjmp (an exit, a fault, a hang) leaves the
+  // redzones of the simulated OS's frames poisoned on this stack, which ASan
+  // clears only on a stack it knows.  (A no-op in other builds.)
+  if (check.stack_top != 0) {
+    ASAN_UNPOISON_MEMORY_REGION(reinterpret_cast<void*>(kLowestStackBase), kLowestStackSize);
+  }
   RawArgs passed = args;
   for (std::size_t i = call.arity; i < passed.size(); ++i) passed[i] = check.scratch[i];
   const std::uint64_t rax = mf_call_with_boundary_checks(call.function, passed.data(), &check);
@@ -353,6 +382,9 @@ void configure_cleaner(const model::daemon::CleanerWorld& world) {
   if (&::daemon_snapshot_ttl != nullptr) ::daemon_snapshot_ttl = world.snapshot_ttl;
   if (&::daemon_sandbox_ttl != nullptr) ::daemon_sandbox_ttl = world.sandbox_ttl;
   if (&::daemon_pid_max != nullptr) ::daemon_pid_max = world.pid_max;
+  // The simulated OS serves the directory at world.dir.path, which lives as
+  // long as the world: the pointer stays valid through the pass.
+  if (&::daemon_monitor_dir != nullptr) ::daemon_monitor_dir = world.dir.path.c_str();
 }
 
 void configure_monitor(const model::daemon::CleanerWorld& world) {

@@ -34,7 +34,8 @@ struct SutCall {
   bool returns_value = false;
   std::size_t arity = 0;  // the arguments it takes; the rest get garbage (call_boundary.h)
   std::uint64_t stack_fill = kStackFillOther;  // stack below the call it gets as garbage (call_boundary.h)
-  std::uint64_t stack_pattern = kStackPattern;  // the garbage's eight bytes
+  bool below_the_code = false;  // runs on a stack mapped below the program's code (call_boundary.h)
+  std::uint64_t stack_pattern = kStackPattern;  // the garbage's eight bytes, or 0 (zeroed_stack)
 };
 SutCall sut_call(ops::OpCode code, bool checked_alloc_entry);
 
@@ -47,8 +48,14 @@ std::vector<ops::OpCode> ops_not_implemented(ops::Target target);
 
 // Calls it with the raw operands through the call-boundary trampoline
 // (call_boundary.h), which records in `check` whether the function kept the
-// calling convention; returns rax (0 for a void function).
+// calling convention; returns rax (0 for a void function).  A call
+// below_the_code runs on the caller's stack when this process cannot map
+// that stack (lowest_stack_top() is 0).
 std::uint64_t call_through_boundary(const SutCall& call, const RawArgs& args, CallBoundary& check);
+// The top of the stack the calls below_the_code run on: 1 MiB mapped at
+// 64 KiB (the lowest address Linux lets a program map by default), below
+// any program's code; mapped at the first use, 0 if it cannot be.
+std::uint64_t lowest_stack_top();
 
 // The model's answer to the same op.  A control op has neither call (it
 // changes the environment, ops::OpInfo::control); calling one is a logic error.

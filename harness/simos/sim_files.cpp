@@ -17,9 +17,20 @@
 // the record ("skipped unseen", so the model never sees them) between "."
 // and "..", and a
 // directory read that fails after an odd count of entries fails with a
-// record that runs past the bytes returned instead of an error (the two
-// end the pass alike).  Permission bits the contract does not look at are
+// record that runs past the bytes returned (a count of 1 mod 4) or one whose
+// length is below the contract's 20 bytes (3 mod 4) instead of an error (the
+// three end the pass alike); a directory may end its listing with a record
+// of exactly 20 bytes whose name is empty (MonitorDirectory), which the
+// contract reads and ignores.  Permission bits the contract does not look at are
 // set (r-x for group and others), so that a check looking at them shows.
+//
+// Where docs/spec.md names the size of a buffer the cleaner hands the OS,
+// any other size is a misuse: getdents64's DAEMON_DIRENT_BUF, and the reads
+// of an entry, which go on until end of file or DAEMON_CONTENT_MAX bytes
+// (so no read asks past them, none asks for 0 bytes, whose answer 0 cannot
+// be told from end of file, and an entry whose reading began is closed only
+// at end of file, after an error or with DAEMON_CONTENT_MAX bytes read).
+// So is every use of a descriptor the cleaner does not hold (EBADF).
 
 #include <dirent.h>
 #include <csignal>
@@ -45,6 +56,15 @@ using model::daemon::FileKind;
 
 constexpr int kAtFdcwd = AT_FDCWD;  // layout.inc's LINUX_AT_FDCWD_INT (tests/unit/layout_test.cpp)
 constexpr std::string_view kProcPrefix = "/proc/";
+
+// The sizes docs/spec.md names, written from it, not taken from
+// asm/layout.inc (as the open flags below): the asserts say they agree.
+constexpr std::uint64_t kDirentBuffer = 4096;  // "a batch buffer holds DAEMON_DIRENT_BUF (4096) bytes"
+constexpr std::uint64_t kContentMax = 32;      // "until DAEMON_CONTENT_MAX (32) bytes are in hand"
+static_assert(kDirentBuffer == layout::DAEMON_DIRENT_BUF);
+static_assert(kContentMax == layout::DAEMON_CONTENT_MAX);
+// The least record length docs/spec.md accepts; the short record is one less.
+constexpr std::size_t kMinRecord = 20;
 
 // struct stat as the cleaner reads it: st_mode and st_uid, the rest zero.
 void write_stat(void* buf, std::uint32_t mode, std::uint32_t uid) {
@@ -103,6 +123,12 @@ std::size_t put_unterminated_record(char* at, const char* end, std::uint64_t ino
   return write_record(at, end, ino, name, type, layout::LINUX_DIRENT_NAME + name.size());
 }
 
+// A record of kMinRecord bytes, the least the contract accepts: its one
+// byte of name is the NUL, an empty name, of neither kind.
+std::size_t put_empty_record(char* at, const char* end, std::uint64_t ino) {
+  return write_record(at, end, ino, "", DT_REG, kMinRecord);
+}
+
 // The two records without a NUL, listed between "." and "..": names
 // the cleaner would act on if it read them past their record (13 bytes:
 // records of 32 bytes, no padding).  The second's d_ino is 256, so the byte
@@ -134,24 +160,6 @@ void SimOs::check_open_flags(const std::string& what, int flags, int expected) {
   note_anomaly("opened " + what + text);
 }
 
-// The SUT uses only descriptors it opened and has not closed: any other is
-// a misuse (a failed open's negative errno taken for a descriptor, a close
-// of the wrong register), which on Linux could hit the caller's own files.
-void SimOs::note_not_open(const char* call, int fd) {
-  note_anomaly(std::string(call) + " descriptor " + std::to_string(fd) + ", which is not open");
-}
-
-std::string SimOs::open_files() const {
-  std::string names;
-  const auto add = [&names](bool open, std::string_view name) {
-    if (open) names += (names.empty() ? "" : ", ") + std::string(name);
-  };
-  add(files_.meminfo, model::kMeminfoPath);
-  add(files_.directory, rules_.cleaner().dir.path);
-  add(files_.entry, files_.entry_name);
-  return names;
-}
-
 long SimOs::openat(int dirfd, const char* path, int flags) {
   if (path == nullptr) return -EFAULT;
   CleanerWorld& world = rules_.cleaner();
@@ -174,6 +182,7 @@ long SimOs::openat(int dirfd, const char* path, int flags) {
     files_.listed = 0;
     files_.dots_listed = 0;
     files_.read_cut = false;
+    files_.empty_listed = false;
     return kDirectoryFd;
   }
   if (dirfd != kDirectoryFd || !files_.directory) return -ENOENT;
@@ -199,6 +208,8 @@ long SimOs::openat(int dirfd, const char* path, int flags) {
   // A followed symlink leads to a regular file holding the entry's content.
   files_.entry_mode = mode_of(entry->kind == FileKind::symlink ? FileKind::regular : entry->kind);
   files_.entry_offset = 0;
+  files_.entry_reads = 0;
+  files_.entry_ended = false;
   return kEntryFd;
 }
 
@@ -216,19 +227,31 @@ long SimOs::read(int fd, void* buf, std::uint64_t len) {
       if (*offset < fails_at) len = std::min(len, fails_at - *offset);
     }
   } else if (fd == kEntryFd && files_.entry) {
+    // The offset is the bytes the cleaner has in hand (docs/spec.md: read
+    // until end of file or DAEMON_CONTENT_MAX bytes, into a buffer of that
+    // size).  Written so that no len wraps the sum.
+    if (len == 0 || files_.entry_offset > kContentMax || len > kContentMax - files_.entry_offset) {
+      note_anomaly("read " + std::to_string(len) + " bytes of the entry " + files_.entry_name + " with " +
+                   std::to_string(files_.entry_offset) + " in hand, where docs/spec.md reads until " +
+                   std::to_string(kContentMax) + " bytes are in hand (and a read of 0 bytes answers as end of file)");
+    }
     const Entry* entry = rules_.cleaner().find(files_.entry_name);
-    if (entry != nullptr && entry->read_fails) return -EIO;
-    if ((files_.entry_mode & S_IFMT) == S_IFDIR) return -EISDIR;
+    const std::uint64_t this_read = files_.entry_reads++;
+    if ((entry != nullptr && entry->read_fails && this_read >= entry->read_fails_from) ||
+        (files_.entry_mode & S_IFMT) == S_IFDIR) {
+      files_.entry_ended = true;
+      return (files_.entry_mode & S_IFMT) == S_IFDIR ? -EISDIR : -EIO;
+    }
     offset = &files_.entry_offset;
     text = &files_.entry_content;
   } else {
-    note_not_open("read from", fd);
-    return -EBADF;
+    return bad_descriptor("read", fd);
   }
   std::uint64_t n = std::min<std::uint64_t>(len, text->size() - *offset);
   if (rules_.read_chunk() != 0) n = std::min(n, rules_.read_chunk());
   std::memcpy(buf, text->data() + *offset, n);
   *offset += n;
+  if (fd == kEntryFd && n == 0) files_.entry_ended = true;
   return static_cast<long>(n);
 }
 
@@ -236,12 +259,30 @@ long SimOs::close(int fd) {
   bool* open = fd == kMeminfoFd ? &files_.meminfo : fd == kDirectoryFd ? &files_.directory
                                                    : fd == kEntryFd     ? &files_.entry
                                                                         : nullptr;
-  if (open == nullptr || !*open) {
-    note_not_open("close of", fd);
-    return -EBADF;
+  if (open == nullptr || !*open) return bad_descriptor("close", fd);
+  if (fd == kEntryFd && files_.entry_reads != 0 && !files_.entry_ended && files_.entry_offset < kContentMax) {
+    note_anomaly("closed the entry " + files_.entry_name + " with " + std::to_string(files_.entry_offset) +
+                 " bytes in hand, where docs/spec.md reads until end of file or " + std::to_string(kContentMax) +
+                 " bytes");
   }
   *open = false;
   return 0;
+}
+
+std::string SimOs::open_files() const {
+  std::string names;
+  const auto add = [&names](bool open, std::string_view name) {
+    if (open) names += (names.empty() ? "" : ", ") + std::string(name);
+  };
+  add(files_.meminfo, model::kMeminfoPath);
+  add(files_.directory, rules_.cleaner().dir.path);
+  add(files_.entry, files_.entry_name);
+  return names;
+}
+
+long SimOs::bad_descriptor(const char* call, int fd) {
+  note_anomaly(std::string(call) + " of the descriptor " + std::to_string(fd) + ", which the SUT does not hold");
+  return -EBADF;
 }
 
 long SimOs::fstat(int fd, void* stat_buf) {
@@ -260,8 +301,7 @@ long SimOs::fstat(int fd, void* stat_buf) {
     write_stat(stat_buf, files_.entry_mode, CleanerWorld::kOwnUid);
     return 0;
   }
-  note_not_open("fstat of", fd);
-  return -EBADF;
+  return bad_descriptor("fstat", fd);
 }
 
 long SimOs::fstatat(int dirfd, const char* path, void* stat_buf, int) {
@@ -278,15 +318,16 @@ long SimOs::fstatat(int dirfd, const char* path, void* stat_buf, int) {
 }
 
 long SimOs::getdents64(int fd, void* buf, std::uint64_t len) {
-  if (fd != kDirectoryFd || !files_.directory) {
-    note_not_open("getdents64 of", fd);
-    return -EBADF;
+  if (fd != kDirectoryFd || !files_.directory) return bad_descriptor("getdents64", fd);
+  if (len != kDirentBuffer) {
+    note_anomaly("getdents64 into " + std::to_string(len) + " bytes, where docs/spec.md's batch buffer holds " +
+                 std::to_string(kDirentBuffer));
   }
   const CleanerWorld& world = rules_.cleaner();
   char* at = static_cast<char*>(buf);
   const char* end = at + len;
   std::size_t emitted = 0;
-  if (files_.read_cut) return -EIO;  // the cut record ended the listing
+  if (files_.read_cut) return -EIO;  // the cut or short record ended the listing
   // ".", the two records without a NUL, "..": ".." (24 bytes, the
   // shortest record) still ends the first batch when the rules limit it.
   while (files_.dots_listed < 4) {
@@ -304,11 +345,13 @@ long SimOs::getdents64(int fd, void* buf, std::uint64_t len) {
   }
   while (files_.listed < files_.listing.size()) {
     if (world.dir.unreadable_after && files_.listed >= *world.dir.unreadable_after) {
-      // After an odd count, the read fails with the next entry's record cut
-      // by one byte: it runs past the bytes returned, which ends the pass as
-      // an error does (docs/spec.md, "The directory").  The record is
-      // written whole, so a reader that does not check finds a complete
-      // name in it.  After an even count, the next call's error below.
+      // After an odd count, the read fails with the next entry's record
+      // cut by one byte (a count of 1 mod 4): it runs past the bytes
+      // returned; or (3 mod 4) with its length field set to 19, below the
+      // least the contract accepts.  Either ends the pass as an error does
+      // (docs/spec.md, "The directory").  The record is written whole, so
+      // a reader that does not check finds a complete name in it.  After
+      // an even count, the next call's error below.
       if (*world.dir.unreadable_after % 2 == 1) {
         const Entry* entry = world.find(files_.listing[files_.listed]);
         const std::uint8_t type = entry != nullptr ? dirent_type(entry->d_type) : DT_UNKNOWN;
@@ -316,7 +359,10 @@ long SimOs::getdents64(int fd, void* buf, std::uint64_t len) {
         if (n == 0 && emitted == 0) return -EINVAL;
         if (n != 0) {
           files_.read_cut = true;
-          return static_cast<long>(at + n - 1 - static_cast<char*>(buf));
+          if (*world.dir.unreadable_after % 4 == 1) return static_cast<long>(at + n - 1 - static_cast<char*>(buf));
+          const std::uint16_t short_length = kMinRecord - 1;
+          std::memcpy(at + layout::LINUX_DIRENT_RECLEN, &short_length, sizeof short_length);
+          return static_cast<long>(at + n - static_cast<char*>(buf));
         }
       }
       break;
@@ -334,6 +380,19 @@ long SimOs::getdents64(int fd, void* buf, std::uint64_t len) {
     at += n;
     ++files_.listed;
     ++emitted;
+  }
+  // The empty name's record, after the last entry when the read does not
+  // fail there, counted as an entry by the rules' batch limit: the last of
+  // its batch, alone in the next one when it does not fit or the limit is
+  // reached.
+  const bool read_fails_at_end = world.dir.unreadable_after && files_.listed >= *world.dir.unreadable_after;
+  if (world.dir.ends_with_empty_name && files_.listed == files_.listing.size() && !read_fails_at_end &&
+      !files_.empty_listed && (world.batch == 0 || emitted < world.batch)) {
+    const std::size_t n = put_empty_record(at, end, files_.listed + 3);
+    if (n != 0) {
+      at += n;
+      files_.empty_listed = true;
+    }
   }
   const long bytes = static_cast<long>(at - static_cast<char*>(buf));
   // The read fails once the rules' count of entries has been listed.

@@ -84,6 +84,8 @@ class SimOs final : public OsEnvironment {
   void note_anomaly(std::string what) override;
   // A misuse unless `flags` are the ones docs/spec.md names for that open.
   void check_open_flags(const std::string& what, int flags, int expected);
+  // A misuse of a descriptor the SUT does not hold (the call returns EBADF).
+  long bad_descriptor(const char* call, int fd);
   std::string open_files() const override;
   bool is_live_mapping(std::uint64_t addr, std::uint64_t len) const override { return space_.is_live(addr, len); }
 
@@ -93,7 +95,6 @@ class SimOs final : public OsEnvironment {
  private:
   SimOs() = default;
   void reset_observations();
-  void note_not_open(const char* call, int fd);
 
   AddressSpace space_;
   model::OsRules rules_;
@@ -109,11 +110,14 @@ class SimOs final : public OsEnvironment {
     std::vector<std::string> listing;  // the directory's names when it was opened
     std::size_t listed = 0;            // of them, how many getdents64 returned
     std::size_t dots_listed = 0;       // of ".", the two records without a NUL, "..", listed first
-    bool read_cut = false;             // the read failed with a cut record: every later call fails
+    bool empty_listed = false;         // the 20-byte record with an empty name (MonitorDirectory)
+    bool read_cut = false;             // the read failed with a cut or short record: every later call fails
     std::string entry_name;
     std::string entry_content;
     std::uint32_t entry_mode = 0;
     std::uint64_t entry_offset = 0;
+    std::uint64_t entry_reads = 0;     // reads of the entry so far
+    bool entry_ended = false;          // a read of the entry returned 0 (end of file) or an error
   };
   OpenFiles files_;
   std::vector<std::int64_t> signals_;

@@ -63,9 +63,10 @@ MF_SUT_OP std::int64_t daemon_clean_sandboxes(void);
 MF_SUT_OP std::int64_t daemon_monitor_memory(void);
 std::int64_t daemon_start(void);
 // Its configuration (docs/spec.md, "Configuration"), read at each call; the
-// runner sets the TTLs and pid_max of the daemon target's trace and the
-// threshold of the meminfo target's (optional like the ops' functions).
-extern const char* daemon_monitor_dir;
+// runner sets the directory's path, the TTLs and pid_max of the daemon
+// target's trace and the threshold of the meminfo target's (optional like
+// the ops' functions).
+MF_SUT_OP extern const char* daemon_monitor_dir;
 extern const char* daemon_meminfo_path;
 MF_SUT_OP extern std::int64_t daemon_snapshot_ttl;
 MF_SUT_OP extern std::int64_t daemon_sandbox_ttl;

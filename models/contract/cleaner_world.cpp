@@ -5,7 +5,7 @@
 namespace mf::model::daemon {
 
 CleanerWorld::CleanerWorld() {
-  dir.path = "/tmp/morph_swap_monitor";
+  dir.path = kDefaultDirPath;
   dir.uid = kOwnUid;
   processes = {{kOwnPid, kOwnUid}, {kLiveProcess, kOwnUid}, {kForeignProcess, kOtherUid}, {kUnkillableProcess, kOwnUid}};
   kill_fails = {kUnkillableProcess};

@@ -28,6 +28,12 @@ struct Entry {
   bool open_fails = false;    // the open is refused whatever the kind
   bool fstat_fails = false;   // fstat of the opened entry returns an error
   bool read_fails = false;    // a read returns an error
+  // With read_fails: the first read that fails, 0 or 1 (then every later
+  // one fails too).  The model need not tell them apart: after a first read
+  // that succeeds the cleaner reads again and meets the error, unless that
+  // read gave end of file (an empty file) or DAEMON_CONTENT_MAX bytes (too
+  // long for a timestamp): no valid timestamp in every case.
+  std::uint64_t read_fails_from = 0;
   bool unlink_fails = false;  // unlinkat returns an error
 };
 
@@ -41,6 +47,10 @@ struct MonitorDirectory {
   // The directory read fails once this many entries have been listed
   // (getdents64 error); never when there are fewer entries.
   std::optional<std::size_t> unreadable_after;
+  // getdents64 lists, after the last entry, a record of 20 bytes (the least
+  // docs/spec.md accepts) whose name is empty: a name of neither kind, so the
+  // model, which sees only entries, ignores it as the contract does.
+  bool ends_with_empty_name = false;
 };
 
 // The simulated OS's cleaner world: the directory at the default path, and
@@ -53,6 +63,7 @@ struct CleanerWorld {
   static constexpr std::int64_t kForeignProcess = 5001;  // another user's
   static constexpr std::int64_t kNoProcess = 5002;
   static constexpr std::int64_t kUnkillableProcess = 5003;  // the running user's; kill fails
+  static constexpr const char* kDefaultDirPath = "/tmp/morph_swap_monitor";  // daemon_monitor_dir's default
 
   CleanerWorld();
   MonitorDirectory dir;

@@ -10,6 +10,7 @@
 #include "daemon/cleaner_log.h"
 #include "daemon/cleaner_model.h"
 #include "daemon/meminfo_model.h"
+#include "daemon/world_ops.h"
 #include "layout.h"
 
 namespace mf::model::daemon {
@@ -141,6 +142,64 @@ TEST(CleanerModel, AnUnreadableDirectoryEndsThePassWithTheCountSoFar) {
   const PassOutcome out = clean_pass(PassKind::snapshots, dir, env);
   EXPECT_EQ(out.result, 1);
   EXPECT_EQ(out.log.back(), "morph-cleaner: cannot read /d\n");
+}
+
+// The control ops' newest meanings (models/daemon/world_ops.h), which the
+// corpus's traces name by number.
+TEST(WorldOps, TheLastNamesTheLongContentAndTheReadThatFailsAfterTheFirst) {
+  CleanerWorld world;
+  EXPECT_EQ(entry_for(55, 0, 0, 1000, world).name, "sandbox_2147483647");
+  EXPECT_EQ(entry_for(58, 0, 0, 1000, world).name, "sandbox_499:");
+  EXPECT_EQ(entry_for(44, 0, 0, 1000, world).name, "snapshots_a");
+  EXPECT_EQ(entry_for(2, 0, 0, 1000, world).name, "snapshot_");  // the first of neither kind, as before
+  EXPECT_EQ(entry_for(0, 7, 0, 1000, world).content.size(), 25u);
+  EXPECT_EQ(entry_for(0, 15, 0, 1000, world).content.size(), 40u);
+  const Entry late = entry_for(0, 0, 128, 1000, world);
+  EXPECT_TRUE(late.read_fails);
+  EXPECT_EQ(late.read_fails_from, 1u);
+  EXPECT_EQ(entry_for(0, 0, 16 | 128, 1000, world).read_fails_from, 0u);  // bit 4: from the first read
+  EXPECT_FALSE(entry_for(0, 0, 0, 1000, world).read_fails);
+  set_directory_state(world, 64);
+  EXPECT_TRUE(world.dir.ends_with_empty_name);
+  EXPECT_TRUE(world.dir.opens);
+  set_directory_state(world, 0);
+  EXPECT_FALSE(world.dir.ends_with_empty_name);
+}
+
+// daemon_config 3's long paths (world_ops.cpp) exist to cut the log line in
+// set places; traces rely on where, so this pins it.
+TEST(WorldOps, TheLongDirectoryPathsCutTheirLinesWhereTheyShould) {
+  constexpr std::size_t kMax = layout::DAEMON_LOG_LINE_MAX;
+  CleanerWorld world;
+  const auto path = [&](std::uint64_t choice) {
+    configure(world, 3, choice);
+    return world.dir.path;
+  };
+  EXPECT_EQ(path(0), "/tmp/morph_swap_monitor");
+  for (std::uint64_t choice = 1; choice < 4; ++choice) {
+    EXPECT_GT(log_about("cannot read ", path(choice)).size(), kMax - 4) << choice;  // cut inside the path
+    EXPECT_LT(path(choice).size(), 4096u) << choice;                                // PATH_MAX
+  }
+  // Plain: the line is full, the reason cut off whole; the tilde is logged as it is.
+  const std::string plain = log_about("refused ", path(1), ": ", "no");
+  EXPECT_EQ(plain.size(), kMax);
+  EXPECT_EQ(plain.substr(0, 30), "morph-cleaner: refused /tmp/~m");
+  // Escapes meeting the cut with 3 bytes of room: one left out, and the
+  // plain text after the path, if any, takes those 3 bytes.
+  const std::string three = log_about("cannot read ", path(2));
+  EXPECT_EQ(three.size(), kMax - 3);
+  EXPECT_EQ(three.substr(three.size() - 5), "\\xff\n");
+  const std::string three_then_text = log_about("refused ", path(2), ": ", "no");
+  EXPECT_EQ(three_then_text.size(), kMax);
+  EXPECT_EQ(three_then_text.substr(three_then_text.size() - 8), "\\xff: n\n");
+  // With exactly 4: the last escape fills the line.
+  for (const char* message : {"refused ", "cannot read "}) {
+    const std::string four = log_about(message, path(3), ": ", "no");
+    EXPECT_EQ(four.size(), kMax) << message;
+    EXPECT_EQ(four.substr(four.size() - 5), "\\xff\n") << message;
+  }
+  configure(world, 7, 4);  // which and value both taken modulo 4
+  EXPECT_EQ(world.dir.path, "/tmp/morph_swap_monitor");
 }
 
 }  // namespace

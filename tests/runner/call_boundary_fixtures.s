@@ -82,5 +82,10 @@ cb_marks_slot_below_the_fill:
 cb_returns_slot_below_the_fill:
         movq    -1024(%rsp), %rax
         ret
+# rsp at the call (before the return address was pushed).
+        .globl cb_returns_rsp_at_the_call
+cb_returns_rsp_at_the_call:
+        leaq    8(%rsp), %rax
+        ret
 
         .section .note.GNU-stack,"",@progbits

@@ -23,6 +23,7 @@ void cb_returns_rdx();
 void cb_returns_unwritten_stack_slot();
 void cb_marks_slot_below_the_fill();
 void cb_returns_slot_below_the_fill();
+void cb_returns_rsp_at_the_call();
 }
 
 namespace mf::runner {
@@ -135,6 +136,29 @@ TEST(CallBoundary, TheStackBelowTheCallHoldsThePattern) {
   // The cleaner's functions get the deeper fill, the others the shallow one.
   EXPECT_EQ(sut_call(ops::OpCode::monitor_memory, false).stack_fill, kStackFillCleaner);
   EXPECT_EQ(sut_call(ops::OpCode::mem_alloc, false).stack_fill, kStackFillOther);
+}
+
+// The cleaner's calls run on a stack below the program's code and data
+// (the harness's own lies above them): code that compares a stack address
+// with a static one meets the other order too.  The others run on ours.
+TEST(CallBoundary, TheCleanersCallsRunOnAStackBelowTheCode) {
+  ASSERT_NE(lowest_stack_top(), 0u) << "no stack could be mapped at 64 KiB";
+  const auto code = reinterpret_cast<std::uint64_t>(&cb_returns_rsp_at_the_call);
+  static const char kStatic[] = "a string constant";
+  CallBoundary check;
+  const RawArgs args{0, 0, 0};
+  SutCall low{reinterpret_cast<const void*>(&cb_returns_rsp_at_the_call), true, 0, kStackFillCleaner, true};
+  const std::uint64_t low_rsp = call_through_boundary(low, args, check);
+  EXPECT_EQ(low_rsp, lowest_stack_top());
+  EXPECT_LT(low_rsp, code);
+  EXPECT_LT(low_rsp, reinterpret_cast<std::uint64_t>(kStatic));
+  EXPECT_EQ(violation(check), "");
+  low.below_the_code = false;
+  EXPECT_GT(call_through_boundary(low, args, check), code);
+  EXPECT_EQ(violation(check), "");
+  EXPECT_TRUE(sut_call(ops::OpCode::clean_sandboxes, false).below_the_code);
+  EXPECT_TRUE(sut_call(ops::OpCode::monitor_memory, false).below_the_code);
+  EXPECT_FALSE(sut_call(ops::OpCode::mem_alloc, false).below_the_code);
 }
 
 // The other side of the boundary: the simulated OS's entry points check the
