@@ -59,7 +59,12 @@ Outcome Model::daemon_monitor_memory() {
   require_running();
   daemon::MeminfoInput input;
   input.path = kMeminfoPath;
-  if (os_.meminfo_failure() == OsRules::FileFailure::none) input.text = os_.meminfo();
+  // A read failure is met when the file goes on past the byte it starts at
+  // (below DAEMON_MEMINFO_MAX: the monitor reads at least that far).
+  const bool unreadable = os_.meminfo_failure() == OsRules::FileFailure::open ||
+                          (os_.meminfo_failure() == OsRules::FileFailure::read &&
+                           os_.meminfo_read_fails_at() < os_.meminfo().size());
+  if (!unreadable) input.text = os_.meminfo();
   input.threshold = os_.cleaner().mem_threshold;
   const daemon::MeminfoOutcome monitored = daemon::monitor_memory(input);
   Outcome out = Outcome::value(static_cast<std::uint64_t>(monitored.result));

@@ -17,6 +17,9 @@
 // a non-canonical address where a pointer was expected) instead of what
 // the harness's own frames happened to leave there.  The pattern is fixed,
 // and rsp is 16-aligned at every call, so a replay finds the same bytes.
+// A meminfo trace may ask for zeros instead (zeroed_stack), the stack a new
+// process starts with: a read of a slot never written that only the zeros
+// make go wrong shows there.
 //
 // The call may also run on a stack of its own (stack_top): the cleaner's
 // calls run on one mapped below the program's code (op_calls.cpp).  A
@@ -37,19 +40,6 @@
 
 namespace mf::runner {
 
-// Shared with call_boundary.s: the offsets there follow this layout.
-struct CallBoundary {
-  std::array<std::uint64_t, 6> canary{};  // rbx, rbp, r12, r13, r14, r15 at the call
-  std::array<std::uint64_t, 6> after{};   // the same registers after it
-  std::uint64_t rsp_before = 0;
-  std::uint64_t rsp_after = 0;
-  std::uint64_t rflags_after = 0;
-  std::array<std::uint64_t, 4> scratch{};  // garbage for rax, rcx, r8-r10 and the xmm registers at the call
-  std::uint64_t stack_fill = 0;            // bytes below rsp filled with kStackPattern at the call (multiple of 8)
-  std::uint64_t stack_top = 0;             // 0: the call runs on the caller's stack; else rsp at the call (16-aligned)
-};
-static_assert(sizeof(CallBoundary) == 21 * 8, "call_boundary.s reads this layout");
-
 // Eight bytes, repeated below the call: in memory 35 ff 00 37 80 01 39 a5,
 // so three of every eight bytes are ASCII digits, and a quad read as a
 // pointer is not canonical (it faults).
@@ -58,6 +48,20 @@ inline constexpr std::uint64_t kStackPattern = 0xa5390180'3700ff35;
 // (daemon_cleaner.s), the allocators' and builtins' a few hundred bytes.
 inline constexpr std::uint64_t kStackFillCleaner = 12 * 1024;
 inline constexpr std::uint64_t kStackFillOther = 1024;
+
+// Shared with call_boundary.s: the offsets there follow this layout.
+struct CallBoundary {
+  std::array<std::uint64_t, 6> canary{};  // rbx, rbp, r12, r13, r14, r15 at the call
+  std::array<std::uint64_t, 6> after{};   // the same registers after it
+  std::uint64_t rsp_before = 0;
+  std::uint64_t rsp_after = 0;
+  std::uint64_t rflags_after = 0;
+  std::array<std::uint64_t, 4> scratch{};  // garbage for rax, rcx, r8-r10 and the xmm registers at the call
+  std::uint64_t stack_fill = 0;            // bytes below rsp filled with stack_pattern at the call (multiple of 8)
+  std::uint64_t stack_top = 0;             // 0: the call runs on the caller's stack; else rsp at the call (16-aligned)
+  std::uint64_t stack_pattern = kStackPattern;  // or 0: a zeroed stack (the meminfo target's zeroed_stack)
+};
+static_assert(sizeof(CallBoundary) == 22 * 8, "call_boundary.s reads this layout");
 
 // Fresh canaries for the next call (a different random value per register
 // and per call, so that a register restored from a stale save is caught too),

@@ -7,7 +7,7 @@
 #                                       struct CallBoundary *check (rdx))
 # Returns the callee's rax.  CallBoundary: canary[6] at 0, after[6] at 48,
 # rsp_before at 96, rsp_after at 104, rflags_after at 112, scratch[4] at 120,
-# stack_fill at 152, stack_top at 160.
+# stack_fill at 152, stack_top at 160, stack_pattern at 168.
 
         .set CB_CANARY,        0
         .set CB_AFTER,         48
@@ -17,7 +17,7 @@
         .set CB_SCRATCH,       120
         .set CB_STACK_FILL,    152
         .set CB_STACK_TOP,     160
-        .set STACK_PATTERN,    0xa53901803700ff35   # kStackPattern
+        .set CB_STACK_PATTERN, 168
         .set RFLAGS_DF,        0x400
 
         .bss
@@ -53,14 +53,14 @@ mf_call_with_boundary_checks:
         je      1f
         movq    CB_STACK_TOP(%rdx), %rsp
 1:      movq    %rsp, CB_RSP_BEFORE(%rdx)
-        # The stack the callee will use, filled with the pattern: rep stosq
+        # The stack the callee will use, filled with stack_pattern: rep stosq
         # from rsp - stack_fill up to rsp (the direction flag is clear, as
         # the ABI guarantees at our own entry).
         movq    CB_STACK_FILL(%rdx), %rcx
         movq    %rsp, %rdi
         subq    %rcx, %rdi
         shrq    $3, %rcx
-        movabsq $STACK_PATTERN, %rax
+        movq    CB_STACK_PATTERN(%rdx), %rax
         rep stosq
         movq    current_check(%rip), %rdx
         # Garbage in every register the callee may not rely on: the scratch

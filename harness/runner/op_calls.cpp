@@ -10,6 +10,7 @@
 #include "morph_abi.h"
 #include "daemon/meminfo_model.h"
 #include "daemon/world_ops.h"
+#include "layout.h"
 #include "os_rules.h"
 
 namespace mf::runner {
@@ -222,9 +223,16 @@ void control(model::OsRules& rules, const RawArgs& a) { rules.append_meminfo(mod
 
 namespace meminfo_fail_op {
 using namespace no_call;
-// Even: opening the file fails; odd: reading it does.
+// Even: opening the file fails; odd: reading it does, once N / 2 bytes
+// (modulo DAEMON_MEMINFO_MAX, so that a reader of the contract's always
+// gets that far when the file is longer) have been read: 1 fails the first
+// read, a larger N lets the reader have some lines first.
 void control(model::OsRules& rules, const RawArgs& a) {
-  rules.fail_meminfo(a[0] % 2 == 0 ? model::OsRules::FileFailure::open : model::OsRules::FileFailure::read);
+  if (a[0] % 2 == 0) {
+    rules.fail_meminfo(model::OsRules::FileFailure::open);
+  } else {
+    rules.fail_meminfo(model::OsRules::FileFailure::read, a[0] / 2 % layout::DAEMON_MEMINFO_MAX);
+  }
 }
 }  // namespace meminfo_fail_op
 
@@ -278,6 +286,12 @@ namespace meminfo_threshold_op {
 using namespace no_call;
 void control(model::OsRules& rules, const RawArgs& a) { rules.cleaner().mem_threshold = static_cast<std::int64_t>(a[0]); }
 }  // namespace meminfo_threshold_op
+
+namespace zeroed_stack_op {
+using namespace no_call;
+// Odd: zeros below the next memory checks; even: the pattern again.
+void control(model::OsRules& rules, const RawArgs& a) { rules.cleaner().zeroed_stack = a[0] % 2 == 1; }
+}  // namespace zeroed_stack_op
 
 struct Calls {
   SutSymbol sut;
@@ -349,6 +363,7 @@ std::uint64_t lowest_stack_top() {
 std::uint64_t call_through_boundary(const SutCall& call, const RawArgs& args, CallBoundary& check) {
   arm(check);
   check.stack_fill = call.stack_fill;
+  check.stack_pattern = call.stack_pattern;
   check.stack_top = call.below_the_code ? lowest_stack_top() : 0;
   // Under ASan: a call left by longjmp (an exit, a fault, a hang) leaves the
   // redzones of the simulated OS's frames poisoned on this stack, which ASan

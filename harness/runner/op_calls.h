@@ -35,6 +35,7 @@ struct SutCall {
   std::size_t arity = 0;  // the arguments it takes; the rest get garbage (call_boundary.h)
   std::uint64_t stack_fill = kStackFillOther;  // stack below the call it gets as garbage (call_boundary.h)
   bool below_the_code = false;  // runs on a stack mapped below the program's code (call_boundary.h)
+  std::uint64_t stack_pattern = kStackPattern;  // the garbage's eight bytes, or 0 (zeroed_stack)
 };
 SutCall sut_call(ops::OpCode code, bool checked_alloc_entry);
 

@@ -11,7 +11,8 @@
 //   * exits: the code, and the one stderr line of docs/spec.md,
 //   * every header the op touched (arena, pool, page header and extension),
 //     the page list whenever it changed, and the OS accounting (mmap/munmap
-//     calls, mapped bytes),
+//     calls, mapped bytes, misuses the simulated OS noted, files the op
+//     left open),
 //   * the integrity pattern of the blocks the op touched and of their address
 //     neighbours (every live block is filled with a pattern derived from the
 //     op that created it);

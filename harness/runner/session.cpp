@@ -182,8 +182,9 @@ StepStatus Session::Impl::step_sut(const ops::Op& op) {
   if (info.allowed_in(ops::Target::daemon)) configure_cleaner(env_->rules().cleaner());
   if (info.allowed_in(ops::Target::meminfo)) configure_monitor(env_->rules().cleaner());
   if (channel_ != nullptr) channel_->before_sut(op_index_, expected.is_exit() ? expected.exit_code : -1);
+  const bool zeroed_stack = info.allowed_in(ops::Target::meminfo) && env_->rules().cleaner().zeroed_stack;
   const SutOutcome actual =
-      call_sut(op.code, args[0].sut, args[1].sut, args[2].sut, ops::uses_checked_alloc_entry(target_));
+      call_sut(op.code, args[0].sut, args[1].sut, args[2].sut, ops::uses_checked_alloc_entry(target_), zeroed_stack);
   ++result_.ops_run;
 
   if (actual.kind == SutOutcome::Kind::hung) {

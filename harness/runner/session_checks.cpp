@@ -296,6 +296,9 @@ std::optional<Problem> Session::Impl::check_page_list(bool full) const {
 
 std::optional<Problem> Session::Impl::check_os_accounting() const {
   if (!env_->anomaly().empty()) return Problem{"the SUT misused the OS", "no misuse", std::string(env_->anomaly())};
+  if (const std::string open = env_->open_files(); !open.empty()) {
+    return Problem{"the SUT returned with files open", "every file it opened closed", open};
+  }
   const model::OsRules& rules = env_->rules();
   const model::OsModel& os = model_.os();
   if (rules.mmap_calls() != os.mmap_calls()) {

@@ -101,13 +101,16 @@ alignas(16) char g_alt_stack[64 * 1024];
 
 }  // namespace
 
-SutOutcome call_sut(ops::OpCode code, std::uint64_t a, std::uint64_t b, std::uint64_t c, bool checked_alloc_entry) {
+SutOutcome call_sut(ops::OpCode code, std::uint64_t a, std::uint64_t b, std::uint64_t c, bool checked_alloc_entry,
+                    bool zeroed_stack) {
   SutOutcome out;
   const int jumped = _setjmp(g_jump);
   if (jumped == 0) {
     g_call_serial = g_call_serial + 1;
     g_armed = 1;
-    out.value = call_through_boundary(sut_call(code, checked_alloc_entry), {a, b, c}, g_boundary);
+    SutCall call = sut_call(code, checked_alloc_entry);
+    if (zeroed_stack) call.stack_pattern = 0;
+    out.value = call_through_boundary(call, {a, b, c}, g_boundary);
     g_armed = 0;
     out.boundary_violation = violation(g_boundary);
     return out;

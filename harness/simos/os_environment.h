@@ -44,6 +44,11 @@ class OsEnvironment {
   virtual std::string_view anomaly() const = 0;
   // Records a misuse (the first one is kept).
   virtual void note_anomaly(std::string what) = 0;
+  // The files the SUT opened and has not closed, named, or empty.  A SUT
+  // function closes what it opens before it returns: a descriptor left
+  // open leaks one per call of a daemon that runs for ever.  Native mode
+  // does not track descriptors and says none.
+  virtual std::string open_files() const { return {}; }
 
   // Whether [addr, addr + len) lies inside one live mapping.  Native mode
   // cannot tell and says true.

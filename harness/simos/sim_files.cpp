@@ -217,9 +217,15 @@ long SimOs::read(int fd, void* buf, std::uint64_t len) {
   std::uint64_t* offset = nullptr;
   const std::string* text = nullptr;
   if (fd == kMeminfoFd && files_.meminfo) {
-    if (rules_.meminfo_failure() == model::OsRules::FileFailure::read) return -EIO;
     offset = &files_.meminfo_offset;
     text = &rules_.meminfo();
+    // Reads fail from the rules' byte on, except at the end of the file;
+    // one that starts before that byte stops at it.
+    if (rules_.meminfo_failure() == model::OsRules::FileFailure::read) {
+      const std::uint64_t fails_at = rules_.meminfo_read_fails_at();
+      if (*offset >= fails_at && *offset < text->size()) return -EIO;
+      if (*offset < fails_at) len = std::min(len, fails_at - *offset);
+    }
   } else if (fd == kEntryFd && files_.entry) {
     // The offset is the bytes the cleaner has in hand (docs/spec.md: read
     // until end of file or DAEMON_CONTENT_MAX bytes, into a buffer of that
@@ -261,6 +267,17 @@ long SimOs::close(int fd) {
   }
   *open = false;
   return 0;
+}
+
+std::string SimOs::open_files() const {
+  std::string names;
+  const auto add = [&names](bool open, std::string_view name) {
+    if (open) names += (names.empty() ? "" : ", ") + std::string(name);
+  };
+  add(files_.meminfo, model::kMeminfoPath);
+  add(files_.directory, rules_.cleaner().dir.path);
+  add(files_.entry, files_.entry_name);
+  return names;
 }
 
 // A descriptor the SUT does not hold (never opened, closed already, or an

@@ -86,6 +86,7 @@ class SimOs final : public OsEnvironment {
   void check_open_flags(const std::string& what, int flags, int expected);
   // A misuse of a descriptor the SUT does not hold (the call returns EBADF).
   long bad_descriptor(const char* call, int fd);
+  std::string open_files() const override;
   bool is_live_mapping(std::uint64_t addr, std::uint64_t len) const override { return space_.is_live(addr, len); }
 
   const AddressSpace& memory() const { return space_; }

@@ -85,6 +85,11 @@ struct CleanerWorld {
   std::int64_t log_fd = layout::DAEMON_LOG_FD;
   // daemon_mem_threshold, set before each memory check (meminfo_threshold).
   std::int64_t mem_threshold = layout::DAEMON_MEM_THRESHOLD;
+  // The stack below each memory check holds zeros, as a new process's
+  // stack does, instead of the call boundary's pattern (zeroed_stack): a
+  // slot the monitor reads before it writes it must not decide anything
+  // over either.  The model's answer does not depend on it.
+  bool zeroed_stack = false;
 
   // The entry of that name, or nullptr.
   Entry* find(const std::string& name);

@@ -66,10 +66,17 @@ class OsRules {
 
   enum class FileFailure : std::uint8_t { none, open, read };
   void append_meminfo(std::string_view text) { meminfo_ += text; }
-  void fail_meminfo(FileFailure failure) { meminfo_failure_ = failure; }
+  // read: reads fail once `read_fails_at` bytes have been read (a read that
+  // starts before that byte returns at most the bytes up to it), except a
+  // read at the end of the file, which returns 0 as usual.
+  void fail_meminfo(FileFailure failure, std::uint64_t read_fails_at = 0) {
+    meminfo_failure_ = failure;
+    meminfo_read_fails_at_ = read_fails_at;
+  }
   void set_read_chunk(std::uint64_t bytes) { read_chunk_ = bytes; }
   const std::string& meminfo() const { return meminfo_; }
   FileFailure meminfo_failure() const { return meminfo_failure_; }
+  std::uint64_t meminfo_read_fails_at() const { return meminfo_read_fails_at_; }
   std::uint64_t read_chunk() const { return read_chunk_; }
   // The cleaner's monitor directory and processes (cleaner_world.h).
   daemon::CleanerWorld& cleaner() { return cleaner_; }
@@ -93,6 +100,7 @@ class OsRules {
   std::int64_t now_ = 0;
   std::string meminfo_;
   FileFailure meminfo_failure_ = FileFailure::none;
+  std::uint64_t meminfo_read_fails_at_ = 0;
   std::uint64_t read_chunk_ = 0;
   daemon::CleanerWorld cleaner_;
 };

@@ -43,6 +43,7 @@ std::string meminfo_line(std::uint64_t key, std::uint64_t value, std::uint64_t f
     line += std::to_string(value);
     if (format & 32) line += "0000000000";
   }
+  if (format & 256) line += ':';
   if (format & 4) line += " kB";
   if (!(format & 8)) line += '\n';
   return line;

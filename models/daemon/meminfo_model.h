@@ -31,7 +31,10 @@ struct MeminfoOutcome {
 // times 10^10, which may no longer fit in 64 bits), bit 6 a '-' before the
 // digits (a byte below '0' where a digit must come), bit 7 no digits at all
 // (a key followed by blanks only; with bit 3, at the very end of the file,
-// where a parser that reads past the text finds whatever its buffer held).
+// where a parser that reads past the text finds whatever its buffer held),
+// bit 8 a ':' right after the digits, or where they would be (the byte
+// just above '9', as '-' is a byte below '0': a digit test that is one too
+// wide takes it for a digit).
 std::string meminfo_line(std::uint64_t key, std::uint64_t value, std::uint64_t format);
 // A filler line of `bytes % 9000` bytes and its newline, to move the lines
 // after it across the DAEMON_MEMINFO_MAX limit.

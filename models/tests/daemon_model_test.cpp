@@ -57,6 +57,18 @@ TEST(MeminfoModel, ALineCutByTheLimitIsNotRead) {
   EXPECT_EQ(used_percent(start + "\n" + std::string(100, 'x')), 95) << "a newline before the limit ends it";
 }
 
+TEST(MeminfoModel, TheLineOfAMeminfoLineOp) {
+  EXPECT_EQ(meminfo_line(0, 100, 1 | 4), "MemTotal: 100 kB\n");
+  EXPECT_EQ(meminfo_line(2, 7, 2 | 8 | 16), "MemFree:\tx7");
+  EXPECT_EQ(meminfo_line(1, 5, 3 | 32 | 64), "MemAvailable:      -50000000000\n");
+  // Bit 8: the byte just above '9' after the digits, or alone where they would be.
+  EXPECT_EQ(meminfo_line(0, 100, 1 | 256), "MemTotal: 100:\n");
+  EXPECT_EQ(meminfo_line(0, 100, 1 | 128 | 256), "MemTotal: :\n");
+  EXPECT_EQ(used_percent(meminfo_line(0, 100, 1 | 256) + meminfo_line(2, 50, 1)), 50) << "':' ends the digits";
+  EXPECT_EQ(used_percent(meminfo_line(0, 100, 1 | 128 | 256) + "MemTotal: 10\nMemFree: 5\n"), 50)
+      << "':' is no digit: the first line has no value";
+}
+
 TEST(MeminfoModel, LogsAboveTheThresholdAndMinusOne) {
   EXPECT_EQ(monitor_memory({"/m", "MemTotal: 10\nMemFree: 1\n", 80}).log,
             std::vector<std::string>{"morph-cleaner: memory used 90% is above the threshold of 80%\n"});

@@ -98,5 +98,18 @@ TEST(Model, OutcomesDescribeThemselves) {
   EXPECT_EQ(to_string(Addr::null()), "null");
 }
 
+// A read failure (meminfo_fail with a byte count) is met, and makes the
+// monitor answer -1, only when the file goes on past that byte.
+TEST(Model, AMeminfoReadFailureCountsWhenTheFileGoesOnPastIt) {
+  Model m;
+  m.os().append_meminfo("MemTotal: 10\nMemFree: 5\n");  // 24 bytes
+  m.os().fail_meminfo(OsRules::FileFailure::read, 23);
+  EXPECT_EQ(m.daemon_monitor_memory().number, static_cast<std::uint64_t>(-1));
+  m.os().fail_meminfo(OsRules::FileFailure::read, 24);
+  EXPECT_EQ(m.daemon_monitor_memory().number, 50u);
+  m.os().fail_meminfo(OsRules::FileFailure::open);
+  EXPECT_EQ(m.daemon_monitor_memory().number, static_cast<std::uint64_t>(-1));
+}
+
 }  // namespace
 }  // namespace mf::model

@@ -20,8 +20,10 @@
 #              declares an equivalent rewrite: no check may refute it.
 #              "no-model" declares a break of a part the model does not
 #              run against the assembly (daemon_start and the daemon's
-#              loop, which fork): there is no divergence to name, and
-#              only test= checks apply.
+#              loop, which fork), or one that only the real OS shows (a
+#              register the kernel's syscall keeps and the simulated OS's
+#              calls do not): there is no divergence to name, and only
+#              test= checks apply.
 #   checks     which checks run against it, each at most once (test=
 #              may come several times, one filter each):
 #              property=<Suite.Test>  the RapidCheck suite fails at the op

@@ -139,6 +139,11 @@ TEST(CallBoundary, TheStackBelowTheCallHoldsThePattern) {
   const std::uint64_t after_deep = call_through_boundary(with_fill(&cb_returns_slot_below_the_fill, 2048), args, check);
   EXPECT_EQ(after_shallow, 0x600df00du);
   EXPECT_EQ(after_deep, kStackPattern);
+  // A call may have zeros below it instead (the meminfo target's zeroed_stack).
+  SutCall zeroed = with_fill(&cb_returns_unwritten_stack_slot, 1024);
+  zeroed.stack_pattern = 0;
+  EXPECT_EQ(call_through_boundary(zeroed, args, check), 0u);
+  EXPECT_EQ(call_through_boundary(with_fill(&cb_returns_unwritten_stack_slot, 1024), args, check), kStackPattern);
   // The cleaner's functions get the deeper fill, the others the shallow one.
   EXPECT_EQ(sut_call(ops::OpCode::monitor_memory, false).stack_fill, kStackFillCleaner);
   EXPECT_EQ(sut_call(ops::OpCode::mem_alloc, false).stack_fill, kStackFillOther);

@@ -529,4 +529,39 @@ TEST(SimOs, DescriptorsNotHeldAreMisusesAndAFailingFstatStillFillsItsBuffer) {
   os.end_run();
 }
 
+// meminfo_fail with a byte count: reads stop at that byte and fail from it
+// on, but a read at the end of the file still returns 0.
+TEST(SimOs, MeminfoReadsFailFromTheRulesByteOn) {
+  SimOs& os = fresh_os();
+  os.rules().append_meminfo("MemTotal: 1\n");  // 12 bytes
+  os.rules().fail_meminfo(mf::model::OsRules::FileFailure::read, 4);
+  char buf[64];
+  long fd = os.openat(AT_FDCWD, "/proc/meminfo", O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(os.read(static_cast<int>(fd), buf, sizeof buf), 4);
+  EXPECT_EQ(os.read(static_cast<int>(fd), buf, sizeof buf), -EIO);
+  EXPECT_EQ(os.close(static_cast<int>(fd)), 0);
+  os.rules().fail_meminfo(mf::model::OsRules::FileFailure::read, 12);
+  fd = os.openat(AT_FDCWD, "/proc/meminfo", O_RDONLY | O_CLOEXEC);
+  EXPECT_EQ(os.read(static_cast<int>(fd), buf, sizeof buf), 12);
+  EXPECT_EQ(os.read(static_cast<int>(fd), buf, sizeof buf), 0) << "the end of the file comes first";
+  EXPECT_EQ(os.close(static_cast<int>(fd)), 0);
+  EXPECT_TRUE(os.anomaly().empty()) << os.anomaly();
+  os.end_run();
+}
+
+// What the SUT opened is named until it closes it: the runner holds every
+// op to leaving nothing open (OsEnvironment::open_files).
+TEST(SimOs, NamesTheFilesOpenUntilTheyAreClosed) {
+  SimOs& os = fresh_os();
+  EXPECT_EQ(os.open_files(), "");
+  const long fd = os.openat(AT_FDCWD, "/proc/meminfo", O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(os.open_files(), "/proc/meminfo");
+  EXPECT_EQ(os.close(static_cast<int>(fd)), 0);
+  EXPECT_EQ(os.open_files(), "");
+  EXPECT_TRUE(os.anomaly().empty()) << os.anomaly();
+  os.end_run();
+}
+
 }  // namespace
