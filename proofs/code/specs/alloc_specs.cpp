@@ -260,7 +260,7 @@ void MemAllocSpec::setup_open_slab(ProofSetup& s) {
     return (p & u64(c, L::SLAB_SIZE - 1)) == u64(c, 0) && z3::uge(p, u64(c, L::NULL_PAGE_END)) &&
            z3::ule(p, u64(c, L::USER_SPACE_END - L::SLAB_SIZE));
   };
-  s.assume_where_due(late_.layout_facts(s.initial()));
+  s.assume_layout_where_due(late_.layout_facts(s.initial()));
   s.assume_where_due(z3::implies(live, slab_address(slab) && field(L::PAGE_MAGIC) == u64(c, L::PAGE_MAGIC_VALUE) &&
                                  field(L::PAGE_SIZE_FIELD) == u64(c, L::SLAB_SIZE) &&
                                  field(L::PAGE_CLASS) == cls &&
