@@ -222,8 +222,6 @@ class Executor {
   // says nothing.
   // `kind` says which budget (solver_budget.h) the query gets.
   z3::check_result check_integers(const z3::expr& extra, QueryKind kind);
-  // One integer-stage query: `facts` (the path's, or a cone's) and `extra`.
-  z3::check_result integer_query(const std::vector<z3::expr>& facts, const z3::expr& extra, QueryKind kind);
   // check_abstract on the real terms, within the Exact budget.
   z3::check_result check_real(const z3::expr& extra);
   // Whether an obligation of this name went past the quick bit-blasting
