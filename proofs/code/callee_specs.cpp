@@ -29,9 +29,9 @@ void assume_fresh(Executor& ex, MachineState& state, const z3::expr& p, const z3
   for (std::size_t i = 1; i < state.memory.region_count(); ++i) {
     const Region& r = state.memory.region(static_cast<int>(i));
     if (r.size == 0) continue;
-    ex.assume(state, !exists || !r.valid || disjoint(p, n, r.base, c.bv_val(r.size, 64)));
+    ex.assume_layout(state, !exists || !r.valid || disjoint(p, n, r.base, c.bv_val(r.size, 64)));
   }
-  for (const Extent& e : state.extents) ex.assume(state, !exists || !e.valid || disjoint(p, n, e.base, e.length));
+  for (const Extent& e : state.extents) ex.assume_layout(state, !exists || !e.valid || disjoint(p, n, e.base, e.length));
 }
 
 int add_block_region(Executor& ex, MachineState& state, const FreshBlockLayout& layout, const z3::expr& base,

@@ -36,6 +36,9 @@ Executor::Executor(z3::context& ctx, z3::solver& solver, const ObjectCode& code,
     : ctx_(ctx), solver_(solver), abstraction_(ctx), integers_(ctx), code_(code), hooks_(hooks), options_(options) {}
 
 z3::check_result Executor::check_integers(const z3::expr& extra, QueryKind kind) {
+  // Every fact, never a cone (query_cone.h): within its cone, one integer
+  // query of mem_alloc's pop ran Z3's simplex for over 300 s on 1.6 M
+  // units, where with every fact each of the pop's takes a few seconds.
   std::vector<z3::expr> encoded;
   for (const z3::expr& fact : solver_.assertions()) encoded.push_back(integers_(abstraction_(fact)));
   encoded.push_back(integers_(abstraction_(extra)));
@@ -64,9 +67,9 @@ bool Executor::known_model_satisfies(const z3::expr& extra) {
   // abstracted query, the very answer the bit-blaster would find.
   auto holds = [](const z3::model& m, const z3::expr& e) { return m.eval(e, true).is_true(); };
   for (auto model = models_.rbegin(); model != models_.rend(); ++model) {
-    bool all = holds(*model, abstraction_(extra));
-    for (const z3::expr& fact : solver_.assertions()) all = all && holds(*model, abstraction_(fact));
-    for (const z3::expr& fact : abstraction_.facts()) all = all && holds(*model, fact);
+    bool all = model->satisfies(abstraction_(extra));
+    for (const z3::expr& fact : solver_.assertions()) all = all && model->satisfies(abstraction_(fact));
+    for (const z3::expr& fact : abstraction_.facts()) all = all && model->satisfies(fact);
     if (all) return true;
   }
   // A model of the real terms is one of the abstracted query too: the
@@ -80,11 +83,60 @@ bool Executor::known_model_satisfies(const z3::expr& extra) {
 }
 
 z3::check_result Executor::check_bit_vector(const z3::expr& extra, QueryKind kind) {
+  // Within the query's cone first (query_cone.h): its unsat is final, and
+  // so is its sat when its model, completed by a model of the whole
+  // precondition for the symbols outside the cone, satisfies every fact.
+  bool dropped = false;
+  std::vector<z3::expr> cone = cone_.keep(solver_.assertions(), extra, dropped);
+  if (dropped) {
+    std::optional<z3::model> model;
+    const z3::check_result narrow = bit_blast(cone, extra, kind, &model);
+    if (narrow == z3::unsat) return z3::unsat;
+    if (narrow == z3::sat && completes_to_model(*model, extra)) return z3::sat;
+    // A quick attempt that ran out of its budget within the cone, on fewer
+    // facts, is not worth repeating on all of them: the integers take it
+    // next, as they take every quick query that runs out.
+    if (narrow == z3::unknown && kind == QueryKind::BitVectorQuick) return z3::unknown;
+  }
+  std::vector<z3::expr> all;
+  for (const z3::expr& fact : solver_.assertions()) all.push_back(fact);
+  return bit_blast(all, extra, kind);
+}
+
+bool Executor::completes_to_model(const z3::model& narrow, const z3::expr& extra) {
+  // Evaluating under `narrow` without completion leaves the symbols it does
+  // not assign; evaluating that under a completing model with completion
+  // assigns them: one total assignment, checked on every fact of the
+  // abstracted query, which it then satisfies exactly.  The completing
+  // models: the witnesses' (models of the whole precondition) and the
+  // kept ones.
+  std::vector<z3::model> completions = real_models_;
+  for (auto kept = models_.rbegin(); kept != models_.rend(); ++kept)
+    if (!kept->rest) completions.push_back(kept->first);
+  for (const z3::model& rest : completions) {
+    KeptModel merged{narrow, rest};
+    bool all = merged.satisfies(abstraction_(extra));
+    for (const z3::expr& fact : solver_.assertions()) all = all && merged.satisfies(abstraction_(fact));
+    for (const z3::expr& fact : abstraction_.facts()) all = all && merged.satisfies(fact);
+    if (!all) continue;
+    keep_model(merged);
+    return true;
+  }
+  return false;
+}
+
+void Executor::keep_model(KeptModel model) {
+  if (models_.size() == kKeptModels) models_.erase(models_.begin());
+  models_.push_back(std::move(model));
+}
+
+z3::check_result Executor::bit_blast(const std::vector<z3::expr>& facts, const z3::expr& extra, QueryKind kind,
+                                     std::optional<z3::model>* model) {
   // A fresh solver per query: one that has never seen push/pop runs Z3's
   // preprocessing tactics before bit-blasting, far faster here than the
   // incremental core.
   z3::solver once(ctx_);
-  for (const z3::expr& fact : solver_.assertions()) once.add(abstraction_(fact));
+  for (const z3::expr& fact : facts) once.add(abstraction_(fact));
   once.add(abstraction_(extra));
   for (const z3::expr& fact : abstraction_.facts()) once.add(fact);
   static int counter = 0;
@@ -93,13 +145,13 @@ z3::check_result Executor::check_bit_vector(const z3::expr& extra, QueryKind kin
     std::ofstream(std::string(dump) + "/query" + std::to_string(counter) + ".smt2") << once.to_smt2();
   auto started = std::chrono::steady_clock::now();
   z3::check_result result = bounded_check(once, kind);
-  if (result == z3::sat) {
+  if (result == z3::sat && facts.size() == solver_.assertions().size()) {
     // Kept for known_model_satisfies: a branch's next condition, or an
     // access's "outside this region", is often satisfied by the model of
     // the query just before it.
-    if (models_.size() == kKeptModels) models_.erase(models_.begin());
-    models_.push_back(once.get_model());
+    keep_model({once.get_model(), std::nullopt});
   }
+  if (result == z3::sat && model) model->emplace(once.get_model());
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   stage_seconds_[1] += seconds;
   ++stage_calls_[1];

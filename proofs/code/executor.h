@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -22,6 +23,7 @@
 #include "machine_state.h"
 #include "int_encoding.h"
 #include "nonlinear_abstraction.h"
+#include "query_cone.h"
 #include "object_code.h"
 #include "solver_budget.h"
 
@@ -117,6 +119,12 @@ class Executor {
   void require_all(MachineState& state, const std::vector<Obligation>& obligations, const std::string& site);
   // Adds a fact to the path (the solver's current scope and the state).
   void assume(MachineState& state, const z3::expr& fact);
+  // The same for a fact that only places memory apart (a fresh block from
+  // every region): one a query may leave out (add_layout_fact).
+  void assume_layout(MachineState& state, const z3::expr& fact) {
+    add_layout_fact(fact);
+    assume(state, fact);
+  }
   bool may_hold(const z3::expr& condition);
   z3::expr fresh(MachineState& state, const std::string& stem, unsigned bits);
   z3::expr fresh_bool(MachineState& state, const std::string& stem);
@@ -161,6 +169,13 @@ class Executor {
   // condition and a query that hold under it are satisfiable, so a branch
   // direction or an access it exhibits needs no solver.
   void keep_model_of_real_terms(const z3::model& model) { real_models_.push_back(model); }
+  // A fact of the path's layout (region apart from region) that a query
+  // may leave out where it lies outside the query's cone (query_cone.h).
+  // Registered as assume() will add it to the path, simplified.
+  void add_layout_fact(const z3::expr& fact) {
+    cone_.add_layout_fact(fact);
+    cone_.add_layout_fact(fact.simplify());
+  }
 
  private:
   struct Resolved {
@@ -195,6 +210,14 @@ class Executor {
   bool known_model_satisfies(const z3::expr& extra);
   // The bit-blasting stage of check_abstract, under `kind`'s budget.
   z3::check_result check_bit_vector(const z3::expr& extra, QueryKind kind);
+  // One bit-blasting query: `facts` (the path's, or those of a cone),
+  // `extra` and the abstraction's facts.
+  // `model`, if given, receives the model of a sat answer.
+  z3::check_result bit_blast(const std::vector<z3::expr>& facts, const z3::expr& extra, QueryKind kind,
+                             std::optional<z3::model>* model = nullptr);
+  // Whether `narrow`, a model of a query within its cone, completed by a
+  // witness's model or a kept one, is a model of the whole query.
+  bool completes_to_model(const z3::model& narrow, const z3::expr& extra);
   // Only the integer stage of check_abstract: unsat is final, anything else
   // says nothing.
   // `kind` says which budget (solver_budget.h) the query gets.
@@ -211,8 +234,19 @@ class Executor {
   z3::solver& solver_;  // holds the path's facts; queries run on fresh solvers
   NonlinearAbstraction abstraction_;
   IntEncoding integers_;
+  QueryCone cone_;
   static constexpr std::size_t kKeptModels = 16;
-  std::vector<z3::model> models_;  // of the last satisfiable bit-vector queries
+  // A model of an abstracted query: `first` assigns its symbols; `rest`,
+  // if any, the symbols `first` leaves out (completes_to_model).
+  struct KeptModel {
+    z3::model first;
+    std::optional<z3::model> rest;
+    bool satisfies(const z3::expr& e) const {
+      return rest ? rest->eval(first.eval(e, false), true).is_true() : first.eval(e, true).is_true();
+    }
+  };
+  void keep_model(KeptModel model);
+  std::vector<KeptModel> models_;  // of the last satisfiable bit-vector queries
   std::vector<z3::model> real_models_;  // keep_model_of_real_terms
   // Obligations (by name) that the quick bit-blasting could not decide and
   // the integers proved, and sets of obligations (require_all) whose

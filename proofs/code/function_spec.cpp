@@ -46,6 +46,31 @@ z3::expr ProofSetup::initial_global(const std::string& symbol) const {
   return initial_quad(region, offset);
 }
 
+namespace {
+
+void conjuncts(const z3::expr& fact, std::vector<z3::expr>& out) {
+  if (fact.is_app() && fact.decl().decl_kind() == Z3_OP_AND) {
+    for (unsigned i = 0; i < fact.num_args(); ++i) conjuncts(fact.arg(i), out);
+    return;
+  }
+  if (!fact.is_true()) out.push_back(fact);
+}
+
+}  // namespace
+
+void ProofSetup::assume_layout(const z3::expr& fact) { add_layout(fact, assumptions_); }
+
+void ProofSetup::assume_layout_where_due(const z3::expr& fact) { add_layout(fact, deferred_); }
+
+void ProofSetup::add_layout(const z3::expr& fact, std::vector<z3::expr>& facts) {
+  std::vector<z3::expr> each;
+  conjuncts(fact.simplify(), each);
+  for (const z3::expr& f : each) {
+    facts.push_back(f.simplify());
+    layout_.push_back(facts.back());
+  }
+}
+
 void ProofSetup::pin_quad(int region, std::uint64_t first, std::uint64_t quads, const z3::expr& offset,
                           const z3::expr& value) {
   Region& r = initial_.memory.region(region);

@@ -67,6 +67,14 @@ class ProofSetup {
   // The witnesses are checked against it like against the rest.
   void assume_where_due(const z3::expr& fact) { deferred_.push_back(fact.simplify()); }
   const std::vector<z3::expr>& deferred() const { return deferred_; }
+  // A fact of the layout (regions and extents apart from each other), at
+  // entry or where due: part of the precondition like the others, and one
+  // that a query may leave out when it lies outside the query's cone
+  // (query_cone.h).  A conjunction is split into its conjuncts, each then
+  // kept or left out on its own.
+  void assume_layout(const z3::expr& fact);
+  void assume_layout_where_due(const z3::expr& fact);
+  const std::vector<z3::expr>& layout_facts() const { return layout_; }
   // Memory reached through the heap that fresh blocks must not overlap.
   void add_extent(const z3::expr& base, const z3::expr& length, const z3::expr& valid);
   const std::vector<z3::expr>& assumptions() const { return assumptions_; }
@@ -78,6 +86,9 @@ class ProofSetup {
   CalleeConfig& callees_;
   std::vector<z3::expr> assumptions_;
   std::vector<z3::expr> deferred_;
+  std::vector<z3::expr> layout_;
+  // Adds each conjunct of `fact` to `facts` and to layout_.
+  void add_layout(const z3::expr& fact, std::vector<z3::expr>& facts);
 };
 
 class FunctionSpec {

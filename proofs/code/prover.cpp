@@ -135,7 +135,7 @@ void assume_layout(z3::context& ctx, ProofSetup& setup) {
     regions.push_back(e);
   }
   auto apart = [&](const Extent& a, const Extent& b) {
-    setup.assume(!a.valid || !b.valid || disjoint(a.base, a.length, b.base, b.length));
+    setup.assume_layout(!a.valid || !b.valid || disjoint(a.base, a.length, b.base, b.length));
   };
   for (std::size_t i = 0; i < regions.size(); ++i)
     for (std::size_t j = i + 1; j < regions.size(); ++j) apart(regions[i], regions[j]);
@@ -274,6 +274,7 @@ ProofOutcome prove(z3::context& ctx, const ObjectCode& code, FunctionSpec& spec,
       for (const z3::expr& fact : setup.assumptions()) path_solver.add(fact);
       for (const z3::expr& fact : extra) path_solver.add(fact);
       Executor executor(ctx, path_solver, code, hooks, options.executor);
+      for (const z3::expr& fact : setup.layout_facts()) executor.add_layout_fact(fact);
       for (const z3::model& model : witness_models) executor.keep_model_of_real_terms(model);
       hooks.attach(executor);
       executor.run(initial);

@@ -1,7 +1,7 @@
 // alloc_specs.cpp - docs/spec.md, "The page allocator": mem_alloc, and
 // new_slab's slab header.
 //
-// mem_alloc is proved on every path but the pop of a free list:
+// mem_alloc is proved on every path:
 //   - n = 0 or n > MEM_MAX_REQUEST: returns 0, no call, no write;
 //   - small n: the class table `open_slabs` is read at the spec's class of
 //     n (the read resolves to the precondition's entry only where it is
@@ -11,6 +11,12 @@
 //         slab, are required at the call); its 0 is returned with nothing
 //         changed but the page map; else the slab becomes the class's first
 //         open slab and its first block is returned (bump after it, live 1);
+//       - an open slab with a free list: its head, checked first (inside
+//         the block area, below bump, on a block boundary by the index
+//         trick, its bitmap bit set; any other head exits 111 with nothing
+//         changed), its bit cleared, the free head its link, live + 1; a
+//         slab left with no free block and no room at bump leaves the open
+//         list as below;
 //       - an open slab with an empty free list: the block at bump, bump
 //         advanced by the block size, live + 1; a slab left without room for
 //         another block leaves the head of the open list (the class's entry
@@ -28,11 +34,11 @@
 // the class's first open slab is 0 or a live slab of the class (64 KiB-
 // aligned, magic, page size, class field, a block size that is a multiple
 // of 16 in [16, SMALL_MAX], bump inside the block area, 16-aligned, with
-// room for a block, its open next 0 or another slab) WITH AN EMPTY FREE
-// LIST: the pop (the checks of the free head, the exit 111, the bit
-// cleared) is not proved here yet.  (That the block size is the class's
-// own, and the recip, no path before the pop uses: they are left free, so
-// the proof covers those states too, for less solver effort per query.)
+// room for a block when its free list is empty, its open next 0 or another
+// slab), its free head any value (the pop checks it), the recip free but
+// for the block-index facts (block_index_facts).  (That the block size is
+// the class's own no path uses: it is left free, so the proof covers those
+// states too, for less solver effort per query.)
 // page_map_reserve, page_map_insert and new_slab are replaced by their
 // contracts (proofs/code/callee_specs.h); new_slab has its own proof below.
 #include <algorithm>
@@ -121,8 +127,65 @@ void linked_page_obligations(const PathEnd& end, ProofSetup& s, int region, cons
 // The first open slab of the request's class, as mem_alloc's precondition
 // names it: the slab, its header fields at entry and its open next.
 struct OpenSlab {
-  z3::expr slab, bump, size, live, next;
+  z3::expr slab, bump, size, live, next, free_head, recip;
+
+  // The free head's offset in the block area (wrapping below it), as the
+  // code computes it.
+  z3::expr offset() const {
+    return (free_head - u64(slab.ctx(), L::SLAB_BLOCKS_OFFSET) - slab).simplify();
+  }
+  z3::expr in_block_area() const { return z3::ult(offset(), u64(slab.ctx(), L::SLAB_SIZE - L::SLAB_BLOCKS_OFFSET)); }
+  // The head's block index by the index trick, as the code computes it:
+  // offset / block size wherever the offset is in the block area (the
+  // block-index lemma, block_index_facts).
+  z3::expr index() const {
+    return z3::lshr(imul_low(offset(), recip), u64(slab.ctx(), spec::kRecipShift)).simplify();
+  }
+  // offset mod block size = 0, written block size * (offset / block size)
+  // = offset with the quotient as the index trick computes it (equal to it
+  // by the lemma), so that the spec and the code name one product.
+  z3::expr on_block_boundary() const { return imul_low(size, index()) == offset(); }
+  z3::expr bitmap_quad_address() const {
+    z3::context& c = slab.ctx();
+    return (u64(c, L::PAGE_BITMAP) + slab + z3::lshr(index(), u64(c, 6)) * u64(c, 8)).simplify();
+  }
+  z3::expr bit_mask() const { return z3::shl(u64(slab.ctx(), 1), index() & u64(slab.ctx(), 63)).simplify(); }
+  // docs/spec.md: the head is a free block of the slab (inside its block
+  // area, below bump, on a block boundary, its bit set in `bitmap_quad`).
+  z3::expr head_is_free_block(const z3::expr& bitmap_quad) const {
+    z3::context& c = slab.ctx();
+    return in_block_area() && z3::ult(free_head, bump) && on_block_boundary() &&
+           (bitmap_quad & bit_mask()) != u64(c, 0);
+  }
 };
+
+// The block-index facts the pop's checks rest on, for a head whose offset
+// is in the block area (off < 0x10000 - 0x270 < 2^16) of a live slab, whose
+// block size bs is a multiple of 16 in [16, SMALL_MAX] and whose recip is
+// ceil(2^32 / bs) (docs/spec.md; new_slab writes (2^32 + bs - 1) / bs, its
+// proof checks that, and layout/slab_layout_proofs.cpp proves it is the
+// ceiling for every class): slab_layout_proofs.cpp proves over the
+// integers, for every such off and every 1 <= bs <= SMALL_MAX, that
+// (off * recip) >> 32 = off / bs, the index the code computes, with no
+// wrap; so the index is below 4096, bs >= 16, and the bitmap quad it names
+// lies in the bitmap.  This nonlinear fact, which a bit-blaster cannot
+// derive, is assumed as its conclusion (proofs/README.md, "How it stays
+// fast"), the recip itself left free: the proof covers every state the
+// conclusion holds in, the live slabs among them.  The spec's "offset mod
+// bs = 0" and "the bit of block offset / bs" are written with that index
+// (OpenSlab), equal to them wherever the conclusion holds.
+// And the cheap statement that a head that passes the checks lies in the
+// slab, clear of its header: on a block boundary its offset is a multiple
+// of bs, so of 16 (a bit-vector identity: the low four bits of a product
+// with a multiple of 16 are 0), so the head is 16-aligned as bump is, and a
+// head below bump ends 16 bytes before it at the latest.  Stated linearly,
+// for the integer stage.
+z3::expr block_index_facts(const OpenSlab& o) {
+  z3::context& c = o.slab.ctx();
+  return z3::implies(o.in_block_area(), z3::ult(o.index(), u64(c, L::PAGE_BITMAP_BYTES * 8))) &&
+         z3::implies(o.in_block_area() && o.on_block_boundary() && z3::ult(o.free_head, o.bump),
+                     z3::ule(o.free_head + u64(c, L::MEM_ALIGN), o.bump));
+}
 
 const std::map<std::uint64_t, std::string> kOpenLinks = {{0, "open_next"}, {8, "open_prev"}};
 
@@ -189,7 +252,9 @@ class MemAllocSpec : public FunctionSpec {
   std::vector<Obligation> large_path(const PathEnd& end, ProofSetup& s);
   std::vector<Obligation> new_slab_path(const PathEnd& end, ProofSetup& s, const CallEvent& call);
   std::vector<Obligation> open_slab_path(const PathEnd& end, ProofSetup& s);
+  std::vector<Obligation> corrupt_head_exit(const PathEnd& end, ProofSetup& s);
   TraceOps slab_trace(const z3::model& m, std::uint64_t n);
+  TraceOps pop_trace(const z3::model& m, std::uint64_t n);
 
   std::optional<z3::expr> refused_, small_, head_, class_;
   std::optional<OpenSlab> open_;
@@ -226,8 +291,7 @@ z3::expr block_size_range(const z3::expr& size) {
 // of the class (docs/spec.md, "Slabs"): 64 KiB-aligned, magic, page size,
 // class field, a block size as every class has (block_size_range), bump
 // inside the block area and 16-aligned, room for a block at bump, its next
-// on the open list 0 or another slab; and its free list empty (the pop is
-// not proved yet).
+// on the open list 0 or another slab; its free head any value.
 void MemAllocSpec::setup_open_slab(ProofSetup& s) {
   z3::context& c = s.ctx();
   class_.emplace(c.bv_const("class", 64));
@@ -249,26 +313,31 @@ void MemAllocSpec::setup_open_slab(ProofSetup& s) {
   z3::expr next = late_.initial_quad(links_region_, 0);
   next_links_region_ = late_.add_header(s, "next_open_slab.links", next + u64(c, L::SLAB_OPEN_NEXT), 16, kOpenLinks,
                                         exists && (next != u64(c, 0)).simplify());
-  // The whole slab is memory the function owns (its bitmap, its blocks).
-  late_.add_extent(slab, u64(c, L::SLAB_SIZE), live);
+  // The whole slab is memory the function owns (its bitmap, its blocks);
+  // valid where its header is (what it holds is assumed of a small
+  // request's slab only), so that the header's layout facts are the
+  // slab's (LateRegions::layout_facts).
+  late_.add_extent(slab, u64(c, L::SLAB_SIZE), exists);
   auto field = [&](std::uint64_t offset) { return late_.initial_quad(slab_region_, offset); };
   z3::expr size = field(L::PAGE_BLOCK_SIZE);
-  open_.emplace(OpenSlab{slab, field(L::PAGE_BUMP), size, field(L::PAGE_LIVE), next});
+  open_.emplace(OpenSlab{slab, field(L::PAGE_BUMP), size, field(L::PAGE_LIVE), next, field(L::PAGE_FREE_HEAD),
+                         field(L::PAGE_RECIP)});
   const OpenSlab& o = *open_;
   z3::expr end = slab + u64(c, L::SLAB_SIZE);
   auto slab_address = [&](const z3::expr& p) {
     return (p & u64(c, L::SLAB_SIZE - 1)) == u64(c, 0) && z3::uge(p, u64(c, L::NULL_PAGE_END)) &&
            z3::ule(p, u64(c, L::USER_SPACE_END - L::SLAB_SIZE));
   };
-  s.assume_where_due(late_.layout_facts(s.initial()));
+  s.assume_layout_where_due(late_.layout_facts(s.initial()));
   s.assume_where_due(z3::implies(live, slab_address(slab) && field(L::PAGE_MAGIC) == u64(c, L::PAGE_MAGIC_VALUE) &&
                                  field(L::PAGE_SIZE_FIELD) == u64(c, L::SLAB_SIZE) &&
                                  field(L::PAGE_CLASS) == cls &&
                                  block_size_range(size) &&
                                  z3::ule(slab + u64(c, L::SLAB_BLOCKS_OFFSET), o.bump) && z3::ule(o.bump, end) &&
                                  (o.bump & u64(c, L::MEM_ALIGN - 1)) == u64(c, 0) &&
-                                 field(L::PAGE_FREE_HEAD) == u64(c, 0) && z3::ule(o.bump + size, end) &&
-                                 (next == u64(c, 0) || (slab_address(next) && next != slab))));
+                                 (o.free_head != u64(c, 0) || z3::ule(o.bump + size, end)) &&
+                                 (next == u64(c, 0) || (slab_address(next) && next != slab)) &&
+                                 block_index_facts(o)));
 }
 
 // The first open slab's regions join a path before its first dereference
@@ -303,10 +372,20 @@ std::vector<NamedValue> MemAllocSpec::witnesses(ProofSetup& s) {
   // A slab of class 66 (8192-byte blocks) at 0x7e0000000000 with bump at
   // block `bumped`; recip = ceil(2^32 / 8192).
   const std::uint64_t slab = 0x7e0000000000, bs = 8192, blocks = slab + L::SLAB_BLOCKS_OFFSET;
-  auto slab_state = [&](std::uint64_t bumped, std::uint64_t next) {
+  auto slab_at = [&](std::uint64_t bumped, std::uint64_t next) {
     return n == u64(c, bs) && o.slab == u64(c, slab) && o.size == u64(c, bs) && o.bump == u64(c, blocks + bumped * bs) &&
            o.next == u64(c, next);
   };
+  auto slab_state = [&](std::uint64_t bumped, std::uint64_t next) { return slab_at(bumped, next) && o.free_head == u64(c, 0); };
+  // A free list whose head is `head` (an address) with link `link`, the
+  // head's bitmap bit set or clear.
+  const Memory& entry = s.initial().memory;
+  auto free_list = [&](std::uint64_t bumped, std::uint64_t head, std::uint64_t link, bool bit_set) {
+    z3::expr word = entry_heap_quad(entry, o.bitmap_quad_address());
+    return slab_at(bumped, 0) && o.free_head == u64(c, head) && entry_heap_quad(entry, o.free_head) == u64(c, link) &&
+           ((word & o.bit_mask()) != u64(c, 0)) == c.bool_val(bit_set);
+  };
+  auto block = [&](std::uint64_t k) { return blocks + k * bs; };
   return {{"the first allocation of the process, a small one", head == u64(c, 0) && n == u64(c, 24) && o.slab == u64(c, 0)},
           {"a small request with a live page at the head and no open slab",
            head == live_page && n == u64(c, L::SMALL_MAX) && o.slab == u64(c, 0)},
@@ -316,12 +395,19 @@ std::vector<NamedValue> MemAllocSpec::witnesses(ProofSetup& s) {
           {"a bump with room left after it", slab_state(2, 0)},
           {"a bump that fills the slab", slab_state(6, 0)},
           {"a bump that fills the slab, with a next open slab", slab_state(6, slab + 2 * L::SLAB_SIZE)},
-          {"the first open slab is the head of the page list", slab_state(2, 0) && head == u64(c, slab)}};
+          {"the first open slab is the head of the page list", slab_state(2, 0) && head == u64(c, slab)},
+          {"a pop with a next free block", free_list(6, block(2), block(4), true)},
+          {"a pop that empties the free list, room left at bump", free_list(3, block(1), 0, true)},
+          {"a pop that empties the free list of a slab full at bump (it closes)", free_list(7, block(1), 0, true)},
+          {"a free head outside the block area (exits 111)", free_list(3, slab + 0x100, 0, true)},
+          {"a free head at bump (exits 111)", free_list(3, block(3), 0, true)},
+          {"a free head inside a block (exits 111)", free_list(3, block(1) + 16, 0, true)},
+          {"a free head whose bit is clear (exits 111)", free_list(3, block(1), 0, false)}};
 }
 
 std::vector<Obligation> MemAllocSpec::obligations(const PathEnd& end, ProofSetup& s) {
   z3::context& c = s.ctx();
-  if (end.kind == PathEnd::Kind::Exit) return {{"mem_alloc never exits (the free list it would pop is empty)", c.bool_val(false)}};
+  if (end.kind == PathEnd::Kind::Exit) return corrupt_head_exit(end, s);
   if (end.kind == PathEnd::Kind::Cut) return {{"no path is cut", c.bool_val(false)}};
   auto slabs = calls_to(end, "new_slab");
   if (!slabs.empty()) return new_slab_path(end, s, *slabs.front());
@@ -337,23 +423,40 @@ std::vector<Obligation> MemAllocSpec::obligations(const PathEnd& end, ProofSetup
   return out;
 }
 
-// A block from the first open slab, its free list empty: the block at bump
-// (bump advances by the block size), live + 1; a slab left with no room at
-// bump leaves the head of the open list (its next becomes the first, with
-// open prev 0).
+// mem_alloc exits only where the pop of a first open slab finds a head that
+// is not a free block of the slab: 111, before anything changes.
+std::vector<Obligation> MemAllocSpec::corrupt_head_exit(const PathEnd& end, ProofSetup& s) {
+  z3::context& c = s.ctx();
+  const OpenSlab& o = *open_;
+  if (!late_.joined(end.state))
+    return {{"mem_alloc exits only from the pop of an open slab's free list", c.bool_val(false)}};
+  z3::expr word = entry_heap_quad(end, o.bitmap_quad_address());
+  return {{"mem_alloc exits only from the pop of a small request's first open slab, its free head not 0",
+           *small_ && o.slab != u64(c, 0) && o.free_head != u64(c, 0)},
+          {"it exits 111 (naming mem_alloc) exactly when the free head is not a free block of the slab (inside its "
+           "block area, below bump, on a block boundary, its bit set)",
+           end.exit_code == exit_code(c, L::MF_EXIT_BOUNDS) && !o.head_is_free_block(word)},
+          {"nothing changes before the exit", nothing_changed(end, s)}};
+}
+
+// A block from the first open slab: the free list's head if there is one
+// (a pop: the path reads the heap, the head's bitmap quad and link), else
+// the block at bump; live + 1; a slab no longer open leaves the head of the
+// open list (its next becomes the first, with open prev 0).
 std::vector<Obligation> MemAllocSpec::open_slab_path(const PathEnd& end, ProofSetup& s) {
   z3::context& c = s.ctx();
   const OpenSlab& o = *open_;
   const int r = slab_region_;
-  z3::expr bump_after = o.bump + o.size;
-  z3::expr closes = z3::ugt(bump_after + o.size, o.slab + u64(c, L::SLAB_SIZE));
+  bool pops = false;
+  for (const AccessEvent& a : end.state.accesses) pops |= a.region == end.state.memory.heap();
+  z3::expr slab_end = o.slab + u64(c, L::SLAB_SIZE);
+  z3::expr link = entry_heap_quad(end, o.free_head);
+  z3::expr closes = pops ? link == u64(c, 0) && z3::ugt(o.bump + o.size, slab_end)
+                         : z3::ugt(o.bump + o.size + o.size, slab_end);
   z3::expr next_prev = late_.initial_quad(next_links_region_, 8);
-  return {
-      {"the block is the one at bump", end.state.regs[RAX] == o.bump},
-      {"bump advances by the block size", final_quad(end, r, L::PAGE_BUMP) == bump_after},
+  std::vector<Obligation> out = {
       {"live grows by one", final_quad(end, r, L::PAGE_LIVE) == o.live + u64(c, 1)},
-      {"no other header field changes", unchanged_except(end, r, {L::PAGE_BUMP, L::PAGE_LIVE})},
-      {"the class's first open slab is the next one exactly when this one is left with no room at bump",
+      {"the class's first open slab is the next one exactly when this one is no longer open",
        end.state.memory.read(table_, table_entry(), 8) == z3::ite(closes, o.next, o.slab)},
       {"no other global changes", globals_unchanged_except(end, s, {}, {table_entry()})},
       {"a slab that closes leaves the open list: its open next becomes 0, its open prev stays",
@@ -361,8 +464,33 @@ std::vector<Obligation> MemAllocSpec::open_slab_path(const PathEnd& end, ProofSe
            unchanged_except(end, links_region_, {0})},
       {"a slab that closes leaves the open list: the next slab's open prev becomes 0, nothing else of it changes",
        z3::implies(o.next != u64(c, 0), final_quad(end, next_links_region_, 8) == z3::ite(closes, u64(c, 0), next_prev) &&
-                                            unchanged_except(end, next_links_region_, {8}))},
-      {"memory: no heap byte changes", heap_untouched(end, c)}};
+                                            unchanged_except(end, next_links_region_, {8}))}};
+  if (!pops) {
+    std::vector<Obligation> bump = {
+        {"a slab whose free list is empty serves the block at bump", o.free_head == u64(c, 0)},
+        {"the block is the one at bump", end.state.regs[RAX] == o.bump},
+        {"bump advances by the block size", final_quad(end, r, L::PAGE_BUMP) == o.bump + o.size},
+        {"no other header field changes", unchanged_except(end, r, {L::PAGE_BUMP, L::PAGE_LIVE})},
+        {"memory: no heap byte changes", heap_untouched(end, c)}};
+    out.insert(out.end(), bump.begin(), bump.end());
+    return out;
+  }
+  z3::expr at = o.bitmap_quad_address();
+  z3::expr word = entry_heap_quad(end, at);
+  std::vector<Obligation> pop = {
+      {"a slab whose free list is not empty pops it", o.free_head != u64(c, 0)},
+      {"the head popped is a free block of the slab (inside its block area, below bump, on a block boundary, its "
+       "bit set): any other head exits 111",
+       o.head_is_free_block(word)},
+      {"the block is the free list's head", end.state.regs[RAX] == o.free_head},
+      {"the free head becomes the popped block's link", final_quad(end, r, L::PAGE_FREE_HEAD) == link},
+      {"no other header field changes (bump stays)", unchanged_except(end, r, {L::PAGE_FREE_HEAD, L::PAGE_LIVE})},
+      {"memory: the block's bit is cleared, no other heap byte changes",
+       heap_is(end, c, [&](const z3::expr& q, const z3::expr& base) {
+         return z3::ite(within(q, at, u64(c, 8)), byte_of_quad(word & ~o.bit_mask(), at, q), base);
+       })}};
+  out.insert(out.end(), pop.begin(), pop.end());
+  return out;
 }
 
 // No open slab: new_slab (its contract) for the class; 0 when it fails,
@@ -465,6 +593,7 @@ TraceOps MemAllocSpec::trace(const z3::model& m, const CounterexampleFound& cex,
 // it out.)
 TraceOps MemAllocSpec::slab_trace(const z3::model& m, std::uint64_t n) {
   const OpenSlab& o = *open_;
+  if (value_in(m, o.free_head) != 0) return pop_trace(m, n);
   const std::uint64_t size = value_in(m, o.size), slab = value_in(m, o.slab);
   if (size == 0) return {};
   const std::uint64_t per_slab = (L::SLAB_SIZE - L::SLAB_BLOCKS_OFFSET) / size;
@@ -475,6 +604,27 @@ TraceOps MemAllocSpec::slab_trace(const z3::model& m, std::uint64_t n) {
   for (std::uint32_t i = 0; i <= bumped; ++i)
     trace.push_back(ops::make_op(OpCode::mem_alloc, {number(n)}, returns(ops::PtrExpr::handle(kBlock, i))));
   return trace;
+}
+
+// A counterexample on the pop's path, as public calls: the pop of a block
+// freed after two blocks of n were handed out (the second freed, so that
+// the slab stays live), then the mem_alloc, which creates the next handle
+// (the contract's model knows it is the freed block).  The counterexample's
+// own slab is not rebuilt block for block: its block size is free in the
+// precondition, while the replay's is n's class's; a pop of a valid head
+// takes the same path whichever it is.  A head that is not a free block
+// (the checks' exits) no sequence of these calls makes.
+TraceOps MemAllocSpec::pop_trace(const z3::model& m, std::uint64_t n) {
+  const OpenSlab& o = *open_;
+  const std::uint64_t size = value_in(m, o.size), slab = value_in(m, o.slab), head = value_in(m, o.free_head);
+  const std::uint64_t first_block = slab + L::SLAB_BLOCKS_OFFSET;
+  const bool free_block = size != 0 && head >= first_block && (head - first_block) % size == 0 &&
+                          head < value_in(m, o.bump);
+  if (!free_block) return {};
+  return {ops::make_op(OpCode::mem_alloc, {number(n)}, returns(ops::PtrExpr::handle(kBlock, 0))),
+          ops::make_op(OpCode::mem_alloc, {number(n)}, returns(ops::PtrExpr::handle(kBlock, 1))),
+          ops::make_op(OpCode::mem_free, {ops::ptr(ops::PtrExpr::handle(kBlock, 1)), number(n)}, returns_normally()),
+          ops::make_op(OpCode::mem_alloc, {number(n)}, returns(ops::PtrExpr::handle(kBlock, 2)))};
 }
 
 // new_slab(class), with nothing kept: asks the page map for room, maps

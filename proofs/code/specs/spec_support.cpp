@@ -36,8 +36,11 @@ z3::expr page_in_user_space(const z3::expr& x, std::uint64_t bytes, std::uint64_
 }
 
 z3::expr entry_heap_quad(const PathEnd& end, const z3::expr& address) {
+  return entry_heap_quad(end.state.memory, address);
+}
+
+z3::expr entry_heap_quad(const Memory& memory, const z3::expr& address) {
   z3::context& c = address.ctx();
-  const Memory& memory = end.state.memory;
   z3::expr_vector bytes(c);
   for (unsigned i = 8; i-- > 0;) bytes.push_back(memory.initial_byte(memory.heap(), address + c.bv_val(i, 64)));
   return z3::concat(bytes).simplify();
@@ -95,7 +98,21 @@ z3::expr LateRegions::layout_facts(const MachineState& entry) const {
   // A region at an extent's base (a numeral offset from it) is that
   // extent's header, inside it.
   auto header_of = [](const Extent& e, const Extent& r) { return (r.base - e.base).simplify().is_numeral(); };
+  // A region that lies wholly inside a new extent, and exists exactly when
+  // it does, is apart from whatever the extent is apart from (an interval
+  // of the circle inside another), and from the other regions inside it by
+  // their offsets: its own facts would only repeat the extent's.
+  auto inside_new_extent = [&](const Extent& r) {
+    for (const Extent& e : extents_) {
+      std::uint64_t offset = 0, length = 0, size = 0;
+      if ((r.base - e.base).simplify().is_numeral_u64(offset) && e.length.is_numeral_u64(length) &&
+          r.length.is_numeral_u64(size) && offset <= length && size <= length - offset && z3::eq(r.valid, e.valid))
+        return true;
+    }
+    return false;
+  };
   for (std::size_t i = 0; i < new_regions.size(); ++i) {
+    if (inside_new_extent(new_regions[i])) continue;
     for (const Extent& r : old_regions) apart(new_regions[i], r);
     for (std::size_t j = i + 1; j < new_regions.size(); ++j) apart(new_regions[i], new_regions[j]);
     for (const Extent& e : entry.extents)

@@ -43,6 +43,15 @@ z3::expr page_in_user_space(const z3::expr& x, std::uint64_t bytes, std::uint64_
 
 // A quad of the heap as it was at entry (before any write or call).
 z3::expr entry_heap_quad(const PathEnd& end, const z3::expr& address);
+// The same, read from the entry state's memory (for a precondition or a
+// witness, before any path exists).
+z3::expr entry_heap_quad(const Memory& memory, const z3::expr& address);
+// dst * src as a two-operand imul forms it (semantics.cpp): the low 64
+// bits of the signed product, written so that a spec names the very
+// product term of the code (nonlinear_abstraction.h abstracts it by term).
+inline z3::expr imul_low(const z3::expr& dst, const z3::expr& src) {
+  return (z3::sext(dst, 64) * z3::sext(src, 64)).simplify().extract(63, 0).simplify();
+}
 // A byte of the heap at the end of the path.
 z3::expr final_heap_byte(const PathEnd& end, const z3::expr& address);
 // The heap's quad at `address` holds `value` at the end of the path, stated
