@@ -66,5 +66,5 @@ note="Mutants checked: every one of arena.s and pool.s"
   || note+="; every one of alloc.s"
 [ "$daemon_sample" -gt 0 ] && note+="; of daemon_cleaner.s a sample of $daemon_sample (--sample $daemon_sample --seed $seed)" \
   || note+="; every one of daemon_cleaner.s"
-note+=". Stage budget: 5 RapidCheck rounds of 200 cases per target (seeds 1-5), the function's code proof (no verdict after ${proof_seconds} s), 30000 fuzz runs or 5 s per target (seed 1); $jobs jobs at once under nice."
+note+=". Stage budget: 5 RapidCheck rounds of 200 cases per target (seeds 1-5), the function's code proof (no verdict after ${proof_seconds} s of CPU time), 30000 fuzz runs or 5 s per target (seed 1); $jobs jobs at once under nice."
 "$mfh" mutate --report docs/harness-strength.md --command "bash ci/mutate.sh" --note "$note"

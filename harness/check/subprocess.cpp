@@ -4,10 +4,12 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstring>
 
 extern char** environ;
@@ -74,9 +76,20 @@ void finish(Running& r) {
 }  // namespace
 
 ProcessResult run_process(const std::vector<std::string>& argv, double seconds,
-                          const std::vector<std::string>& extra_env) {
+                          const std::vector<std::string>& extra_env, double cpu_seconds) {
   Running r = start(argv, extra_env);
   if (!r.result.started) return r.result;
+  if (cpu_seconds > 0) {
+    // Set from here, just after the spawn: the limit counts all the CPU time
+    // the process uses, the few microseconds before this call included.
+    // SIGXCPU at the soft limit; SIGKILL a second later if it is caught.
+    const auto soft = static_cast<rlim_t>(std::ceil(cpu_seconds));
+    const rlimit limit{soft, soft + 1};
+    if (::prlimit(r.pid, RLIMIT_CPU, &limit, nullptr) != 0) {
+      ::kill(-r.pid, SIGKILL);
+      r.result.output = std::string("prlimit: ") + std::strerror(errno) + "\n";
+    }
+  }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   char buffer[65536];
   for (;;) {
@@ -102,6 +115,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, double seconds,
   for (ssize_t n; (n = ::read(r.output_fd, buffer, sizeof buffer)) > 0;) r.result.output.append(buffer, static_cast<std::size_t>(n));
   ::close(r.output_fd);
   finish(r);
+  r.result.out_of_cpu = cpu_seconds > 0 && (r.result.exit_code == 128 + SIGXCPU || r.result.exit_code == 128 + SIGKILL) &&
+                        !r.result.timed_out;
   return r.result;
 }
 

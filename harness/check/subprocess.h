@@ -10,15 +10,18 @@ namespace mf::check {
 struct ProcessResult {
   int exit_code = -1;      // the status, or 128 + signal
   bool timed_out = false;  // killed at the time limit
+  bool out_of_cpu = false; // killed at the CPU-time limit (SIGXCPU)
   bool started = true;     // false when the program could not be run at all
   std::string output;      // stdout and stderr, interleaved
 };
 
 // Runs argv[0] (found on PATH when it has no '/') with `extra_env`
 // ("NAME=value") added to the environment.  After `seconds` (0: no limit)
-// the process group is killed.
+// the process group is killed.  With `cpu_seconds` (0: none), the program
+// itself is stopped once it has used that much CPU time (RLIMIT_CPU), a
+// limit that, unlike wall-clock time, does not depend on the machine's load.
 ProcessResult run_process(const std::vector<std::string>& argv, double seconds = 0,
-                          const std::vector<std::string>& extra_env = {});
+                          const std::vector<std::string>& extra_env = {}, double cpu_seconds = 0);
 
 // The same for several commands at once, each with no time limit; results
 // in the order given.

@@ -275,14 +275,20 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
   if (budget_.stages.count("proofs") != 0 && !tools_.prover.empty() && tools_.proofs.count(function) != 0) {
     const double t0 = now_seconds();
     const std::string object = (fs::path(work_dir_) / "build" / "obj" / (name + ".o")).string();
-    const ProcessResult p = run_process(
-        {tools_.prover, "--objdump", tools_.objdump, "--proof", function, object}, budget_.proof_timeout);
-    if (!p.timed_out && p.exit_code == 0) return done(Outcome::proved, "proofs", 1, t0, "the proof of " + function + " holds");
-    if (!p.timed_out && p.exit_code == 1) {
+    // The budget is CPU time, so that a loaded machine does not turn a
+    // refutation into "no verdict"; ten times as much wall-clock time is
+    // only the last guard against a prover that sleeps.
+    const ProcessResult p =
+        run_process({tools_.prover, "--objdump", tools_.objdump, "--proof", function, object},
+                    10 * budget_.proof_timeout, {}, budget_.proof_timeout);
+    const bool cut = p.timed_out || p.out_of_cpu;
+    if (!cut && p.exit_code == 0) return done(Outcome::proved, "proofs", 1, t0, "the proof of " + function + " holds");
+    if (!cut && p.exit_code == 1) {
       const std::string line = first_line_with(p.output, "COUNTEREXAMPLE");
       return done(Outcome::killed, "proofs", 1, t0, function + ": " + (line.empty() ? "refuted" : line.substr(0, 300)));
     }
-    r.detail = "proof of " + function + ": no verdict" + (p.timed_out ? " (timed out)" : "") + "; ";
+    r.detail = "proof of " + function + ": no verdict" +
+               (p.out_of_cpu ? " (out of CPU time)" : p.timed_out ? " (timed out)" : "") + "; ";
   }
 
   // 4. A short fuzz from the seed corpus.

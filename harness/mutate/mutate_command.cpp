@@ -53,7 +53,7 @@ constexpr const char* kUsage =
     "  --stages LIST     which of corpora,rapidcheck,proofs,fuzz to run (default: all, in that order)\n"
     "  --rapidcheck-rounds N  rounds of 200 cases per target, seeds 1..N (default 5)\n"
     "  --fuzz-runs N, --fuzz-seconds N  the fuzz budget per target (default 30000 runs, 5 s)\n"
-    "  --proof-seconds N the time a code proof may take before it counts as no verdict (default 60)\n"
+    "  --proof-seconds N the CPU time a code proof may take before it counts as no verdict (default 60)\n"
     "  --rerun           check the selected mutants again even when they have results\n"
     "  --no-baseline     do not first check that the unmutated files pass every stage\n"
     "  --report OUT.md   write the report of the results (docs/harness-strength.md), check nothing\n"
