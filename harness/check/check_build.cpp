@@ -5,9 +5,11 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "check_config.h"
+#include "op_table.h"
 #include "subprocess.h"
 
 namespace mf::check {
@@ -97,10 +99,13 @@ std::vector<std::string> targets_of(const std::string& core_file) {
 }
 
 std::vector<std::string> meeting_targets_of(const std::string& core_file) {
-  // mixed's traces make the allocators and the builtins meet (an arena's
-  // block freed by mem_free, a trim beside an arena's state).
-  for (const std::string& t : targets_of(core_file))
-    if (t != "meminfo" && t != "daemon") return {"mixed"};
+  // mixed's traces make the files meet (an arena's block freed by mem_free,
+  // a trim beside an arena's state): the files of every target whose ops
+  // mixed takes.
+  for (const std::string& name : targets_of(core_file)) {
+    const std::optional<ops::Target> t = ops::target_from_name(name);
+    if (t && (ops::mask_of(*t) & ops::kOwnOpsTargets) == 0) return {"mixed"};
+  }
   return {};
 }
 
