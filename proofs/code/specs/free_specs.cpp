@@ -1,6 +1,6 @@
 // free_specs.cpp - docs/spec.md, "The page allocator", mem_free(p, n), as a
 // code-proof spec: mem_free's checks and exits, the large path whole, a
-// small path up to its first write.
+// small block's free up to where it reaches a slab other than its own.
 //
 //   - p = 0 exits 110; n = 0 or n > MEM_MAX_REQUEST exits 111;
 //   - small n (class c): p's slab S = p & ~0xFFFF.  mem_free exits 111,
@@ -8,10 +8,17 @@
 //     open slab of c, or a page the page map holds whose class field is c),
 //     p lies in its block area on a block boundary, below bump, S's magic
 //     is VZOELFOX, and p's bit in S's bitmap is clear (set: a double free);
-//     only then does it write, with nothing changed yet.  The proof ends
-//     the path at that first write and says so ("outside this proof's
-//     scope"): the push, the counts and the open lists after it are the
-//     differential harness's.
+//   - such a block is pushed: its bit set, its first quad the old free
+//     head, the free head p, live one less, nothing else of S's header
+//     changed, the heap written nowhere else; a slab that was full (no
+//     free list, no room at bump) reopens: the class's first open slab, its
+//     open prev 0, and its open next 0 when no slab was open; an emptied
+//     slab that is the first open slab stays; mem_free then returns.  The
+//     two cases that reach another slab (a reopened slab linked before an
+//     open first slab, which may be released; an emptied slab that is not
+//     first, unlinked and released) end the path at that slab's first
+//     access, with all of the above already checked there and the proof's
+//     output saying that the rest is outside its scope;
 //   - large n: page = p - 0x60 must be 4096-aligned, held by the page map,
 //     with magic VZOELFOX, class 0xFFFF and block size Round16(n), else 111;
 //     the page is handed to release_page (the tail jump, where the proof
@@ -33,6 +40,7 @@
 // page) are free, so a corrupt page exits 111 as the contract says.
 #include <iostream>
 #include <optional>
+#include <set>
 
 #include "spec_arith.h"
 #include "spec_registry.h"
@@ -49,6 +57,7 @@ constexpr ops::HandleKind kBlock = ops::HandleKind::block;
 const std::map<std::uint64_t, std::string> kHeaderFields = {
     {L::PAGE_MAGIC, "magic"}, {L::PAGE_BLOCK_SIZE, "block_size"}, {L::PAGE_LIVE, "live"},
     {L::PAGE_FREE_HEAD, "free_head"}, {L::PAGE_BUMP, "bump"}, {L::PAGE_CLASS, "class"}, {L::PAGE_RECIP, "recip"}};
+const std::map<std::uint64_t, std::string> kOpenLinks = {{0, "open_next"}, {8, "open_prev"}};
 
 // The quad at `address` of the heap at entry.
 z3::expr entry_quad(const Memory& memory, const z3::expr& address) {
@@ -98,6 +107,10 @@ class MemFreeSpec : public FunctionSpec {
     small_.emplace(n != u64(c, 0) && z3::ule(n, u64(c, L::SMALL_MAX)));
     large_.emplace(z3::ugt(n, u64(c, L::SMALL_MAX)) && z3::ule(n, u64(c, L::MEM_MAX_REQUEST)));
     class_.emplace(spec::size_class(n));
+    // A small n's class is one of the table's (layout/'s size_classes
+    // group proves it): implied by the definition, stated so that the
+    // integer stage, which loses the definition's quotient, has it too.
+    s.assume(z3::implies(*small_, z3::ult(*class_, u64(c, L::NUM_CLASSES))));
     table_region_ = s.global_region("open_slabs", table_offset_);
     first_.emplace(first_open_slab(s));
     add_slab(s);
@@ -123,17 +136,23 @@ class MemFreeSpec : public FunctionSpec {
       state.regs[RAX] = *class_;
       state.memory.store(table_region_, *table_at_class_, 8, *first_);
     }
-    if (writes_memory(insn)) {
+    if (table_pending_) table_address_.emplace(state.regs[RCX]);
+    table_pending_ = loads_open_slabs(insn, s);
+    if (reaches_another_slab(insn, state)) {
       // The end of what this proof follows of a small block: said on the
       // output, so that it is never taken for the whole function.
       if (!scope_reported_)
-        std::cout << "outside this proof's scope: mem_free of a small block from its first write on, at "
-                  << s.code().describe(insn.section, insn.address) << " (the push, live, "
-                  << "the open lists, release_page)\n";
+        std::cout << "outside this proof's scope: mem_free of a small block from its first access to a slab other "
+                  << "than p's on, at " << s.code().describe(insn.section, insn.address) << " (a reopened slab "
+                  << "linked before an open first slab, an empty old first slab released, an emptied slab that is "
+                  << "not first unlinked from its neighbours; their release_page)\n";
       scope_reported_ = true;
+      other_slab_sites_.insert(insn.address);
       return false;
     }
-    return !jumps_to_release_page(insn, s);
+    if (!jumps_to_release_page(insn, s)) return true;
+    large_hand_over_sites_.insert(insn.address);
+    return false;
   }
 
   // An access the executor resolved into a page's header region has just
@@ -146,6 +165,11 @@ class MemFreeSpec : public FunctionSpec {
     if (access.region == slab_region_ || access.region == large_region_)
       note_proved(state, state.memory.region(access.region).valid);
     return true;
+  }
+
+  bool precondition_due(const AccessEvent& access, ProofSetup&) override {
+    std::uint64_t offset = 0;
+    return access.region == slab_region_ && access.offset.is_numeral_u64(offset) && offset == L::PAGE_BUMP;
   }
 
   std::vector<NamedValue> inputs(ProofSetup&) override {
@@ -190,13 +214,11 @@ class MemFreeSpec : public FunctionSpec {
   }
   // A slab's fields at entry: the header from its region, the open links
   // (heap, inside the slab's extent) as the heap held them.
-  SlabAtEntry slab_at(ProofSetup& s, int header, const z3::expr& base) {
-    z3::context& c = s.ctx();
+  SlabAtEntry slab_at(ProofSetup& s, int header, int links, const z3::expr& base) {
     auto q = [&](std::uint64_t o) { return s.initial_quad(header, o); };
-    auto link = [&](std::uint64_t o) { return entry_quad(s.initial().memory, (base + u64(c, o)).simplify()); };
     return {base,       q(L::PAGE_MAGIC), q(L::PAGE_BLOCK_SIZE), q(L::PAGE_LIVE),
             q(L::PAGE_FREE_HEAD), q(L::PAGE_BUMP), q(L::PAGE_CLASS), q(L::PAGE_RECIP),
-            link(L::SLAB_OPEN_NEXT), link(L::SLAB_OPEN_PREV)};
+            s.initial_quad(links, 0), s.initial_quad(links, 8)};
   }
   void add_slab(ProofSetup& s);
   void add_large_page(ProofSetup& s);
@@ -234,7 +256,16 @@ class MemFreeSpec : public FunctionSpec {
 
   std::vector<Obligation> exit_obligations(const PathEnd& end, ProofSetup& s, const z3::expr& expected);
   std::vector<Obligation> hand_over_obligations(const PathEnd& end, ProofSetup& s);
-  bool writes_memory(const Instruction& insn) const;
+  std::vector<Obligation> push_obligations(const PathEnd& end, ProofSetup& s);
+  // The slab was full (no free list, no room at bump): the free reopens it.
+  z3::expr reopens_full_slab() const {
+    z3::context& c = p_->ctx();
+    const SlabAtEntry& slab = *slab_;
+    return slab.free_head == u64(c, 0) &&
+           z3::ugt(slab.bump + slab.block_size, slab.base + u64(c, L::SLAB_SIZE));
+  }
+
+  bool reaches_another_slab(const Instruction& insn, const MachineState& state) const;
   z3::expr regions_unchanged(const PathEnd& end) const;
   z3::expr globals_with_entry(const PathEnd& end, const z3::expr& entry) const;
   std::vector<std::pair<std::string, z3::expr>> slab_inputs() const;
@@ -250,8 +281,14 @@ class MemFreeSpec : public FunctionSpec {
   std::optional<SlabAtEntry> slab_;
   int table_region_ = -1;
   std::uint64_t table_offset_ = 0;
-  int slab_region_ = -1, large_region_ = -1;
+  int slab_region_ = -1, links_region_ = -1, large_region_ = -1;
   bool scope_reported_ = false;
+  // The class table's address once the code took it (rcx), and the sites
+  // where paths end: the large path's tail jump, a small path's first
+  // access to another slab.
+  bool table_pending_ = false;
+  std::optional<z3::expr> table_address_;
+  std::set<std::uint64_t> large_hand_over_sites_, other_slab_sites_;
   std::optional<z3::expr> large_magic_, large_class_, large_block_size_;
 };
 
@@ -269,16 +306,33 @@ void MemFreeSpec::add_slab(ProofSetup& s) {
   z3::expr held = base != u64(c, 0) && page_map_holds(c)(base);
   slab_valid_.emplace(*small_ && held);
   slab_region_ = s.add_header("slab", base, L::PAGE_EXT_END, kHeaderFields, *slab_valid_);
-  slab_.emplace(slab_at(s, slab_region_, base));
+  const z3::expr cls = s.initial_quad(slab_region_, L::PAGE_CLASS);
+  z3::expr is_slab = *slab_valid_ && z3::ult(cls, u64(c, L::NUM_CLASSES));
+  // The open links are a region of their own (inside the slab's extent, at
+  // a numeral offset from it), not heap: their writes then never meet the
+  // heap's writes at p and at the bitmap quad, so that no end-of-path
+  // query has to keep the link bytes apart from those writes byte by byte.
+  // Valid where the header is (a page the page map holds is a live
+  // mapping of at least a page, apart from the stack and the data
+  // sections, so 16 bytes at 0x260 in it are too): the header's validity,
+  // once an access proved it (on_access), then covers them as well.
+  links_region_ = s.add_header("slab.links", (base + u64(c, L::SLAB_OPEN_NEXT)).simplify(), 16, kOpenLinks,
+                               *slab_valid_);
+  slab_.emplace(slab_at(s, slab_region_, links_region_, base));
   const SlabAtEntry& slab = *slab_;
-  z3::expr is_slab = *slab_valid_ && z3::ult(slab.cls, u64(c, L::NUM_CLASSES));
   slab_mine_.emplace(is_slab && slab.cls == *class_);
   s.add_extent((base + u64(c, L::PAGE_EXT_END)).simplify(), u64(c, L::SLAB_SIZE - L::PAGE_EXT_END), is_slab);
   const z3::expr& first = *first_;
   // The first open slab of the class: a live slab of the class, open.
   s.assume(z3::implies(*small_ && first != u64(c, 0),
                        page_map_holds(c)(first) && page_in_user_space(first, L::SLAB_SIZE, L::SLAB_SIZE)));
-  s.assume(z3::implies(*small_ && first != u64(c, 0) && base == first, slab.cls == *class_));
+  // Held, restated of S itself: the integer stage keeps page_map_holds(F)
+  // and page_map_holds(S) as two unknowns, so that it could not tell a
+  // path on which F = S that S is live, and every containment of an access
+  // to S's blocks or bitmap went on to a satisfiable integer query (seconds
+  // of its simplex each) before bit-blasting settled it.
+  s.assume(z3::implies(*small_ && first != u64(c, 0) && base == first,
+                       slab.cls == *class_ && page_map_holds(c)(base)));
   // A live page at S lies in user space; a slab with a consistent header.
   s.assume(z3::implies(*slab_valid_, page_in_user_space(base, L::PAGE_EXT_END, L::SLAB_SIZE)));
   s.assume(z3::implies(is_slab, page_in_user_space(base, L::SLAB_SIZE, L::SLAB_SIZE) &&
@@ -305,7 +359,11 @@ void MemFreeSpec::assume_block_facts(ProofSetup& s) {
   const SlabAtEntry& slab = *slab_;
   z3::expr is_slab = *slab_valid_ && z3::ult(slab.cls, u64(c, L::NUM_CLASSES));
   z3::expr in_blocks = z3::uge(*p_ - slab.base, u64(c, L::SLAB_BLOCKS_OFFSET));
-  s.assume(z3::implies(is_slab && in_blocks, block_index_facts(offset(), index(), slab)));
+  // The facts below only matter from the bump check on (the bitmap read,
+  // the push): they join a path at its read of the slab's bump
+  // (precondition_due), so that the exits before it never carry the
+  // products and the quotient they name.
+  s.assume_where_due(z3::implies(is_slab && in_blocks, block_index_facts(offset(), index(), slab)));
   // p's bitmap quad (index / 64) is named, like the slab, and is one of
   // the bitmap's 64 (index < 4096, above): the code's register is replaced
   // by the name (before()), so that the address it reads is linear in
@@ -314,7 +372,14 @@ void MemFreeSpec::assume_block_facts(ProofSetup& s) {
   quad_index_.emplace(c.bv_const("bitmap_quad_index", 64));
   quad_index_code_.emplace(z3::lshr(index(), u64(c, 6)).simplify());
   s.assume(*quad_index_ == *quad_index_code_);
-  s.assume(z3::implies(is_slab && in_blocks, z3::ule(*quad_index_, u64(c, L::PAGE_BITMAP_BYTES / 8 - 1))));
+  s.assume_where_due(z3::implies(is_slab && in_blocks, z3::ule(*quad_index_, u64(c, L::PAGE_BITMAP_BYTES / 8 - 1))));
+  // A block below bump ends inside the slab: a block boundary is a
+  // multiple of 16 (every class's block size is, layout/
+  // slab_layout_proofs.cpp) below SLAB_SIZE - SLAB_BLOCKS_OFFSET, itself
+  // one.  Stated as the conclusion, as above (the product is abstracted in
+  // every query); it keeps the link written at p inside the slab.
+  s.assume_where_due(z3::implies(is_slab && in_blocks && on_block_boundary() && z3::ult(*p_, slab.bump),
+                       z3::ule(offset(), u64(c, L::SLAB_SIZE - L::SLAB_BLOCKS_OFFSET - L::MEM_ALIGN))));
 }
 
 z3::expr MemFreeSpec::small_block_is_live(const z3::expr& word) const {
@@ -367,7 +432,7 @@ z3::expr MemFreeSpec::globals_with_entry(const PathEnd& end, const z3::expr& ent
 
 z3::expr MemFreeSpec::regions_unchanged(const PathEnd& end) const {
   z3::expr all = end.state.regs[0].ctx().bool_val(true);
-  for (int r : {slab_region_, large_region_})
+  for (int r : {slab_region_, links_region_, large_region_})
     all = all && unchanged_except(end, r, {});
   return all;
 }
@@ -380,20 +445,61 @@ std::vector<Obligation> MemFreeSpec::exit_obligations(const PathEnd& end, ProofS
            globals_with_entry(end, *first_) && regions_unchanged(end) && heap_untouched(end, c)}};
 }
 
-// A path that ends before mem_free's first write (small n) or at its tail
-// jump to release_page (large n): a live block of n's class, nothing
-// changed yet; the large page handed over with the stack and the
-// callee-saved registers as at entry (release_page returns to mem_free's
-// caller).
+// The large path's end, at its tail jump to release_page: nothing changed,
+// the page handed over with the stack and the callee-saved registers as at
+// entry (release_page returns to mem_free's caller).
 std::vector<Obligation> MemFreeSpec::hand_over_obligations(const PathEnd& end, ProofSetup& s) {
   z3::context& c = s.ctx();
-  if (end.kind == PathEnd::Kind::Return) return {{"mem_free never returns before its first write", c.bool_val(false)}};
   z3::expr saved = c.bool_val(true);
   for (Gpr r : {RBX, RBP, R12, R13, R14, R15}) saved = saved && end.state.regs[r] == s.initial_reg(r);
-  return {{"nothing changes before mem_free's first write or its hand-over to release_page",
+  return {{"only a live large block of n's size reaches release_page",
+           *p_ != u64(c, 0) && *large_ && large_block_is_live()},
+          {"nothing changes before mem_free's hand-over to release_page",
            globals_with_entry(end, *first_) && regions_unchanged(end) && heap_untouched(end, c)},
           {"a large block's page is handed to release_page, rsp and the callee-saved registers as at entry",
-           z3::implies(*large_, end.state.regs[RDI] == *large_page_ && end.state.regs[RSP] == s.entry_rsp() && saved)}};
+           end.state.regs[RDI] == *large_page_ && end.state.regs[RSP] == s.entry_rsp() && saved}};
+}
+
+// The free of a live small block: the push (p becomes the free list's head,
+// its first quad the old head, its bit set), live - 1; a full slab reopens
+// at the head of its class's open list (the table's entry, its open prev
+// 0, and, alone on the list, its open next 0).  Stated at every small path's
+// end: a return, or the first access to another slab (outside this proof's
+// scope), where what was written so far must already be this.
+std::vector<Obligation> MemFreeSpec::push_obligations(const PathEnd& end, ProofSetup& s) {
+  z3::context& c = s.ctx();
+  const SlabAtEntry& slab = *slab_;
+  const z3::expr word = entry_heap_quad(end, bitmap_quad_address());
+  const z3::expr reopens = reopens_full_slab();
+  const bool returned = end.kind == PathEnd::Kind::Return;
+  // The heap as the quads the path may write, then each one's value.
+  const z3::expr q = bitmap_quad_address();
+  const std::vector<AllowedQuad> writable = {{*p_, c.bool_val(true)}, {q, c.bool_val(true)}};
+  const z3::expr next = final_quad(end, links_region_, 0), prev = final_quad(end, links_region_, 8);
+  const z3::expr live = slab.live - u64(c, 1);
+  const z3::expr released = live == u64(c, 0) && !reopens && slab.base != *first_;
+  std::vector<Obligation> out = {
+      {"only a live block of n's class (its bit clear) is pushed", *p_ != u64(c, 0) && small_block_is_live(word)},
+      {"the slab's free head becomes p, live one less, no other header field changes",
+       unchanged_except(end, slab_region_, {L::PAGE_FREE_HEAD, L::PAGE_LIVE}) &&
+           final_quad(end, slab_region_, L::PAGE_FREE_HEAD) == *p_ && final_quad(end, slab_region_, L::PAGE_LIVE) == live &&
+           unchanged_except(end, large_region_, {})},
+      {"the class's first open slab is p's slab if it reopens, else unchanged",
+       globals_with_entry(end, z3::ite(reopens, slab.base, *first_))},
+      {"memory: the heap is written only at p's first quad and its bitmap quad", heap_writes_only_at(end, writable)},
+      {"memory: p's first quad links the slab's old free head", quad_stored(end, *p_, slab.free_head)},
+      {"memory: p's bitmap quad has p's bit set", quad_stored(end, q, word | bit_mask())},
+      {"a reopened slab's open prev is 0, its open next 0 once it is the only open slab; else its links unchanged",
+       z3::ite(reopens, prev == u64(c, 0) && next == (returned ? u64(c, 0) : slab.open_next),
+               unchanged_except(end, links_region_, {}))}};
+  if (returned)
+    out.push_back({"mem_free returns only where the contract has nothing more to do (not an emptied slab that is not "
+                   "first, not a reopened slab before an open first)",
+                   !released && z3::implies(reopens, *first_ == u64(c, 0))});
+  else
+    out.push_back({"a small path reaches another slab only where the contract links or releases one",
+                   released || (reopens && *first_ != u64(c, 0))});
+  return out;
 }
 
 std::vector<Obligation> MemFreeSpec::obligations(const PathEnd& end, ProofSetup& s) {
@@ -401,15 +507,16 @@ std::vector<Obligation> MemFreeSpec::obligations(const PathEnd& end, ProofSetup&
   std::vector<Obligation> out;
   for (const auto& [name, value] : end.state.noted)
     out.push_back({"the table of open slabs is indexed by the spec's class of n", value == *class_});
-  z3::expr expected = exit_expected(end);
-  if (end.kind == PathEnd::Kind::Exit) {
-    for (Obligation& o : exit_obligations(end, s, expected)) out.push_back(o);
-    return out;
-  }
-  out.push_back({"only a live block of n's class (small: its bit clear too) reaches mem_free's first write (small) "
-                 "or release_page (large)",
-                 *p_ != u64(c, 0) && expected == exit_code(c, 0)});
-  for (Obligation& o : hand_over_obligations(end, s)) out.push_back(o);
+  std::vector<Obligation> rest;
+  if (end.kind == PathEnd::Kind::Exit)
+    rest = exit_obligations(end, s, exit_expected(end));
+  else if (end.kind == PathEnd::Kind::Cut && large_hand_over_sites_.count(end.site))
+    rest = hand_over_obligations(end, s);
+  else if (end.kind == PathEnd::Kind::Return || other_slab_sites_.count(end.site))
+    rest = push_obligations(end, s);
+  else
+    rest = {{"a path of mem_free ends only at an exit, a return, release_page or another slab", c.bool_val(false)}};
+  for (Obligation& o : rest) out.push_back(o);
   return out;
 }
 
@@ -456,13 +563,21 @@ bool MemFreeSpec::loads_open_slabs(const Instruction& insn, ProofSetup& s) const
   return table && r.symbol == table->section && addend == static_cast<std::int64_t>(table->value);
 }
 
-// A store (a mov whose destination is memory, or a bit instruction on
-// memory): where this proof stops following a small block.
-bool MemFreeSpec::writes_memory(const Instruction& insn) const {
-  if (insn.operands.empty() || insn.operands.back().find('(') == std::string::npos) return false;
-  return insn.mnemonic.rfind("mov", 0) == 0 || insn.mnemonic.rfind("bt", 0) == 0 ||
-         insn.mnemonic.rfind("inc", 0) == 0 || insn.mnemonic.rfind("dec", 0) == 0 ||
-         insn.mnemonic.rfind("add", 0) == 0 || insn.mnemonic.rfind("sub", 0) == 0;
+// An access through a register that holds none of the memory this proof
+// follows (p's slab, p itself, the large page, the class table, the
+// stack): the old first open slab, or an emptied slab's open neighbours.
+bool MemFreeSpec::reaches_another_slab(const Instruction& insn, const MachineState& state) const {
+  if (insn.mnemonic.rfind("lea", 0) == 0 || insn.mnemonic.rfind("nop", 0) == 0) return false;  // no access
+  for (const std::string& text : insn.operands) {
+    if (text.find('(') == std::string::npos) continue;
+    Operand o = parse_operand(text, false);
+    if (o.kind != Operand::Kind::Memory || !o.memory.base || o.memory.base->gpr == RSP) continue;
+    const z3::expr& base = state.regs[o.memory.base->gpr];
+    if (z3::eq(base, slab_->base) || z3::eq(base, *p_) || z3::eq(base, *large_page_)) continue;
+    if (table_address_ && z3::eq(base, *table_address_)) continue;
+    return true;
+  }
+  return false;
 }
 
 bool MemFreeSpec::jumps_to_release_page(const Instruction& insn, ProofSetup& s) const {
@@ -477,26 +592,27 @@ bool MemFreeSpec::jumps_to_release_page(const Instruction& insn, ProofSetup& s) 
 // ---- witnesses ----
 
 // Concrete states of class 0 (16-byte blocks, recip 2^28) around the slab
-// at 0x7f0000000000, so that no multiplier has to be searched.
+// at 0x7f0000000000, so that no multiplier has to be searched: the checks'
+// exits, the large path, and each way a push ends (the slab stays open,
+// reopens alone, reopens before an open first slab, is emptied as the
+// first open slab or as another one).
 std::vector<NamedValue> MemFreeSpec::witnesses(ProofSetup& s) {
   z3::context& c = s.ctx();
   const SlabAtEntry& slab = *slab_;
-  const std::uint64_t base = 0x7f0000000000, other = 0x7f0000010000, bs = 16;
+  const std::uint64_t base = 0x7f0000000000, other = 0x7f0000010000;
   const std::uint64_t block = base + L::SLAB_BLOCKS_OFFSET;
   z3::func_decl held = page_map_holds(c);
   z3::expr word = entry_quad(s.initial().memory, bitmap_quad_address());
+  const std::uint64_t bs = 16;
   auto slab_with = [&](std::uint64_t bump_blocks, std::uint64_t p) {
     return *n_ == u64(c, bs) && *p_ == u64(c, p) && slab.magic == u64(c, L::PAGE_MAGIC_VALUE) &&
            slab.cls == u64(c, 0) && slab.block_size == u64(c, bs) && slab.recip == u64(c, 1ULL << 28) &&
            slab.bump == u64(c, block + bump_blocks * bs) && held(u64(c, base));
   };
   z3::expr large_page = u64(c, 0x7f0000100000);
-  return {
+  std::vector<NamedValue> out = {
       {"p = 0", *p_ == u64(c, 0)},
       {"n = 0", *n_ == u64(c, 0) && *p_ == u64(c, block)},
-      {"a live block of the first open slab", slab_with(2, block) && *first_ == u64(c, base) && word == u64(c, 0)},
-      {"a live block of another slab of the class, found by the page map",
-       slab_with(2, block) && *first_ == u64(c, other) && word == u64(c, 0)},
       {"a block freed twice", slab_with(2, block) && *first_ == u64(c, base) && word == u64(c, 1)},
       {"a pointer into the middle of a block", slab_with(2, block + 8) && *first_ == u64(c, base)},
       {"a block at bump (never handed out)", slab_with(2, block + 2 * bs) && *first_ == u64(c, base)},
@@ -505,6 +621,21 @@ std::vector<NamedValue> MemFreeSpec::witnesses(ProofSetup& s) {
       {"a large block", *n_ == u64(c, 10000) && *p_ == large_page + u64(c, L::LARGE_USER_OFFSET) &&
                             held(large_page) && *large_magic_ == u64(c, L::PAGE_MAGIC_VALUE) &&
                             *large_class_ == u64(c, L::PAGE_CLASS_LARGE) && *large_block_size_ == u64(c, 10000)}};
+  const std::uint64_t full = (L::SLAB_SIZE - L::SLAB_BLOCKS_OFFSET) / bs;  // every block handed out
+  auto live_block = [&](std::uint64_t bump_blocks, std::uint64_t first, std::uint64_t head, std::uint64_t live) {
+    return slab_with(bump_blocks, block) && *first_ == u64(c, first) && word == u64(c, 0) &&
+           slab.free_head == u64(c, head) && slab.live == u64(c, live);
+  };
+  out.push_back({"a block of the first open slab pushed on a non-empty free list", live_block(3, base, block + 2 * bs, 2)});
+  out.push_back({"a block of another slab of the class, found by the page map, pushed on a non-empty free list",
+                 live_block(3, other, block + 2 * bs, 2)});
+  out.push_back({"the last live block of the first open slab, which stays", live_block(2, base, 0, 1)});
+  out.push_back({"a block of a full slab, which reopens as the only open slab of its class", live_block(full, 0, 0, full)});
+  out.push_back({"a block of a full slab, which reopens before the class's open first slab (outside this proof's scope)",
+                 live_block(full, other, 0, full)});
+  out.push_back({"the last live block of a slab that is not first, which is released (outside this proof's scope)",
+                 live_block(3, other, block + 2 * bs, 1)});
+  return out;
 }
 
 // ---- the counterexample as a trace ----

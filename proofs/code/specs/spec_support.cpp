@@ -141,4 +141,31 @@ void LateRegions::join(MachineState& state) const {
   for (const Extent& e : extents_) state.extents.push_back(e);
 }
 
+z3::expr heap_writes_only_at(const PathEnd& end, const std::vector<AllowedQuad>& allowed) {
+  const Memory& memory = end.state.memory;
+  z3::context& c = end.state.regs[0].ctx();
+  z3::expr all = c.bool_val(true);
+  for (const MemoryWrite& w : memory.region(memory.heap()).writes) {
+    z3::expr at_one = c.bool_val(false);
+    for (const AllowedQuad& q : allowed) at_one = at_one || (q.when && w.offset == q.address);
+    all = all && c.bool_val(w.kind == MemoryWrite::Kind::Store) && w.length == c.bv_val(8, 64) && at_one;
+  }
+  return all.simplify();
+}
+
+z3::expr quad_stored(const PathEnd& end, const z3::expr& address, const z3::expr& value) {
+  const Memory& memory = end.state.memory;
+  const std::vector<MemoryWrite>& writes = memory.region(memory.heap()).writes;
+  z3::context& c = address.ctx();
+  const z3::expr at = address.simplify(), eight = c.bv_val(8, 64);
+  z3::expr newer_apart = c.bool_val(true);
+  for (auto w = writes.rbegin(); w != writes.rend(); ++w) {
+    if (w->kind == MemoryWrite::Kind::Havoc) break;
+    if (w->kind == MemoryWrite::Kind::Store && z3::eq(w->offset, at) && z3::eq(w->length, eight))
+      return (newer_apart && w->value == value).simplify();
+    newer_apart = newer_apart && disjoint(at, eight, w->offset, w->length);
+  }
+  return bytes_are(end, address, value);
+}
+
 }  // namespace mf::proof

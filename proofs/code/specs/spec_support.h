@@ -93,4 +93,26 @@ class LateRegions {
   std::vector<Extent> extents_;
 };
 
+// A quad of the heap a path may write, and when.
+struct AllowedQuad {
+  z3::expr address;
+  z3::expr when;
+};
+// Every heap write of the path is a store of one quad at one of `allowed`
+// (where its condition holds).  Together with bytes_are for each of them,
+// the whole heap at the end: every other byte is the baseline's.  Stated
+// on the writes themselves, so that no query carries the written values'
+// byte selection for an arbitrary address (what heap_is asks), which the
+// bit-blaster pays for with a shifter per write.
+z3::expr heap_writes_only_at(const PathEnd& end, const std::vector<AllowedQuad>& allowed);
+
+// The heap's quad at `address` holds `value` at the end of the path, stated
+// on the writes: the newest write at exactly `address` (the same term) is
+// a store of eight bytes of `value`, and every write after it lies apart
+// from those eight bytes, so that it decides them.  What bytes_are states,
+// without its byte selection from the newer writes, which costs the
+// bit-blaster a shifter per write and per byte.  Without such a store (or
+// with a havoc after it) it is bytes_are.
+z3::expr quad_stored(const PathEnd& end, const z3::expr& address, const z3::expr& value);
+
 }  // namespace mf::proof
