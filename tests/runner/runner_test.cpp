@@ -267,6 +267,29 @@ TEST(Pattern, EveryChangedByteIsFoundExactly) {
   }
 }
 
+// fill_range and check_range work eight words at a time (PatternWords8):
+// from any first byte to any last one, every byte written must be
+// pattern_byte's, and nothing outside the range may be touched.
+TEST(Pattern, EveryByteOfAnyRangeIsTheOneByteFormula) {
+  const std::uint64_t seed = 0x0123456789ABCDEFull;
+  std::vector<std::uint8_t> block(400);
+  for (std::uint64_t from = 0; from < 24; ++from) {
+    for (std::uint64_t to = from; to < block.size(); to += 5) {
+      std::fill(block.begin(), block.end(), std::uint8_t{0xEE});
+      fill_range(block.data(), from, to, seed);
+      for (std::uint64_t i = 0; i < block.size(); ++i) {
+        const std::uint8_t want = i >= from && i < to ? pattern_byte(seed, i) : std::uint8_t{0xEE};
+        ASSERT_EQ(block[i], want) << "[" << from << ", " << to << ") byte " << i;
+      }
+      EXPECT_EQ(check_range(block.data(), from, to, seed), std::nullopt) << from << " " << to;
+      if (to > from) {
+        block[to - 1] ^= 1;
+        EXPECT_EQ(check_range(block.data(), from, to, seed), to - 1) << from << " " << to;
+      }
+    }
+  }
+}
+
 TEST(Pattern, LargeBlocksCarryItAtBothEdges) {
   std::vector<std::uint8_t> block(kWholeLimit * 2 + 3, 0);
   fill_pattern(block.data(), block.size(), 5);
