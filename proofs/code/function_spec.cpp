@@ -80,6 +80,7 @@ void ProofSetup::pin_quad(int region, std::uint64_t first, std::uint64_t quads, 
          (offset & ctx_.bv_val(7, 64)) == ctx_.bv_val(0, 64));
   auto init = std::make_shared<RegionInit>(*r.init);
   init->pinned.emplace_back(offset.simplify(), value);
+  init->pinned_tables.emplace_back(first, first + 8 * quads);
   r.init = init;
 }
 
