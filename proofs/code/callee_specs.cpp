@@ -262,6 +262,9 @@ class NewSlabSpec : public CalleeSpec {
     z3::expr index = ex.get(state, RDI);
     ex.require(state, "new_slab's precondition at its call: the class is below NUM_CLASSES",
                z3::ult(index, c.bv_val(L::NUM_CLASSES, 64)), ex.where(site));
+    auto due = config_.facts_at_call.find("new_slab");
+    if (due != config_.facts_at_call.end())
+      for (const z3::expr& fact : due->second) ex.assume_layout(state, fact);
     z3::expr kept = global(state, g.kept_slabs);
     z3::expr is_kept = kept != c.bv_val(0, 64);
     ex.require(state,

@@ -30,7 +30,9 @@
 //                      proof: class < NUM_CLASSES, and the kept slab at the
 //                      top of kept_slabs, if any, a 64 KiB-aligned slab in
 //                      user space apart from every region and extent the
-//                      caller knows and from the live page at the head.
+//                      caller knows and from the live page at the head
+//                      (the caller's precondition facts due at this call,
+//                      CalleeConfig::facts_at_call, join the path first).
 //                      Returns 0 with nothing changed but the page map, or a
 //                      4096-aligned 64 KiB slab disjoint from all known
 //                      memory: the kept slab when there is one (kept_slabs
@@ -81,6 +83,11 @@ struct CalleeConfig {
   };
   PageList page_list;
   FreshBlockLayout slab_block;
+  // Facts of the caller's precondition that only a path calling this callee
+  // needs (mem_alloc's kept slab, which only new_slab reads): they join the
+  // path at the call, before its preconditions are required
+  // (ProofSetup::assume_at_call).
+  std::map<std::string, std::vector<z3::expr>> facts_at_call;
 };
 
 // The page map's contents, as page_map_find answers: true of exactly the
