@@ -251,8 +251,8 @@ class PageMapFindSpec : public CalleeSpec {
 };
 
 // new_slab's contract (callee_specs.h).  Its preconditions are required at
-// the call site, so a caller that can pass a class out of range, or call it
-// with a slab kept, fails its own proof here.
+// the call site, so a caller that can pass a class out of range, or whose
+// kept slab may overlap memory it knows, fails its own proof here.
 class NewSlabSpec : public CalleeSpec {
  public:
   explicit NewSlabSpec(const CalleeConfig& config) : config_(config) {}
@@ -262,12 +262,27 @@ class NewSlabSpec : public CalleeSpec {
     z3::expr index = ex.get(state, RDI);
     ex.require(state, "new_slab's precondition at its call: the class is below NUM_CLASSES",
                z3::ult(index, c.bv_val(L::NUM_CLASSES, 64)), ex.where(site));
-    ex.require(state, "new_slab's precondition at its call: no slab is kept",
-               global(state, g.kept_slabs) == c.bv_val(0, 64), ex.where(site));
+    auto due = config_.facts_at_call.find("new_slab");
+    if (due != config_.facts_at_call.end())
+      for (const z3::expr& fact : due->second) ex.assume_layout(state, fact);
+    z3::expr kept = global(state, g.kept_slabs);
+    z3::expr is_kept = kept != c.bv_val(0, 64);
+    ex.require(state,
+               "new_slab's precondition at its call: the kept slab, if any, is a 64 KiB-aligned slab in user space "
+               "apart from all memory the caller knows and from the live page at the head",
+               !is_kept || kept_slab_apart(state, kept, global(state, g.head)), ex.where(site));
     auto args = arguments(ex, state);
     const std::string stem = "new_slab@" + hex(site.address);
     z3::expr slab = ex.fresh(state, stem, 64);
     z3::expr exists = slab != c.bv_val(0, 64);
+    // The kept slab is taken back when there is one; its link (the quad at
+    // its base, as the caller's memory holds it) becomes the top.
+    ex.assume(state, z3::implies(exists && is_kept, slab == kept));
+    z3::expr kept_link = state.memory.read(state.memory.heap(), kept, 8);
+    z3::expr kept_bytes = global(state, g.kept_bytes);
+    set_global(state, g.kept_slabs, z3::ite(exists && is_kept, kept_link, kept));
+    set_global(state, g.kept_bytes,
+               z3::ite(exists && is_kept, kept_bytes - c.bv_val(L::SLAB_SIZE, 64), kept_bytes));
     ex.assume(state, z3::implies(exists, (slab & c.bv_val(L::OS_PAGE_SIZE - 1, 64)) == c.bv_val(0, 64) &&
                                              z3::uge(slab, c.bv_val(L::NULL_PAGE_END, 64)) &&
                                              z3::ule(slab, c.bv_val(L::USER_SPACE_END - L::SLAB_SIZE, 64))));
@@ -290,6 +305,21 @@ class NewSlabSpec : public CalleeSpec {
   }
   void set_global(MachineState& state, std::uint64_t offset, const z3::expr& value) const {
     state.memory.store(config_.page_list.region, state.regs[0].ctx().bv_val(offset, 64), 8, value);
+  }
+  // A kept slab as new_slab's proof assumes it (alloc_specs.cpp,
+  // kept_slab_in_user_space and the layout of its entry state).
+  static z3::expr kept_slab_apart(const MachineState& state, const z3::expr& kept, const z3::expr& head) {
+    z3::context& c = kept.ctx();
+    z3::expr slab_size = c.bv_val(L::SLAB_SIZE, 64);
+    z3::expr apart = (kept & c.bv_val(L::SLAB_SIZE - 1, 64)) == c.bv_val(0, 64) &&
+                     z3::ule(kept, c.bv_val(L::USER_SPACE_END - L::SLAB_SIZE, 64)) &&
+                     (head == c.bv_val(0, 64) || disjoint(kept, slab_size, head, c.bv_val(L::PAGE_EXT_END, 64)));
+    for (std::size_t i = 1; i < state.memory.region_count(); ++i) {
+      const Region& r = state.memory.region(static_cast<int>(i));
+      if (r.size > 0) apart = apart && (!r.valid || disjoint(kept, slab_size, r.base, c.bv_val(r.size, 64)));
+    }
+    for (const Extent& e : state.extents) apart = apart && (!e.valid || disjoint(kept, slab_size, e.base, e.length));
+    return apart;
   }
   // The page list and the page map's globals after it (the map may have
   // grown even when the mapping was then refused).

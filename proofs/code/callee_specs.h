@@ -26,17 +26,25 @@
 //                      harness.
 //   new_slab(class)    (alloc.s) its own proof's postcondition (specs/
 //                      alloc_specs.cpp), as mem_alloc's small path needs it:
-//                      requires class < NUM_CLASSES and no kept slab (the
-//                      preconditions of that proof) at the call; returns 0
-//                      with nothing changed but the page map, or a fresh
+//                      requires, at the call, the preconditions of that
+//                      proof: class < NUM_CLASSES, and the kept slab at the
+//                      top of kept_slabs, if any, a 64 KiB-aligned slab in
+//                      user space apart from every region and extent the
+//                      caller knows and from the live page at the head
+//                      (the caller's precondition facts due at this call,
+//                      CalleeConfig::facts_at_call, join the path first).
+//                      Returns 0 with nothing changed but the page map, or a
 //                      4096-aligned 64 KiB slab disjoint from all known
-//                      memory, at the head of the page list (page_head,
+//                      memory: the kept slab when there is one (kept_slabs
+//                      becomes its link, the quad at its base, and
+//                      kept_bytes drops by SLAB_SIZE), else a fresh mapping;
+//                      at the head of the page list (page_head,
 //                      page_count + 1, live_bytes + SLAB_SIZE), its header
 //                      filled for the class (block size, recip, bump at the
 //                      first block, live 0, free head 0).  May change any
 //                      allocator memory besides (the page map, the old
-//                      head's prev; the slab's bitmap and open links, which
-//                      its proof shows zero, are left unknown here).
+//                      head's prev; the slab's timestamp, bitmap and open
+//                      links, which its proof shows, are left unknown here).
 //
 // Every call clobbers rax, rcx, rdx, rsi, rdi, r8-r11 and the flags, and
 // requires rsp to be 16-byte aligned at the call; except page_map_find, a
@@ -71,10 +79,15 @@ struct CalleeConfig {
   // header appears.
   struct PageList {
     int region = -1;
-    std::uint64_t head = 0, count = 0, live_bytes = 0, kept_slabs = 0;
+    std::uint64_t head = 0, count = 0, live_bytes = 0, kept_slabs = 0, kept_bytes = 0;
   };
   PageList page_list;
   FreshBlockLayout slab_block;
+  // Facts of the caller's precondition that only a path calling this callee
+  // needs (mem_alloc's kept slab, which only new_slab reads): they join the
+  // path at the call, before its preconditions are required
+  // (ProofSetup::assume_at_call).
+  std::map<std::string, std::vector<z3::expr>> facts_at_call;
 };
 
 // The page map's contents, as page_map_find answers: true of exactly the

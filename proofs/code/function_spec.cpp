@@ -62,6 +62,12 @@ void ProofSetup::assume_layout(const z3::expr& fact) { add_layout(fact, assumpti
 
 void ProofSetup::assume_layout_where_due(const z3::expr& fact) { add_layout(fact, deferred_); }
 
+void ProofSetup::assume_at_call(const std::string& callee, const z3::expr& fact) {
+  const std::size_t before = at_call_.size();
+  add_layout(fact, at_call_);
+  for (std::size_t i = before; i < at_call_.size(); ++i) callees_.facts_at_call[callee].push_back(at_call_[i]);
+}
+
 void ProofSetup::add_layout(const z3::expr& fact, std::vector<z3::expr>& facts) {
   std::vector<z3::expr> each;
   conjuncts(fact.simplify(), each);
@@ -80,6 +86,7 @@ void ProofSetup::pin_quad(int region, std::uint64_t first, std::uint64_t quads, 
          (offset & ctx_.bv_val(7, 64)) == ctx_.bv_val(0, 64));
   auto init = std::make_shared<RegionInit>(*r.init);
   init->pinned.emplace_back(offset.simplify(), value);
+  init->pinned_tables.emplace_back(first, first + 8 * quads);
   r.init = init;
 }
 

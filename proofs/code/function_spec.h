@@ -75,6 +75,12 @@ class ProofSetup {
   void assume_layout(const z3::expr& fact);
   void assume_layout_where_due(const z3::expr& fact);
   const std::vector<z3::expr>& layout_facts() const { return layout_; }
+  // A layout fact of the precondition that joins a path at a call of
+  // `callee` (CalleeConfig::facts_at_call), for one that only that path
+  // needs: the integer stage carries every fact of a path, so a fact on
+  // every path costs every path.  The witnesses are checked against it.
+  void assume_at_call(const std::string& callee, const z3::expr& fact);
+  const std::vector<z3::expr>& at_call() const { return at_call_; }
   // Memory reached through the heap that fresh blocks must not overlap.
   void add_extent(const z3::expr& base, const z3::expr& length, const z3::expr& valid);
   const std::vector<z3::expr>& assumptions() const { return assumptions_; }
@@ -87,6 +93,7 @@ class ProofSetup {
   std::vector<z3::expr> assumptions_;
   std::vector<z3::expr> deferred_;
   std::vector<z3::expr> layout_;
+  std::vector<z3::expr> at_call_;
   // Adds each conjunct of `fact` to `facts` and to layout_.
   void add_layout(const z3::expr& fact, std::vector<z3::expr>& facts);
 };

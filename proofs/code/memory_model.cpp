@@ -105,6 +105,27 @@ z3::expr Memory::byte_of_write(const MemoryWrite& write, const z3::expr& offset)
   return z3::lshr(write.value, shift).extract(7, 0);
 }
 
+bool Memory::misses_pinned_table(const Region& region, const z3::expr& offset, const MemoryWrite& write) {
+  std::uint64_t o = 0, wo = 0, wl = 0;
+  if (!region.init || region.init->pinned_tables.size() != region.init->pinned.size() ||
+      !write.length.is_numeral_u64(wl))
+    return false;
+  for (std::size_t k = 0; k < region.init->pinned.size(); ++k) {
+    const auto [first, end] = region.init->pinned_tables[k];
+    const z3::expr& at = region.init->pinned[k].first;
+    std::uint64_t d = 0;
+    // A byte of the pinned quad, and a write at numeral offsets.
+    if (!offset.is_numeral() && write.offset.is_numeral_u64(wo) && (offset - at).simplify().is_numeral_u64(d) &&
+        d < 8)
+      return wo + wl <= first || end <= wo;
+    // A byte at a numeral offset, and a write within the pinned quad.
+    if (offset.is_numeral_u64(o) && !write.offset.is_numeral() && (write.offset - at).simplify().is_numeral_u64(d) &&
+        d + wl <= 8)
+      return o < first || end <= o;
+  }
+  return false;
+}
+
 z3::expr Memory::read_byte(int index, const z3::expr& offset) const {
   const Region& region = regions_[index];
   z3::context& c = *ctx_;
@@ -118,6 +139,7 @@ z3::expr Memory::read_byte(int index, const z3::expr& offset) const {
       base = f(offset);
       break;
     }
+    if (misses_pinned_table(region, offset, *w)) continue;
     z3::expr covers = z3::ult(offset - w->offset, w->length).simplify();
     if (covers.is_false()) continue;
     if (covers.is_true()) {

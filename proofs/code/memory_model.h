@@ -41,6 +41,10 @@ struct RegionInit {
   // that very term, so it reads the named quad, not a choice among all the
   // region's bytes.  A read at a numeral offset reads the named quad.
   std::vector<std::pair<z3::expr, z3::expr>> pinned;
+  // The table each pinned offset lies in, [first, end) (parallel to
+  // `pinned`; the precondition assumes it): a write at numeral offsets
+  // outside it never covers a byte of that quad.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> pinned_tables;
 };
 
 struct MemoryWrite {
@@ -95,6 +99,11 @@ class Memory {
  private:
   z3::expr initial_byte_of(const Region& region, const z3::expr& offset) const;
   z3::expr byte_of_write(const MemoryWrite& write, const z3::expr& offset) const;
+  // `offset` is a byte of a pinned quad (its term plus a numeral below 8)
+  // and `write`, at numeral offsets, lies wholly outside that quad's table;
+  // or the reverse: `offset` a numeral outside the table, `write` within
+  // the pinned quad.
+  static bool misses_pinned_table(const Region& region, const z3::expr& offset, const MemoryWrite& write);
 
   z3::context* ctx_;
   std::vector<Region> regions_;

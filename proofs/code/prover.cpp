@@ -233,6 +233,7 @@ ProofOutcome prove(z3::context& ctx, const ObjectCode& code, FunctionSpec& spec,
         z3::solver once(ctx);
         for (const z3::expr& fact : setup.assumptions()) once.add(fact);
         for (const z3::expr& fact : setup.deferred()) once.add(fact);
+        for (const z3::expr& fact : setup.at_call()) once.add(fact);
         if (extra) once.add(*extra);
         if (nice_first)
           for (const z3::expr& nice : spec.nice_constraints(setup)) once.add(nice);
