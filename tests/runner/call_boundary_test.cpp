@@ -28,6 +28,7 @@ void cb_marks_slot_below_the_fill();
 void cb_returns_slot_below_the_fill();
 void cb_returns_rsp_at_the_call();
 void cb_records_os_return(std::uint64_t* out);
+void cb_records_os_return_with_known_registers(std::uint64_t* out);
 }
 
 namespace mf::runner {
@@ -206,6 +207,33 @@ TEST(CallBoundary, AnOsCallReturnsGarbageInTheRegistersItMayClobber) {
   }
   EXPECT_LT(static_cast<std::int64_t>(out[0]), 0);   // read(-1, 0, 0): EBADF
   EXPECT_GT(static_cast<std::int64_t>(out[10]), 0);  // getpid
+}
+
+// Or, when the runner asks for it (every second SUT call of a run), as
+// Linux's syscall leaves them: only rax, rcx and r11 changed, the flags the
+// caller's.
+TEST(CallBoundary, AnOsCallCanReturnAsLinuxLeavesTheRegisters) {
+  simos::SimOs& os = simos::SimOs::instance();
+  os.begin_run(model::kDefaultMemoryLimit);
+  std::uint64_t garbage[10] = {};
+  std::uint64_t kept[10] = {};
+  cb_records_os_return_with_known_registers(garbage);
+  simos::set_os_return_as_linux(true);
+  cb_records_os_return_with_known_registers(kept);
+  simos::set_os_return_as_linux(false);
+  EXPECT_EQ(os.anomaly(), "");
+  os.end_run();
+  constexpr std::uint64_t kArithmeticFlags = 0x8d5;  // OF, SF, ZF, AF, PF, CF
+  // rdi, rsi, rdx at 1..3, rcx at 4, r8, r9, r10 at 5..7, r11 at 8.
+  const std::uint64_t loaded[9] = {0, 1, 2, 3, 0, 4, 5, 6, 0};
+  for (int i : {1, 2, 3, 5, 6, 7}) {
+    EXPECT_EQ(kept[i], loaded[i]) << "register " << i;
+    EXPECT_EQ(garbage[i], simos::kShimReturnGarbage + 8 * (i - 1)) << "register " << i;
+  }
+  for (int i : {4, 8}) EXPECT_EQ(kept[i], simos::kShimReturnGarbage + 8 * (i - 1)) << "register " << i;
+  EXPECT_EQ(kept[9] & kArithmeticFlags, 0xc1u);  // the caller's CF, ZF and SF
+  EXPECT_NE(garbage[9] & kArithmeticFlags, 0xc1u);  // from getpid's test: CF and ZF clear
+  EXPECT_EQ(kept[0], garbage[0]);                   // the same getpid either way
 }
 
 }  // namespace
