@@ -144,6 +144,15 @@ TEST(CallBoundary, TheStackBelowTheCallHoldsThePattern) {
   SutCall zeroed = with_fill(&cb_returns_unwritten_stack_slot, 1024);
   zeroed.stack_pattern = 0;
   EXPECT_EQ(call_through_boundary(zeroed, args, check), 0u);
+  // Or one address of the stack in every quad (stack_addresses): that many
+  // bytes below the call, on the stack below the code; on the caller's own
+  // stack, whose address the harness does not choose, the pattern.
+  SutCall addresses = with_fill(&cb_returns_unwritten_stack_slot, 1024);
+  addresses.stack_address_depth = 160;
+  EXPECT_EQ(call_through_boundary(addresses, args, check), kStackPattern);
+  addresses.below_the_code = true;
+  ASSERT_NE(lowest_stack_top(), 0u);
+  EXPECT_EQ(call_through_boundary(addresses, args, check), lowest_stack_top() - 160);
   EXPECT_EQ(call_through_boundary(with_fill(&cb_returns_unwritten_stack_slot, 1024), args, check), kStackPattern);
   // The cleaner's functions get the deeper fill, the others the shallow one.
   EXPECT_EQ(sut_call(ops::OpCode::monitor_memory, false).stack_fill, kStackFillCleaner);
