@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -156,6 +157,51 @@ TEST_F(DaemonStart, TheCallerKeepsNoDescriptorOfTheDirectory) {
   const std::multiset<std::string> before = open_descriptors();
   ASSERT_GT(start(), 0);
   EXPECT_EQ(open_descriptors(), before);
+}
+
+TEST_F(DaemonStart, ARefusedStartKeepsNoDescriptorOfTheDirectory) {
+  ASSERT_GT(start(), 0);
+  const std::multiset<std::string> before = open_descriptors();
+  EXPECT_EQ(start(), -1);
+  EXPECT_EQ(open_descriptors(), before);
+}
+
+// A fork that fails: -1, no line about a lock, no descriptor kept, and the
+// lock dropped with the descriptor, so the next start succeeds.  Root may
+// fork past RLIMIT_NPROC, so a child becomes another user first, owning
+// the directory, and is allowed no process of its own (soft limit 0, the
+// hard one kept, so that it can lift the soft one again).
+TEST_F(DaemonStart, AFailedForkReturnsMinusOneAndDropsTheLock) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to become another user";
+  constexpr uid_t kOther = 65534;
+  ASSERT_EQ(chmod(root_.c_str(), 0711), 0);  // the other user must reach the directory
+  ASSERT_EQ(chown(monitor_.c_str(), kOther, kOther), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // The exit status: 0 for every check passed, else the first failed one.
+    if (setgid(kOther) != 0 || setuid(kOther) != 0) _exit(1);
+    rlimit old{};
+    if (getrlimit(RLIMIT_NPROC, &old) != 0) _exit(2);
+    const rlimit none{0, old.rlim_max};
+    if (setrlimit(RLIMIT_NPROC, &none) != 0) _exit(2);
+    const std::multiset<std::string> before = open_descriptors();
+    if (daemon_start() != -1) _exit(3);
+    if (open_descriptors() != before) _exit(4);
+    if (setrlimit(RLIMIT_NPROC, &old) != 0) _exit(5);
+    const std::int64_t daemon = daemon_start();
+    if (daemon <= 0) _exit(6);
+    kill_and_reap(static_cast<pid_t>(daemon));
+    _exit(0);
+  }
+  const std::optional<int> status = wait_for_exit(child, seconds(10));
+  ASSERT_TRUE(status.has_value()) << "the child did not end";
+  EXPECT_TRUE(WIFEXITED(*status)) << "status " << *status;
+  EXPECT_EQ(WEXITSTATUS(*status), 0) << "the check that failed (see the test's code): " << WEXITSTATUS(*status);
+  // The log (the other user cannot read it back): nothing about a lock.
+  const std::vector<std::string> lines = log_lines();
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), log_line("a cleaner already holds " + monitor_)), 0)
+      << ::testing::PrintToString(lines);
 }
 
 TEST_F(DaemonStart, AnIntervalBelowOneMeansOneSecond) {
