@@ -204,6 +204,21 @@ TEST_F(DaemonStart, AFailedForkReturnsMinusOneAndDropsTheLock) {
       << ::testing::PrintToString(lines);
 }
 
+// The daemon runs with the configuration the caller had, all of it: with a
+// negative daemon_pid_max no sandbox name holds a pid, so an expired
+// sandbox_<pid> is skipped, never signalled nor unlinked.
+TEST_F(DaemonStart, TheDaemonKeepsANegativePidMax) {
+  daemon_pid_max = -1;
+  const pid_t gone = pid_of_no_process();
+  ASSERT_GT(gone, 0);
+  const std::string sandbox = "sandbox_" + std::to_string(gone);
+  put(sandbox, "0");
+  ASSERT_GT(start(), 0);
+  ASSERT_TRUE(passes_a_round("snapshot_first"));
+  ASSERT_TRUE(passes_a_round("snapshot_second"));  // a whole pass, its sandboxes included, ran before it
+  EXPECT_TRUE(in_monitor_exists(sandbox));
+}
+
 TEST_F(DaemonStart, AnIntervalBelowOneMeansOneSecond) {
   // One memory line per pass: in 2.5 s, passes at about 0, 1 and 2 s; a
   // daemon that did not sleep would write thousands, one that slept the
