@@ -144,6 +144,23 @@ TEST_F(DaemonStart, SigtermIsUnblockedInTheDaemon) {
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << "status " << *status;
 }
 
+TEST_F(DaemonStart, OnlySigtermIsUnblockedInTheDaemon) {
+  // The rest of the caller's mask stays: signals 1 to 4 (SIGHUP, SIGINT,
+  // SIGQUIT, SIGILL), blocked by the caller, only wait in the daemon, which
+  // any of them would otherwise end.
+  sigset_t blocked, previous;
+  sigemptyset(&blocked);
+  for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGILL}) sigaddset(&blocked, sig);
+  ASSERT_EQ(sigprocmask(SIG_BLOCK, &blocked, &previous), 0);
+  const std::int64_t daemon = start();
+  sigprocmask(SIG_SETMASK, &previous, nullptr);
+  ASSERT_GT(daemon, 0);
+  ASSERT_TRUE(passes_a_round("snapshot_ready"));
+  for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGILL}) kill(static_cast<pid_t>(daemon), sig);
+  EXPECT_TRUE(passes_a_round("snapshot_after")) << "a blocked signal ended the daemon";
+  EXPECT_FALSE(wait_for_exit(static_cast<pid_t>(daemon), milliseconds(0)).has_value()) << "the daemon ended";
+}
+
 TEST_F(DaemonStart, TheLockEndsWithADaemonKilledOutright) {
   const std::int64_t daemon = start();
   ASSERT_GT(daemon, 0);
