@@ -128,6 +128,21 @@ TEST_F(DaemonStart, SigtermEndsItAtOnceWithStatusZeroAndLeavesNothing) {
   EXPECT_TRUE(WIFEXITED(*again_status) && WEXITSTATUS(*again_status) == 0) << "status " << *again_status;
 }
 
+TEST_F(DaemonStart, ASigtermDuringTheSleepEndsItWithoutAnotherPass) {
+  // The loop checks the flag before each pass: an expired snapshot put
+  // while the daemon sleeps stays when SIGTERM ends that sleep.
+  daemon_interval = 30;
+  const std::int64_t daemon = start();
+  ASSERT_GT(daemon, 0);
+  ASSERT_TRUE(passes_a_round("snapshot_ready"));
+  std::this_thread::sleep_for(milliseconds(200));  // well into its sleep
+  put("snapshot_left", "0");
+  const std::optional<int> status = stop(static_cast<pid_t>(daemon), seconds(5));
+  ASSERT_TRUE(status.has_value()) << "still running 5 s after SIGTERM";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << "status " << *status;
+  EXPECT_TRUE(in_monitor_exists("snapshot_left")) << "a pass ran after SIGTERM";
+}
+
 TEST_F(DaemonStart, SigtermIsUnblockedInTheDaemon) {
   // A caller that blocks SIGTERM passes its mask to the forked child; the
   // daemon must unblock it, or SIGTERM would never stop it.
