@@ -143,6 +143,26 @@ TEST_F(DaemonStart, ASigtermDuringTheSleepEndsItWithoutAnotherPass) {
   EXPECT_TRUE(in_monitor_exists("snapshot_left")) << "a pass ran after SIGTERM";
 }
 
+TEST_F(DaemonStart, ASigtermDuringAPassEndsItAfterThatPass) {
+  // The loop checks the flag after each pass too.  A meminfo path that is
+  // a FIFO without a writer holds the pass in its open until SIGTERM
+  // interrupts it (no SA_RESTART); then the daemon must end, not sleep.
+  daemon_interval = 30;
+  const std::string fifo = outside("meminfo_fifo");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  use_meminfo(fifo);
+  put("snapshot_first", "0");
+  const std::int64_t daemon = start();
+  ASSERT_GT(daemon, 0);
+  ASSERT_TRUE(becomes_absent("snapshot_first"));  // the pass goes on to the memory check
+  std::this_thread::sleep_for(milliseconds(200));  // well into the open
+  const auto sent = std::chrono::steady_clock::now();
+  const std::optional<int> status = stop(static_cast<pid_t>(daemon), seconds(5));
+  ASSERT_TRUE(status.has_value()) << "still running 5 s after SIGTERM";
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, seconds(3)) << "it slept after the pass";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << "status " << *status;
+}
+
 TEST_F(DaemonStart, SigtermIsUnblockedInTheDaemon) {
   // A caller that blocks SIGTERM passes its mask to the forked child; the
   // daemon must unblock it, or SIGTERM would never stop it.
@@ -252,9 +272,9 @@ TEST_F(DaemonStart, TheDaemonKeepsANegativePidMax) {
 }
 
 TEST_F(DaemonStart, AnIntervalBelowOneMeansOneSecond) {
-  // One memory line per pass: in 2.5 s, passes at about 0, 1 and 2 s; a
-  // daemon that did not sleep would write thousands, one that slept the
-  // default 2 s or never ran fewer than 2.
+  // One memory line per pass: in 4.5 s, passes at about 0, 1, 2, 3 and 4 s;
+  // a daemon that did not sleep would write thousands, one that slept 2 s
+  // (the default) or never ran 3 or fewer.
   daemon_mem_threshold = 50;
   const std::string memory_line = log_line("memory used 75% is above the threshold of 50%");
   for (std::int64_t interval : {0, -5}) {
@@ -263,14 +283,28 @@ TEST_F(DaemonStart, AnIntervalBelowOneMeansOneSecond) {
     daemon_interval = interval;
     const std::int64_t daemon = start();
     ASSERT_GT(daemon, 0);
-    std::this_thread::sleep_for(milliseconds(2500));
+    std::this_thread::sleep_for(milliseconds(4500));
     const std::optional<int> status = stop(static_cast<pid_t>(daemon));
     ASSERT_TRUE(status.has_value());
     const std::vector<std::string> lines = log_lines();
     const auto passes = std::count(lines.begin(), lines.end(), memory_line);
-    EXPECT_GE(passes, 2);
-    EXPECT_LE(passes, 4);
+    EXPECT_GE(passes, 4);
+    EXPECT_LE(passes, 6);
   }
+}
+
+TEST_F(DaemonStart, AnIntervalOfSomeSecondsIsKept) {
+  // daemon_interval = 3: in 2.5 s one pass, at about 0 s; a daemon that
+  // slept 1 s, as for an interval below one, would run three.
+  daemon_mem_threshold = 50;
+  daemon_interval = 3;
+  const std::int64_t daemon = start();
+  ASSERT_GT(daemon, 0);
+  std::this_thread::sleep_for(milliseconds(2500));
+  const std::optional<int> status = stop(static_cast<pid_t>(daemon));
+  ASSERT_TRUE(status.has_value());
+  const std::vector<std::string> lines = log_lines();
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), log_line("memory used 75% is above the threshold of 50%")), 1);
 }
 
 TEST_F(DaemonStart, ALogPipeWithoutAReaderDoesNotEndIt) {
