@@ -25,7 +25,22 @@ namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-using DaemonStart = RunningDaemonTest;
+class DaemonStart : public RunningDaemonTest {
+ protected:
+  // Starts a daemon with the interval and a memory threshold of 50% (one
+  // log line per pass: the meminfo file says 75%), stops it after `run`,
+  // and returns its passes, or -1 when it would not start or stop.
+  long passes_within(std::int64_t interval, milliseconds run) {
+    daemon_mem_threshold = 50;
+    daemon_interval = interval;
+    const std::int64_t daemon = start();
+    if (daemon <= 0) return -1;
+    std::this_thread::sleep_for(run);
+    if (!stop(static_cast<pid_t>(daemon)).has_value()) return -1;
+    const std::vector<std::string> lines = log_lines();
+    return std::count(lines.begin(), lines.end(), log_line("memory used 75% is above the threshold of 50%"));
+  }
+};
 
 // The targets of this process's open descriptors.
 std::multiset<std::string> open_descriptors() {
@@ -132,9 +147,10 @@ TEST_F(DaemonStart, ASigtermDuringTheSleepEndsItWithoutAnotherPass) {
   // The loop checks the flag before each pass: an expired snapshot put
   // while the daemon sleeps stays when SIGTERM ends that sleep.
   daemon_interval = 30;
+  put("snapshot_first", "0");  // before the start: the first pass may come at once
   const std::int64_t daemon = start();
   ASSERT_GT(daemon, 0);
-  ASSERT_TRUE(passes_a_round("snapshot_ready"));
+  ASSERT_TRUE(becomes_absent("snapshot_first"));
   std::this_thread::sleep_for(milliseconds(200));  // well into its sleep
   put("snapshot_left", "0");
   const std::optional<int> status = stop(static_cast<pid_t>(daemon), seconds(5));
@@ -182,16 +198,24 @@ TEST_F(DaemonStart, SigtermIsUnblockedInTheDaemon) {
 TEST_F(DaemonStart, OnlySigtermIsUnblockedInTheDaemon) {
   // The rest of the caller's mask stays: signals 1 to 4 (SIGHUP, SIGINT,
   // SIGQUIT, SIGILL), blocked by the caller, only wait in the daemon, which
-  // any of them would otherwise end.
+  // any of them would otherwise end (their default action, whatever this
+  // process inherited: nohup ignores SIGHUP).
+  constexpr int kSignals[] = {SIGHUP, SIGINT, SIGQUIT, SIGILL};
   sigset_t blocked, previous;
   sigemptyset(&blocked);
-  for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGILL}) sigaddset(&blocked, sig);
+  struct sigaction by_default{}, before[4];
+  by_default.sa_handler = SIG_DFL;
+  for (int i = 0; i < 4; ++i) {
+    sigaddset(&blocked, kSignals[i]);
+    ASSERT_EQ(sigaction(kSignals[i], &by_default, &before[i]), 0);
+  }
   ASSERT_EQ(sigprocmask(SIG_BLOCK, &blocked, &previous), 0);
   const std::int64_t daemon = start();
   sigprocmask(SIG_SETMASK, &previous, nullptr);
+  for (int i = 0; i < 4; ++i) sigaction(kSignals[i], &before[i], nullptr);
   ASSERT_GT(daemon, 0);
   ASSERT_TRUE(passes_a_round("snapshot_ready"));
-  for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGILL}) kill(static_cast<pid_t>(daemon), sig);
+  for (int sig : kSignals) kill(static_cast<pid_t>(daemon), sig);
   EXPECT_TRUE(passes_a_round("snapshot_after")) << "a blocked signal ended the daemon";
   EXPECT_FALSE(wait_for_exit(static_cast<pid_t>(daemon), milliseconds(0)).has_value()) << "the daemon ended";
 }
@@ -272,22 +296,13 @@ TEST_F(DaemonStart, TheDaemonKeepsANegativePidMax) {
 }
 
 TEST_F(DaemonStart, AnIntervalBelowOneMeansOneSecond) {
-  // One memory line per pass: in 4.5 s, passes at about 0, 1, 2, 3 and 4 s;
-  // a daemon that did not sleep would write thousands, one that slept 2 s
-  // (the default) or never ran 3 or fewer.
-  daemon_mem_threshold = 50;
-  const std::string memory_line = log_line("memory used 75% is above the threshold of 50%");
+  // In 4.5 s, passes at about 0, 1, 2, 3 and 4 s; a daemon that did not
+  // sleep would write thousands, one that slept 2 s (the default) or never
+  // ran 3 or fewer.
   for (std::int64_t interval : {0, -5}) {
     SCOPED_TRACE("daemon_interval = " + std::to_string(interval));
     clear_log();
-    daemon_interval = interval;
-    const std::int64_t daemon = start();
-    ASSERT_GT(daemon, 0);
-    std::this_thread::sleep_for(milliseconds(4500));
-    const std::optional<int> status = stop(static_cast<pid_t>(daemon));
-    ASSERT_TRUE(status.has_value());
-    const std::vector<std::string> lines = log_lines();
-    const auto passes = std::count(lines.begin(), lines.end(), memory_line);
+    const long passes = passes_within(interval, milliseconds(4500));
     EXPECT_GE(passes, 4);
     EXPECT_LE(passes, 6);
   }
@@ -296,15 +311,7 @@ TEST_F(DaemonStart, AnIntervalBelowOneMeansOneSecond) {
 TEST_F(DaemonStart, AnIntervalOfSomeSecondsIsKept) {
   // daemon_interval = 3: in 2.5 s one pass, at about 0 s; a daemon that
   // slept 1 s, as for an interval below one, would run three.
-  daemon_mem_threshold = 50;
-  daemon_interval = 3;
-  const std::int64_t daemon = start();
-  ASSERT_GT(daemon, 0);
-  std::this_thread::sleep_for(milliseconds(2500));
-  const std::optional<int> status = stop(static_cast<pid_t>(daemon));
-  ASSERT_TRUE(status.has_value());
-  const std::vector<std::string> lines = log_lines();
-  EXPECT_EQ(std::count(lines.begin(), lines.end(), log_line("memory used 75% is above the threshold of 50%")), 1);
+  EXPECT_EQ(passes_within(3, milliseconds(2500)), 1);
 }
 
 TEST_F(DaemonStart, ALogPipeWithoutAReaderDoesNotEndIt) {
