@@ -10,7 +10,9 @@
 # Environment: MF_BUILD_DIR (default build), MF_MUTATE_JOBS (default 2),
 # MF_MUTATE_ALLOC_SAMPLE / MF_MUTATE_DAEMON_SAMPLE (default 0 / 0; 0:
 # every mutant), MF_MUTATE_PROOF_SECONDS (default 60, of CPU time),
-# MF_MUTATE_DAEMON_SECONDS (default 300: the daemon stage's limit, of
+# MF_MUTATE_NOTE (appended to the report's note: how a campaign that was
+# resumed or rechecked in parts was run), MF_MUTATE_DAEMON_SECONDS
+# (default 300: the daemon stage's limit, of
 # wall-clock time: tests/daemon's suite, which sleeps and waits, for each
 # survivor of the other stages of daemon_cleaner.s and each mutant of the
 # functions only it runs).  The results (<build>/mutate/results.tsv) are appended as
@@ -74,4 +76,5 @@ note="Mutants checked: every one of arena.s and pool.s"
 [ "$daemon_sample" -gt 0 ] && note+="; of daemon_cleaner.s a sample of $daemon_sample (--sample $daemon_sample --seed $seed)" \
   || note+="; every one of daemon_cleaner.s"
 note+=". Stage budget: 5 RapidCheck rounds of 200 cases per target (seeds 1-5), the function's code proof (no verdict after ${proof_seconds} s of CPU time), 30000 fuzz runs or 5 s per target (seed 1), for daemon_cleaner.s tests/daemon's real-OS suite (stopped at its first failure, or a kill after ${daemon_seconds} s); $jobs jobs at once under nice."
+[ -n "${MF_MUTATE_NOTE:-}" ] && note+=" $MF_MUTATE_NOTE"
 "$mfh" mutate --report docs/harness-strength.md --command "bash ci/mutate.sh" --note "$note"

@@ -174,7 +174,7 @@ std::string render_report(const ReportInput& in) {
   std::vector<double> to_kill, in_stage_all;
   md << "## Kills per stage\n\nTime to kill is from the start of the mutant's check (its build included: about "
         "half a second) to the stage's verdict; executions are the stage's own (traces replayed, RapidCheck cases, "
-        "fuzz runs) up to the kill.\n\n"
+        "fuzz runs, tests of `tests/daemon`) up to the kill.\n\n"
      << "| stage | killed | share of kills | median time to kill | worst | median executions |\n"
      << "|---|---|---|---|---|---|\n";
   for (const std::string& stage : kStageOrder) {
