@@ -9,7 +9,13 @@
 #
 # Environment: MF_BUILD_DIR (default build), MF_MUTATE_JOBS (default 2),
 # MF_MUTATE_ALLOC_SAMPLE / MF_MUTATE_DAEMON_SAMPLE (default 0 / 0; 0:
-# every mutant), MF_MUTATE_PROOF_SECONDS (default 60, of CPU time).  The results (<build>/mutate/results.tsv) are appended as
+# every mutant), MF_MUTATE_PROOF_SECONDS (default 60, of CPU time),
+# MF_MUTATE_NOTE (appended to the report's note: how a campaign that was
+# resumed or rechecked in parts was run), MF_MUTATE_DAEMON_SECONDS
+# (default 300: the daemon stage's limit, of
+# wall-clock time: tests/daemon's suite, which sleeps and waits, for each
+# survivor of the other stages of daemon_cleaner.s and each mutant of the
+# functions only it runs).  The results (<build>/mutate/results.tsv) are appended as
 # they come, so an interrupted run resumes where it stopped; delete that
 # file to start over.  Runs under `nice`: the campaign takes every core it
 # is given for tens of minutes.
@@ -24,6 +30,7 @@ seed=1
 # A proof still running after this long counts as no verdict and the fuzz
 # runs: on a loaded machine a mutant can keep the solver busy for minutes.
 proof_seconds=${MF_MUTATE_PROOF_SECONDS:-60}  # pool_alloc, the longest proof, takes about 34 s of CPU here
+daemon_seconds=${MF_MUTATE_DAEMON_SECONDS:-300}
 mfh="$build_dir/harness/mfh/mfh"
 
 report_only=false
@@ -54,7 +61,8 @@ if ! $report_only; then
   cmake --build "$build_dir" --target mfh
   for args in "${campaign[@]}"; do
     # shellcheck disable=SC2086  # the arguments are words on purpose
-    nice -n 10 "$mfh" mutate $args --jobs "$jobs" --proof-seconds "$proof_seconds" || [ $? -eq 1 ]  # 1: survivors, which the report lists
+    nice -n 10 "$mfh" mutate $args --jobs "$jobs" --proof-seconds "$proof_seconds" --daemon-seconds "$daemon_seconds" \
+      || [ $? -eq 1 ]  # 1: survivors, which the report lists
   done
 fi
 
@@ -67,5 +75,6 @@ note="Mutants checked: every one of arena.s and pool.s"
   || note+="; every one of alloc.s"
 [ "$daemon_sample" -gt 0 ] && note+="; of daemon_cleaner.s a sample of $daemon_sample (--sample $daemon_sample --seed $seed)" \
   || note+="; every one of daemon_cleaner.s"
-note+=". Stage budget: 5 RapidCheck rounds of 200 cases per target (seeds 1-5), the function's code proof (no verdict after ${proof_seconds} s of CPU time), 30000 fuzz runs or 5 s per target (seed 1); $jobs jobs at once under nice."
+note+=". Stage budget: 5 RapidCheck rounds of 200 cases per target (seeds 1-5), the function's code proof (no verdict after ${proof_seconds} s of CPU time), 30000 fuzz runs or 5 s per target (seed 1), for daemon_cleaner.s tests/daemon's real-OS suite (stopped at its first failure, or a kill after ${daemon_seconds} s); $jobs jobs at once under nice."
+[ -n "${MF_MUTATE_NOTE:-}" ] && note+=" $MF_MUTATE_NOTE"
 "$mfh" mutate --report docs/harness-strength.md --command "bash ci/mutate.sh" --note "$note"

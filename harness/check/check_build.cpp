@@ -202,6 +202,10 @@ bool build_check_programs(const CheckBuildRequest& request, CheckPrograms& progr
   if (!add_link("mfh", plain_objects, {}, programs.mfh)) return false;
   if (request.property && !add_link("property", plain_objects, {}, programs.property)) programs.property.clear();
   if (request.fuzz && !add_link("fuzz", cov_objects, split(MF_CHECK_ENGINE, " "), programs.fuzz)) programs.fuzz.clear();
+  if (request.daemon && !add_link("daemon", plain_objects, {}, programs.daemon)) programs.daemon.clear();
+  if (request.daemon && !add_link("daemon_garbage", plain_objects, {}, programs.daemon_garbage)) {
+    programs.daemon_garbage.clear();
+  }
   error.clear();
   const std::vector<ProcessResult> linked = run_in_parallel(links);
   for (std::size_t i = 0; i < linked.size(); ++i) {

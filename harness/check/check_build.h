@@ -14,6 +14,8 @@ struct CheckPrograms {
   std::string mfh;       // replay, minimise, reproduce
   std::string property;  // the RapidCheck state machines; empty when not built
   std::string fuzz;      // libFuzzer driver (MF_CHECK_TARGET); empty when not built
+  std::string daemon;    // tests/daemon's real-OS suite on the real os.s; empty when not built
+  std::string daemon_garbage;  // the same, its OS calls returning garbage (tests/daemon/garbage_os_returns.cpp)
   std::vector<std::string> notes;  // what preparing each given file did
   double seconds = 0;              // how long the whole build took
 };
@@ -23,6 +25,7 @@ struct CheckBuildRequest {
   std::string work_dir;            // everything is written below it
   bool property = true;
   bool fuzz = true;
+  bool daemon = false;  // needs a build with tests/daemon (MF_BUILD_TESTS)
 };
 
 // The core file names (asm/), in link order.

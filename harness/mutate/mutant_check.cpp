@@ -100,6 +100,17 @@ bool find_tools(Tools& tools, std::string& error) {
   for (std::string line; std::getline(list, line);) {
     if (!line.empty() && line[0] != '#') tools.proofs.insert(line);
   }
+  std::ifstream reach(fs::path(tools.source_dir) / "harness/mutate/out_of_reach.list");
+  for (std::string line; std::getline(reach, line);) {
+    if (!line.empty() && line[0] != '#') tools.daemon_only.insert(line.substr(0, line.find(' ')));
+  }
+  // A PID namespace (root, or a user namespace that allows it): the suite
+  // is its first process, and the kernel kills everything left in it when
+  // that ends, however it ends.
+  const std::vector<std::string> prefix = {"unshare", "--pid", "--fork", "--mount-proc", "--kill-child"};
+  std::vector<std::string> probe = prefix;
+  probe.push_back("true");
+  if (run_process(probe, 30).exit_code == 0) tools.namespace_prefix = prefix;
   return true;
 }
 
@@ -210,8 +221,14 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
     return r;
   };
 
+  std::vector<std::string> targets = check::targets_of(name);
+  const bool daemon_suite = budget_.stages.count("daemon") != 0 &&
+                            std::find(targets.begin(), targets.end(), "daemon") != targets.end();
+  // A function the simulated OS never calls: only the daemon stage runs it.
+  const bool simulated = tools_.daemon_only.count(function) == 0;
   check::CheckBuildRequest request{{source}, (fs::path(work_dir_) / "build").string(),
-                                   budget_.stages.count("rapidcheck") != 0, budget_.stages.count("fuzz") != 0};
+                                   simulated && budget_.stages.count("rapidcheck") != 0,
+                                   simulated && budget_.stages.count("fuzz") != 0, daemon_suite};
   check::CheckPrograms programs;
   std::string error;
   const double build_started = now_seconds();
@@ -219,13 +236,13 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
     return done(Outcome::build_failed, "", 0, build_started, first_line_with(error, "error").substr(0, 300));
   }
   r.build_seconds = now_seconds() - build_started;
-  std::vector<std::string> targets = check::targets_of(name);
   for (const std::string& t : check::meeting_targets_of(name)) targets.push_back(t);  // last: the slowest to find
+  if (!simulated) targets.clear();  // no simulated stage can reach it
 
   // 1. The corpora: the targets' seed traces first (milliseconds), then
   //    corpus/regressions (about a second: one holds a 1 GiB pool object),
   //    so that most kills come before the slow batch.
-  if (budget_.stages.count("corpora") != 0) {
+  if (simulated && budget_.stages.count("corpora") != 0) {
     const double t0 = now_seconds();
     std::vector<std::vector<std::string>> batches(2);
     for (const std::string& t : targets) {
@@ -272,7 +289,7 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
   }
 
   // 3. The code proof of the mutated function.
-  if (budget_.stages.count("proofs") != 0 && !tools_.prover.empty() && tools_.proofs.count(function) != 0) {
+  if (simulated && budget_.stages.count("proofs") != 0 && !tools_.prover.empty() && tools_.proofs.count(function) != 0) {
     const double t0 = now_seconds();
     const std::string object = (fs::path(work_dir_) / "build" / "obj" / (name + ".o")).string();
     // The budget is CPU time, so that a loaded machine does not turn a
@@ -318,6 +335,47 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
       const bool found = !fs::is_empty(dir / "artifacts");
       if (found || p.timed_out) return done(Outcome::killed, "fuzz", execs, t0, t + ": " + kill_detail(p));
     }
+  }
+  // 5. tests/daemon's suite on the real OS, whole, stopped at its
+  //    first failure; the RapidCheck properties with ctest's budget.  Then
+  //    the same over OS calls that return garbage, as the simulated OS's do
+  //    (Linux keeps rdi, rsi, rdx and r8-r10: code that relies on them
+  //    works there by luck, and only this stage runs daemon_start).  For
+  //    a function only this stage runs, only the suites whose tests call
+  //    daemon_start (start_test.cpp, directory_test.cpp and
+  //    calling_convention_test.cpp): daemon_loop and on_sigterm are reached
+  //    only through it, so no other test runs the mutated code.
+  //    The suite waits on the clock (a pass within 3 s), so a loaded
+  //    machine can fail a test once: a run kills only when it fails again.
+  if (daemon_suite && !programs.daemon.empty()) {
+    const double t0 = now_seconds();
+    const std::string calls_daemon_start = "DaemonStart.*:DirectoryChecks.*:CallingConvention.*";
+    const std::string filter = simulated ? "*" : calls_daemon_start;
+    unsigned long long tests = 0;  // run up to the kill, in the first attempt of each part
+    auto run_part = [&](const std::string& program, const std::string& tests_of, bool counted) {
+      std::vector<std::string> argv = tools_.namespace_prefix;
+      argv.insert(argv.end(), {program, "--gtest_fail_fast", "--gtest_filter=" + tests_of});
+      const double left = budget_.daemon_timeout - (now_seconds() - t0);
+      const ProcessResult p = run_process(argv, std::max(1.0, left), {"RC_PARAMS=max_success=300"});
+      std::istringstream lines(p.output);
+      // A test's end: "[       OK ] T (N ms)" or "[  FAILED  ] T (N ms)"; the
+      // tests fail_fast skips after a failure end as "[  SKIPPED ]".
+      for (std::string line; counted && std::getline(lines, line);) {
+        const bool ended = line.rfind("[       OK ]", 0) == 0 || line.rfind("[  FAILED  ]", 0) == 0;
+        if (ended && line.ends_with(" ms)")) ++tests;
+      }
+      return p;
+    };
+    std::vector<std::pair<std::string, std::string>> programs_in_order = {{programs.daemon, ""}};
+    if (!programs.daemon_garbage.empty()) {
+      programs_in_order.push_back({programs.daemon_garbage, "over OS calls that return garbage: "});
+    }
+    for (const auto& [program, how] : programs_in_order) {
+      ProcessResult p = run_part(program, filter, true);
+      if (p.exit_code != 0 && !p.timed_out) p = run_part(program, filter, false);
+      if (p.exit_code != 0 || p.timed_out) return done(Outcome::killed, "daemon", tests, t0, how + kill_detail(p));
+    }
+    r.detail += std::string(kDaemonSuitePassed) + " (" + std::to_string(tests) + " tests); ";
   }
   const std::string note = r.detail;
   return done(Outcome::survived, "", 0, now_seconds(), note + "passed every stage");

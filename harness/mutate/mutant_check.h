@@ -13,7 +13,20 @@
 //                  counterexample kills, a proof that holds means the mutant
 //                  meets the spec (outcome proved) and ends the check;
 //   4. fuzz        libFuzzer from the seed corpus, seed 1, a fixed number of
-//                  runs (or seconds, whichever ends first).
+//                  runs (or seconds, whichever ends first);
+//   5. daemon      for daemon_cleaner.s: tests/daemon's suite (ctest label
+//                  daemon) linked with the mutant and the real os.s, on the
+//                  real OS, then again with every OS call returning garbage
+//                  in the caller-saved registers (as the simulated OS's
+//                  do), each stopped at its first failing test or after a
+//                  time limit (a kill either way).  The only stage that runs
+//                  daemon_start, daemon_loop and on_sigterm (they fork, sleep
+//                  and take signals, which the simulated OS does not); the
+//                  simulated stages are skipped for a mutant of those
+//                  functions (harness/mutate/out_of_reach.list), which they
+//                  never call.  Each run is in a PID namespace of its own
+//                  when unshare(1) can make one, so that a daemon the mutant
+//                  no longer stops dies with the suite.
 //
 // The programs come from `mfh check`'s build (harness/check/check_build.h):
 // the mutated file assembled and linked on the spot, no CMake step.
@@ -29,7 +42,7 @@
 
 namespace mf::mutate {
 
-inline const std::vector<std::string> kAllStages = {"corpora", "rapidcheck", "proofs", "fuzz"};
+inline const std::vector<std::string> kAllStages = {"corpora", "rapidcheck", "proofs", "fuzz", "daemon"};
 
 struct StageBudget {
   std::set<std::string> stages{kAllStages.begin(), kAllStages.end()};
@@ -41,6 +54,9 @@ struct StageBudget {
   // fuzz): most verdicts take seconds, but a mutant can leave the solver
   // searching for minutes, which would be most of a campaign's time.
   double proof_timeout = 60;
+  // The daemon stage's limit, in seconds of wall-clock time (its tests
+  // sleep and wait for the daemon): the suite takes about 40 s alone.
+  double daemon_timeout = 300;
 };
 
 // What the build left for mfh mutate: found once, before any mutant.
@@ -50,6 +66,8 @@ struct Tools {
   std::string prover;       // mf_code_proof; empty without Z3
   std::string objdump;
   std::set<std::string> proofs;  // the functions with a code proof
+  std::set<std::string> daemon_only;  // the functions only the daemon stage runs (out_of_reach.list)
+  std::vector<std::string> namespace_prefix;  // unshare's PID namespace, when it works here; else empty
 };
 bool find_tools(Tools& tools, std::string& error);
 

@@ -44,6 +44,12 @@ struct MutantResult {
 
 inline constexpr const char* kResultsHeader = "# mfh mutate results v1";
 
+// What the daemon stage (mutant_check.h) writes into a survivor's detail
+// when tests/daemon's suite passed on it: the report counts a survivor of a
+// function only that stage runs (out_of_reach.list) as out of reach only
+// without it.
+inline constexpr const char* kDaemonSuitePassed = "tests/daemon's real-OS suite passes";
+
 std::string format_result(const MutantResult& r);  // one line, no newline
 // Parses one line; on error returns nullopt with the reason in `error`.
 std::optional<MutantResult> parse_result(const std::string& line, std::string& error);

@@ -34,12 +34,14 @@ constexpr const char* kUsage =
     "usage: mfh mutate FILE.s... [--list] [--only ID]... [--functions F,...] [--operators OP,...]\n"
     "                  [--sample N] [--seed S] [--jobs N] [--results FILE] [--work DIR] [--stages LIST]\n"
     "                  [--rapidcheck-rounds N] [--fuzz-runs N] [--fuzz-seconds N] [--proof-seconds N]\n"
+    "                  [--daemon-seconds N]\n"
     "                  [--rerun] [--no-baseline]\n"
     "       mfh mutate --report OUT.md [--results FILE] [--allow FILE] [--holes FILE] [--command TEXT] [--note TEXT]\n"
     "  Mutates each file (a file of asm/, or one that replaces it, as for mfh check): every mutant of the\n"
     "  operators negate_jcc, sign_jcc, imm, disp, add_sub, and_or, delete, swap_regs, drop_push_pop, one\n"
     "  textual change each, with the id FILE:LINE:OPERATOR:INDEX.  Each is assembled on the spot and checked,\n"
-    "  cheapest first, until a stage kills it: corpora, rapidcheck, proofs, fuzz.  Results are appended to\n"
+    "  cheapest first, until a stage kills it: corpora, rapidcheck, proofs, fuzz, and for daemon_cleaner.s\n"
+    "  daemon (tests/daemon's suite on the real OS).  Results are appended to\n"
     "  the results file as they come; mutants already there (with the same diff) are skipped, so a killed\n"
     "  campaign resumes where it stopped.\n"
     "  --list            print the selected mutants' ids and diffs, check nothing\n"
@@ -50,10 +52,11 @@ constexpr const char* kUsage =
     "  --jobs N          mutants checked at once (default 1)\n"
     "  --results FILE    default: <build>/mutate/results.tsv\n"
     "  --work DIR        scratch folders of the jobs (default: <build>/mutate/work)\n"
-    "  --stages LIST     which of corpora,rapidcheck,proofs,fuzz to run (default: all, in that order)\n"
+    "  --stages LIST     which of corpora,rapidcheck,proofs,fuzz,daemon to run (default: all, in that order)\n"
     "  --rapidcheck-rounds N  rounds of 200 cases per target, seeds 1..N (default 5)\n"
     "  --fuzz-runs N, --fuzz-seconds N  the fuzz budget per target (default 30000 runs, 5 s)\n"
     "  --proof-seconds N the CPU time a code proof may take before it counts as no verdict (default 60)\n"
+    "  --daemon-seconds N  the daemon stage's limit: a suite still running then kills (default 300)\n"
     "  --rerun           check the selected mutants again even when they have results\n"
     "  --no-baseline     do not first check that the unmutated files pass every stage\n"
     "  --report OUT.md   write the report of the results (docs/harness-strength.md), check nothing\n"
@@ -380,7 +383,8 @@ int mutate_command(std::span<const std::string_view> args) {
         o.budget.stages.clear();
         for (const std::string& s : split_list(*v)) {
           if (std::find(kAllStages.begin(), kAllStages.end(), s) == kAllStages.end()) {
-            std::fprintf(stderr, "mfh mutate: unknown stage '%s' (corpora, rapidcheck, proofs, fuzz)\n", s.c_str());
+            std::fprintf(stderr, "mfh mutate: unknown stage '%s' (corpora, rapidcheck, proofs, fuzz, daemon)\n",
+                         s.c_str());
             return 2;
           }
           o.budget.stages.insert(s);
@@ -394,7 +398,7 @@ int mutate_command(std::span<const std::string_view> args) {
       if (arg == "--command") o.command = *v;
       if (arg == "--note") o.note = *v;
     } else if (arg == "--sample" || arg == "--seed" || arg == "--jobs" || arg == "--rapidcheck-rounds" ||
-               arg == "--fuzz-runs" || arg == "--fuzz-seconds" || arg == "--proof-seconds") {
+               arg == "--fuzz-runs" || arg == "--fuzz-seconds" || arg == "--proof-seconds" || arg == "--daemon-seconds") {
       if (!(v = value()) || !parse_count(arg, *v, n)) return 2;
       if (arg == "--sample") o.selection.sample = n;
       if (arg == "--seed") o.selection.seed = n;
@@ -403,6 +407,7 @@ int mutate_command(std::span<const std::string_view> args) {
       if (arg == "--fuzz-runs") o.budget.fuzz_runs = n;
       if (arg == "--fuzz-seconds") o.budget.fuzz_seconds = static_cast<double>(std::max(1ULL, n));
       if (arg == "--proof-seconds") o.budget.proof_timeout = static_cast<double>(std::max(1ULL, n));
+      if (arg == "--daemon-seconds") o.budget.daemon_timeout = static_cast<double>(std::max(1ULL, n));
     } else if (arg.starts_with("-")) {
       std::fprintf(stderr, "mfh mutate: unknown option '%s'\n%s", arg.c_str(), kUsage);
       return 2;

@@ -144,7 +144,8 @@ constexpr TargetMask mask_of(Target target) { return static_cast<TargetMask>(1u 
   X(dir_batch, MF_TGT(daemon), none, true, 1, none, 0, request, "", ArgKind::size)                                                                   \
   X(daemon_config, MF_TGT(daemon), none, true, 1, none, 0, request, "", ArgKind::size, ArgKind::value)              \
   X(meminfo_threshold, MF_TGT(meminfo), none, true, 1, none, 0, request, "", ArgKind::value)                                                        \
-  X(zeroed_stack, MF_TGT(meminfo), none, true, 1, none, 0, request, "", ArgKind::size)
+  X(zeroed_stack, MF_TGT(meminfo), none, true, 1, none, 0, request, "", ArgKind::size)                                                             \
+  X(stack_addresses, MF_TGT(meminfo), none, true, 1, none, 0, request, "", ArgKind::size)
 
 inline constexpr TargetMask kEveryTarget = 0x7F;
 // The targets whose ops `mixed` does not take (see Target).

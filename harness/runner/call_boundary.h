@@ -19,7 +19,10 @@
 // and rsp is 16-aligned at every call, so a replay finds the same bytes.
 // A meminfo trace may ask for zeros instead (zeroed_stack), the stack a new
 // process starts with: a read of a slot never written that only the zeros
-// make go wrong shows there.
+// make go wrong shows there; or for one address of the stack in every quad
+// (stack_addresses, op_calls.h), what an earlier, deeper call leaves: a
+// never-written slot read as a pointer, or as the end of a buffer, then
+// holds a plausible one.
 //
 // The call may also run on a stack of its own (stack_top): the cleaner's
 // calls run on one mapped below the program's code (op_calls.cpp).  A
@@ -59,7 +62,7 @@ struct CallBoundary {
   std::array<std::uint64_t, 4> scratch{};  // garbage for rax, rcx, r8-r10 and the xmm registers at the call
   std::uint64_t stack_fill = 0;            // bytes below rsp filled with stack_pattern at the call (multiple of 8)
   std::uint64_t stack_top = 0;             // 0: the call runs on the caller's stack; else rsp at the call (16-aligned)
-  std::uint64_t stack_pattern = kStackPattern;  // or 0: a zeroed stack (the meminfo target's zeroed_stack)
+  std::uint64_t stack_pattern = kStackPattern;  // or 0: a zeroed stack (zeroed_stack), or an address (stack_addresses)
 };
 static_assert(sizeof(CallBoundary) == 22 * 8, "call_boundary.s reads this layout");
 

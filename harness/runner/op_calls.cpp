@@ -293,6 +293,12 @@ using namespace no_call;
 void control(model::OsRules& rules, const RawArgs& a) { rules.cleaner().zeroed_stack = a[0] % 2 == 1; }
 }  // namespace zeroed_stack_op
 
+namespace stack_addresses_op {
+using namespace no_call;
+// The depth, 16-aligned and within the 1 MiB of the cleaner's stack; 0: off.
+void control(model::OsRules& rules, const RawArgs& a) { rules.cleaner().stack_address_depth = a[0] % (1 << 20) & ~std::uint64_t{15}; }
+}  // namespace stack_addresses_op
+
 struct Calls {
   SutSymbol sut;
   ModelFunction model;
@@ -365,6 +371,9 @@ std::uint64_t call_through_boundary(const SutCall& call, const RawArgs& args, Ca
   check.stack_fill = call.stack_fill;
   check.stack_pattern = call.stack_pattern;
   check.stack_top = call.below_the_code ? lowest_stack_top() : 0;
+  if (call.stack_address_depth != 0 && check.stack_top != 0) {
+    check.stack_pattern = check.stack_top - call.stack_address_depth;
+  }
   // Under ASan: a call left by longjmp (an exit, a fault, a hang) leaves the
   // redzones of the simulated OS's frames poisoned on this stack, which ASan
   // clears only on a stack it knows.  (A no-op in other builds.)

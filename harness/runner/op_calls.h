@@ -36,6 +36,10 @@ struct SutCall {
   std::uint64_t stack_fill = kStackFillOther;  // stack below the call it gets as garbage (call_boundary.h)
   bool below_the_code = false;  // runs on a stack mapped below the program's code (call_boundary.h)
   std::uint64_t stack_pattern = kStackPattern;  // the garbage's eight bytes, or 0 (zeroed_stack)
+  // Not 0: the garbage is instead the address this many bytes below the
+  // call (stack_addresses), on a stack below the code; on the caller's own
+  // stack (none could be mapped) the pattern stays.
+  std::uint64_t stack_address_depth = 0;
 };
 SutCall sut_call(ops::OpCode code, bool checked_alloc_entry);
 

@@ -5,6 +5,7 @@
 
 #include "morph_abi.h"
 #include "os_binding.h"
+#include "shim_return.h"
 #include "session_impl.h"
 #include "sut_state.h"
 #include "text_format.h"
@@ -182,9 +183,19 @@ StepStatus Session::Impl::step_sut(const ops::Op& op) {
   if (info.allowed_in(ops::Target::daemon)) configure_cleaner(env_->rules().cleaner());
   if (info.allowed_in(ops::Target::meminfo)) configure_monitor(env_->rules().cleaner());
   if (channel_ != nullptr) channel_->before_sut(op_index_, expected.is_exit() ? expected.exit_code : -1);
-  const bool zeroed_stack = info.allowed_in(ops::Target::meminfo) && env_->rules().cleaner().zeroed_stack;
+  const bool meminfo = info.allowed_in(ops::Target::meminfo);
+  const bool zeroed_stack = meminfo && env_->rules().cleaner().zeroed_stack;
+  const std::uint64_t stack_address_depth = meminfo ? env_->rules().cleaner().stack_address_depth : 0;
+  // The OS calls of a run's first SUT call return with garbage, those of its
+  // second as Linux leaves the registers, and so on (shim_return.h): a SUT
+  // that relies on a register a call may clobber goes wrong in the one, one
+  // that relies on the value the kernel keeps there in the other, and a
+  // trace that calls a function twice in a row meets both.
+  simos::set_os_return_as_linux(sut_calls_++ % 2 == 1);
   const SutOutcome actual =
-      call_sut(op.code, args[0].sut, args[1].sut, args[2].sut, ops::uses_checked_alloc_entry(target_), zeroed_stack);
+      call_sut(op.code, args[0].sut, args[1].sut, args[2].sut, ops::uses_checked_alloc_entry(target_), zeroed_stack,
+               stack_address_depth);
+  simos::set_os_return_as_linux(false);
   ++result_.ops_run;
 
   if (actual.kind == SutOutcome::Kind::hung) {

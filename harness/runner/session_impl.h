@@ -208,6 +208,9 @@ class Session::Impl {
   StepStatus final_status_ = StepStatus::ok;
   std::size_t op_index_ = 0;
   const ops::Op* current_op_ = nullptr;
+  // Calls into the SUT so far: the OS calls of every second one return as
+  // Linux does, the others with garbage (shim_return.h).
+  std::size_t sut_calls_ = 0;
 
   std::array<std::vector<Slot>, ops::kHandleKinds> slots_;
   std::vector<BlockObj> blocks_;

@@ -102,7 +102,7 @@ alignas(16) char g_alt_stack[64 * 1024];
 }  // namespace
 
 SutOutcome call_sut(ops::OpCode code, std::uint64_t a, std::uint64_t b, std::uint64_t c, bool checked_alloc_entry,
-                    bool zeroed_stack) {
+                    bool zeroed_stack, std::uint64_t stack_address_depth) {
   SutOutcome out;
   const int jumped = _setjmp(g_jump);
   if (jumped == 0) {
@@ -110,6 +110,7 @@ SutOutcome call_sut(ops::OpCode code, std::uint64_t a, std::uint64_t b, std::uin
     g_armed = 1;
     SutCall call = sut_call(code, checked_alloc_entry);
     if (zeroed_stack) call.stack_pattern = 0;
+    call.stack_address_depth = stack_address_depth;
     out.value = call_through_boundary(call, {a, b, c}, g_boundary);
     g_armed = 0;
     out.boundary_violation = violation(g_boundary);

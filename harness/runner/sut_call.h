@@ -30,9 +30,10 @@ struct SutOutcome {
 // Calls the SUT function of `code` (a SUT op) with up to three raw arguments.
 // checked_alloc_entry picks __mf_mem_alloc / __mf_mem_free for mem_alloc /
 // mem_free; zeroed_stack fills the stack below the call with zeros instead
-// of the pattern (call_boundary.h).
+// of the pattern (call_boundary.h), stack_address_depth (not 0) with the
+// address that many bytes below the call (SutCall).
 SutOutcome call_sut(ops::OpCode code, std::uint64_t a, std::uint64_t b, std::uint64_t c, bool checked_alloc_entry,
-                    bool zeroed_stack = false);
+                    bool zeroed_stack = false, std::uint64_t stack_address_depth = 0);
 
 // Simulated mode: makes the simulated OS's exit come back to call_sut.
 void catch_simulated_exits(bool on);

@@ -90,6 +90,12 @@ struct CleanerWorld {
   // slot the monitor reads before it writes it must not decide anything
   // over either.  The model's answer does not depend on it.
   bool zeroed_stack = false;
+  // Or, when not 0, every quad below each memory check holds the address
+  // this many bytes below the call (stack_addresses): the stack an earlier,
+  // deeper call left full of pointers into its own frame, so that a slot
+  // read before it is written holds a plausible pointer, for one depth
+  // exactly the monitor's own buffer.  A multiple of 16 below 1 MiB.
+  std::uint64_t stack_address_depth = 0;
 
   // The entry of that name, or nullptr.
   Entry* find(const std::string& name);

@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,7 +25,22 @@ namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-using DaemonStart = RunningDaemonTest;
+class DaemonStart : public RunningDaemonTest {
+ protected:
+  // Starts a daemon with the interval and a memory threshold of 50% (one
+  // log line per pass: the meminfo file says 75%), stops it after `run`,
+  // and returns its passes, or -1 when it would not start or stop.
+  long passes_within(std::int64_t interval, milliseconds run) {
+    daemon_mem_threshold = 50;
+    daemon_interval = interval;
+    const std::int64_t daemon = start();
+    if (daemon <= 0) return -1;
+    std::this_thread::sleep_for(run);
+    if (!stop(static_cast<pid_t>(daemon)).has_value()) return -1;
+    const std::vector<std::string> lines = log_lines();
+    return std::count(lines.begin(), lines.end(), log_line("memory used 75% is above the threshold of 50%"));
+  }
+};
 
 // The targets of this process's open descriptors.
 std::multiset<std::string> open_descriptors() {
@@ -127,6 +143,42 @@ TEST_F(DaemonStart, SigtermEndsItAtOnceWithStatusZeroAndLeavesNothing) {
   EXPECT_TRUE(WIFEXITED(*again_status) && WEXITSTATUS(*again_status) == 0) << "status " << *again_status;
 }
 
+TEST_F(DaemonStart, ASigtermDuringTheSleepEndsItWithoutAnotherPass) {
+  // The loop checks the flag before each pass: an expired snapshot put
+  // while the daemon sleeps stays when SIGTERM ends that sleep.
+  daemon_interval = 30;
+  put("snapshot_first", "0");  // before the start: the first pass may come at once
+  const std::int64_t daemon = start();
+  ASSERT_GT(daemon, 0);
+  ASSERT_TRUE(becomes_absent("snapshot_first"));
+  std::this_thread::sleep_for(milliseconds(200));  // well into its sleep
+  put("snapshot_left", "0");
+  const std::optional<int> status = stop(static_cast<pid_t>(daemon), seconds(5));
+  ASSERT_TRUE(status.has_value()) << "still running 5 s after SIGTERM";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << "status " << *status;
+  EXPECT_TRUE(in_monitor_exists("snapshot_left")) << "a pass ran after SIGTERM";
+}
+
+TEST_F(DaemonStart, ASigtermDuringAPassEndsItAfterThatPass) {
+  // The loop checks the flag after each pass too.  A meminfo path that is
+  // a FIFO without a writer holds the pass in its open until SIGTERM
+  // interrupts it (no SA_RESTART); then the daemon must end, not sleep.
+  daemon_interval = 30;
+  const std::string fifo = outside("meminfo_fifo");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  use_meminfo(fifo);
+  put("snapshot_first", "0");
+  const std::int64_t daemon = start();
+  ASSERT_GT(daemon, 0);
+  ASSERT_TRUE(becomes_absent("snapshot_first"));  // the pass goes on to the memory check
+  std::this_thread::sleep_for(milliseconds(200));  // well into the open
+  const auto sent = std::chrono::steady_clock::now();
+  const std::optional<int> status = stop(static_cast<pid_t>(daemon), seconds(5));
+  ASSERT_TRUE(status.has_value()) << "still running 5 s after SIGTERM";
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, seconds(3)) << "it slept after the pass";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << "status " << *status;
+}
+
 TEST_F(DaemonStart, SigtermIsUnblockedInTheDaemon) {
   // A caller that blocks SIGTERM passes its mask to the forked child; the
   // daemon must unblock it, or SIGTERM would never stop it.
@@ -141,6 +193,31 @@ TEST_F(DaemonStart, SigtermIsUnblockedInTheDaemon) {
   const std::optional<int> status = stop(static_cast<pid_t>(daemon), seconds(5));
   ASSERT_TRUE(status.has_value()) << "SIGTERM stayed blocked in the daemon";
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << "status " << *status;
+}
+
+TEST_F(DaemonStart, OnlySigtermIsUnblockedInTheDaemon) {
+  // The rest of the caller's mask stays: signals 1 to 4 (SIGHUP, SIGINT,
+  // SIGQUIT, SIGILL), blocked by the caller, only wait in the daemon, which
+  // any of them would otherwise end (their default action, whatever this
+  // process inherited: nohup ignores SIGHUP).
+  constexpr int kSignals[] = {SIGHUP, SIGINT, SIGQUIT, SIGILL};
+  sigset_t blocked, previous;
+  sigemptyset(&blocked);
+  struct sigaction by_default{}, before[4];
+  by_default.sa_handler = SIG_DFL;
+  for (int i = 0; i < 4; ++i) {
+    sigaddset(&blocked, kSignals[i]);
+    ASSERT_EQ(sigaction(kSignals[i], &by_default, &before[i]), 0);
+  }
+  ASSERT_EQ(sigprocmask(SIG_BLOCK, &blocked, &previous), 0);
+  const std::int64_t daemon = start();
+  sigprocmask(SIG_SETMASK, &previous, nullptr);
+  for (int i = 0; i < 4; ++i) sigaction(kSignals[i], &before[i], nullptr);
+  ASSERT_GT(daemon, 0);
+  ASSERT_TRUE(passes_a_round("snapshot_ready"));
+  for (int sig : kSignals) kill(static_cast<pid_t>(daemon), sig);
+  EXPECT_TRUE(passes_a_round("snapshot_after")) << "a blocked signal ended the daemon";
+  EXPECT_FALSE(wait_for_exit(static_cast<pid_t>(daemon), milliseconds(0)).has_value()) << "the daemon ended";
 }
 
 TEST_F(DaemonStart, TheLockEndsWithADaemonKilledOutright) {
@@ -158,26 +235,83 @@ TEST_F(DaemonStart, TheCallerKeepsNoDescriptorOfTheDirectory) {
   EXPECT_EQ(open_descriptors(), before);
 }
 
+TEST_F(DaemonStart, ARefusedStartKeepsNoDescriptorOfTheDirectory) {
+  ASSERT_GT(start(), 0);
+  const std::multiset<std::string> before = open_descriptors();
+  EXPECT_EQ(start(), -1);
+  EXPECT_EQ(open_descriptors(), before);
+}
+
+// A fork that fails: -1, no line about a lock, no descriptor kept, and the
+// lock dropped with the descriptor, so the next start succeeds.  Root may
+// fork past RLIMIT_NPROC, so a child becomes another user first, owning
+// the directory, and is allowed no process of its own (soft limit 0, the
+// hard one kept, so that it can lift the soft one again).
+TEST_F(DaemonStart, AFailedForkReturnsMinusOneAndDropsTheLock) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to become another user";
+  constexpr uid_t kOther = 65534;
+  ASSERT_EQ(chmod(root_.c_str(), 0711), 0);  // the other user must reach the directory
+  ASSERT_EQ(chown(monitor_.c_str(), kOther, kOther), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // The exit status: 0 for every check passed, else the first failed one.
+    if (setgid(kOther) != 0 || setuid(kOther) != 0) _exit(1);
+    rlimit old{};
+    if (getrlimit(RLIMIT_NPROC, &old) != 0) _exit(2);
+    const rlimit none{0, old.rlim_max};
+    if (setrlimit(RLIMIT_NPROC, &none) != 0) _exit(2);
+    const std::multiset<std::string> before = open_descriptors();
+    if (daemon_start() != -1) _exit(3);
+    if (open_descriptors() != before) _exit(4);
+    if (setrlimit(RLIMIT_NPROC, &old) != 0) _exit(5);
+    const std::int64_t daemon = daemon_start();
+    if (daemon <= 0) _exit(6);
+    kill_and_reap(static_cast<pid_t>(daemon));
+    _exit(0);
+  }
+  const std::optional<int> status = wait_for_exit(child, seconds(10));
+  ASSERT_TRUE(status.has_value()) << "the child did not end";
+  EXPECT_TRUE(WIFEXITED(*status)) << "status " << *status;
+  EXPECT_EQ(WEXITSTATUS(*status), 0) << "the check that failed (see the test's code): " << WEXITSTATUS(*status);
+  // The log (the other user cannot read it back): nothing about a lock.
+  const std::vector<std::string> lines = log_lines();
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), log_line("a cleaner already holds " + monitor_)), 0)
+      << ::testing::PrintToString(lines);
+}
+
+// The daemon runs with the configuration the caller had, all of it: with a
+// negative daemon_pid_max no sandbox name holds a pid, so an expired
+// sandbox_<pid> is skipped, never signalled nor unlinked.
+TEST_F(DaemonStart, TheDaemonKeepsANegativePidMax) {
+  daemon_pid_max = -1;
+  const pid_t gone = pid_of_no_process();
+  ASSERT_GT(gone, 0);
+  const std::string sandbox = "sandbox_" + std::to_string(gone);
+  put(sandbox, "0");
+  ASSERT_GT(start(), 0);
+  ASSERT_TRUE(passes_a_round("snapshot_first"));
+  ASSERT_TRUE(passes_a_round("snapshot_second"));  // a whole pass, its sandboxes included, ran before it
+  EXPECT_TRUE(in_monitor_exists(sandbox));
+}
+
 TEST_F(DaemonStart, AnIntervalBelowOneMeansOneSecond) {
-  // One memory line per pass: in 2.5 s, passes at about 0, 1 and 2 s; a
-  // daemon that did not sleep would write thousands, one that slept the
-  // default 2 s or never ran fewer than 2.
-  daemon_mem_threshold = 50;
-  const std::string memory_line = log_line("memory used 75% is above the threshold of 50%");
+  // In 4.5 s, passes at about 0, 1, 2, 3 and 4 s; a daemon that did not
+  // sleep would write thousands, one that slept 2 s (the default) or never
+  // ran 3 or fewer.
   for (std::int64_t interval : {0, -5}) {
     SCOPED_TRACE("daemon_interval = " + std::to_string(interval));
     clear_log();
-    daemon_interval = interval;
-    const std::int64_t daemon = start();
-    ASSERT_GT(daemon, 0);
-    std::this_thread::sleep_for(milliseconds(2500));
-    const std::optional<int> status = stop(static_cast<pid_t>(daemon));
-    ASSERT_TRUE(status.has_value());
-    const std::vector<std::string> lines = log_lines();
-    const auto passes = std::count(lines.begin(), lines.end(), memory_line);
-    EXPECT_GE(passes, 2);
-    EXPECT_LE(passes, 4);
+    const long passes = passes_within(interval, milliseconds(4500));
+    EXPECT_GE(passes, 4);
+    EXPECT_LE(passes, 6);
   }
+}
+
+TEST_F(DaemonStart, AnIntervalOfSomeSecondsIsKept) {
+  // daemon_interval = 3: in 2.5 s one pass, at about 0 s; a daemon that
+  // slept 1 s, as for an interval below one, would run three.
+  EXPECT_EQ(passes_within(3, milliseconds(2500)), 1);
 }
 
 TEST_F(DaemonStart, ALogPipeWithoutAReaderDoesNotEndIt) {

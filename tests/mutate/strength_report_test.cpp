@@ -88,6 +88,27 @@ TEST(StrengthReport, SurvivorsOfAFunctionOutOfReachAreNotHoles) {
   EXPECT_NE(error.find("r.list:1: "), std::string::npos) << error;
 }
 
+// Once the daemon stage ran it (its suite passed), such a survivor is a
+// hole like any other, unless explained.
+TEST(StrengthReport, ASurvivorOfTheDaemonStageIsAHole) {
+  MutantResult forked = result("d.s:9:imm:0", Outcome::survived);
+  forked.function = "daemon_start";
+  forked.detail = std::string(kDaemonSuitePassed) + " (60 tests); passed every stage";
+  const std::map<std::string, std::string> reach = {{"daemon_start", "forks"}};
+  const Figures f = figures_of({forked}, AllowList{}, reach);
+  EXPECT_EQ(f.out_of_reach, 0u);
+  EXPECT_EQ(f.holes, 1u);
+  AllowList allow;
+  allow.reason_by_id["d.s:9:imm:0"] = "the same flags";
+  EXPECT_EQ(figures_of({forked}, allow, reach).explained, 1u);
+  ReportInput in;
+  in.results = {forked};
+  in.out_of_reach = reach;
+  const std::string md = render_report(in);
+  EXPECT_EQ(md.find("- `daemon_start` (forks)"), std::string::npos) << md;
+  EXPECT_NE(md.find("### `d.s:9:imm:0` (daemon_start)"), std::string::npos) << md;
+}
+
 TEST(StrengthReport, AllowListNeedsAnIdAndAReason) {
   AllowList allow;
   std::string error;

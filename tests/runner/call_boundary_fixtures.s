@@ -119,4 +119,25 @@ cb_records_os_return:
         popq    %rbx
         ret
 
+# cb_records_os_return_with_known_registers(rdi = 10 quads): loads rdi,
+# rsi, rdx, r8, r9, r10 with 1..6 and sets the flags to CF, ZF and SF
+# (stc; a compare of equal negatives would clear SF, so popfq), calls
+# __mf_os_getpid and stores what it left, as cb_records_os_return does.
+        .globl cb_records_os_return_with_known_registers
+cb_records_os_return_with_known_registers:
+        pushq   %rbx                    # rsp is 16-byte aligned from here
+        movq    %rdi, %rbx
+        movl    $1, %edi
+        movl    $2, %esi
+        movl    $3, %edx
+        movl    $4, %r8d
+        movl    $5, %r9d
+        movl    $6, %r10d
+        pushq   $0xc3                   # CF, ZF, SF and the reserved bit 1
+        popfq
+        call    __mf_os_getpid
+        RECORD_OS_RETURN 0
+        popq    %rbx
+        ret
+
         .section .note.GNU-stack,"",@progbits

@@ -28,6 +28,7 @@ void cb_marks_slot_below_the_fill();
 void cb_returns_slot_below_the_fill();
 void cb_returns_rsp_at_the_call();
 void cb_records_os_return(std::uint64_t* out);
+void cb_records_os_return_with_known_registers(std::uint64_t* out);
 }
 
 namespace mf::runner {
@@ -143,6 +144,15 @@ TEST(CallBoundary, TheStackBelowTheCallHoldsThePattern) {
   SutCall zeroed = with_fill(&cb_returns_unwritten_stack_slot, 1024);
   zeroed.stack_pattern = 0;
   EXPECT_EQ(call_through_boundary(zeroed, args, check), 0u);
+  // Or one address of the stack in every quad (stack_addresses): that many
+  // bytes below the call, on the stack below the code; on the caller's own
+  // stack, whose address the harness does not choose, the pattern.
+  SutCall addresses = with_fill(&cb_returns_unwritten_stack_slot, 1024);
+  addresses.stack_address_depth = 160;
+  EXPECT_EQ(call_through_boundary(addresses, args, check), kStackPattern);
+  addresses.below_the_code = true;
+  ASSERT_NE(lowest_stack_top(), 0u);
+  EXPECT_EQ(call_through_boundary(addresses, args, check), lowest_stack_top() - 160);
   EXPECT_EQ(call_through_boundary(with_fill(&cb_returns_unwritten_stack_slot, 1024), args, check), kStackPattern);
   // The cleaner's functions get the deeper fill, the others the shallow one.
   EXPECT_EQ(sut_call(ops::OpCode::monitor_memory, false).stack_fill, kStackFillCleaner);
@@ -206,6 +216,33 @@ TEST(CallBoundary, AnOsCallReturnsGarbageInTheRegistersItMayClobber) {
   }
   EXPECT_LT(static_cast<std::int64_t>(out[0]), 0);   // read(-1, 0, 0): EBADF
   EXPECT_GT(static_cast<std::int64_t>(out[10]), 0);  // getpid
+}
+
+// Or, when the runner asks for it (every second SUT call of a run), as
+// Linux's syscall leaves them: only rax, rcx and r11 changed, the flags the
+// caller's.
+TEST(CallBoundary, AnOsCallCanReturnAsLinuxLeavesTheRegisters) {
+  simos::SimOs& os = simos::SimOs::instance();
+  os.begin_run(model::kDefaultMemoryLimit);
+  std::uint64_t garbage[10] = {};
+  std::uint64_t kept[10] = {};
+  cb_records_os_return_with_known_registers(garbage);
+  simos::set_os_return_as_linux(true);
+  cb_records_os_return_with_known_registers(kept);
+  simos::set_os_return_as_linux(false);
+  EXPECT_EQ(os.anomaly(), "");
+  os.end_run();
+  constexpr std::uint64_t kArithmeticFlags = 0x8d5;  // OF, SF, ZF, AF, PF, CF
+  // rdi, rsi, rdx at 1..3, rcx at 4, r8, r9, r10 at 5..7, r11 at 8.
+  const std::uint64_t loaded[9] = {0, 1, 2, 3, 0, 4, 5, 6, 0};
+  for (int i : {1, 2, 3, 5, 6, 7}) {
+    EXPECT_EQ(kept[i], loaded[i]) << "register " << i;
+    EXPECT_EQ(garbage[i], simos::kShimReturnGarbage + 8 * (i - 1)) << "register " << i;
+  }
+  for (int i : {4, 8}) EXPECT_EQ(kept[i], simos::kShimReturnGarbage + 8 * (i - 1)) << "register " << i;
+  EXPECT_EQ(kept[9] & kArithmeticFlags, 0xc1u);  // the caller's CF, ZF and SF
+  EXPECT_NE(garbage[9] & kArithmeticFlags, 0xc1u);  // from getpid's test: CF and ZF clear
+  EXPECT_EQ(kept[0], garbage[0]);                   // the same getpid either way
 }
 
 }  // namespace
