@@ -52,7 +52,14 @@ void catch_simulated_exits(bool on);
 // k = m / kHangBytesPerExtraInterval.
 // The timer is installed once per process and stays: between runs (no
 // HangWatch alive) its ticks do nothing.
-inline constexpr std::uint64_t kHangBytesPerExtraInterval = std::uint64_t{64} << 20;
+// 16 MiB an interval is 61 us of CPU time per page of 4 KiB.  The first
+// touch of a page is what costs: in the VMs here a page fault took 1.8 us on
+// a quiet machine and 13 us under a load of 8 on 2 cores (perf stat of
+// corpus/regressions/pool_alloc_of_a_1_gib_object_is_not_a_hang.trace:
+// 262,261 faults, 4.0 s of CPU), where 64 MiB an interval (15 us a page)
+// turned that honest zero-fill into a hang.  An endless loop with 1 GiB
+// mapped is still stopped within 17 s of CPU time.
+inline constexpr std::uint64_t kHangBytesPerExtraInterval = std::uint64_t{16} << 20;
 
 class HangWatch {
  public:
