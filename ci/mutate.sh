@@ -15,10 +15,15 @@
 # (default 300: the daemon stage's limit, of
 # wall-clock time: tests/daemon's suite, which sleeps and waits, for each
 # survivor of the other stages of daemon_cleaner.s and each mutant of the
-# functions only it runs).  The results (<build>/mutate/results.tsv) are appended as
-# they come, so an interrupted run resumes where it stopped; delete that
-# file to start over.  Runs under `nice`: the campaign takes every core it
-# is given for tens of minutes.
+# functions only it runs), MF_MUTATE_RESULTS (default
+# docs/harness-strength.tsv).  The results are appended as they come, so an
+# interrupted run resumes where it stopped; delete that file to start over.
+# They are kept in the repository beside the report, one line per mutant
+# (compacted at the end of each run), so that the report can be regenerated,
+# and some mutants checked again (`mfh mutate ... --only ID --results
+# docs/harness-strength.tsv`), on any machine without the hours of the whole
+# campaign.  Runs under `nice`: the campaign takes every core it is given
+# for tens of minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +37,7 @@ seed=1
 proof_seconds=${MF_MUTATE_PROOF_SECONDS:-60}  # pool_alloc, the longest proof, takes about 34 s of CPU here
 daemon_seconds=${MF_MUTATE_DAEMON_SECONDS:-300}
 mfh="$build_dir/harness/mfh/mfh"
+results=${MF_MUTATE_RESULTS:-docs/harness-strength.tsv}
 
 report_only=false
 case "${1:-}" in
@@ -62,7 +68,7 @@ if ! $report_only; then
   for args in "${campaign[@]}"; do
     # shellcheck disable=SC2086  # the arguments are words on purpose
     nice -n 10 "$mfh" mutate $args --jobs "$jobs" --proof-seconds "$proof_seconds" --daemon-seconds "$daemon_seconds" \
-      || [ $? -eq 1 ]  # 1: survivors, which the report lists
+      --results "$results" || [ $? -eq 1 ]  # 1: survivors, which the report lists
   done
 fi
 
@@ -77,4 +83,4 @@ note="Mutants checked: every one of arena.s and pool.s"
   || note+="; every one of daemon_cleaner.s"
 note+=". Stage budget: 5 RapidCheck rounds of 200 cases per target (seeds 1-5), the function's code proof (no verdict after ${proof_seconds} s of CPU time), 30000 fuzz runs or 5 s per target (seed 1), for daemon_cleaner.s tests/daemon's real-OS suite (stopped at its first failure, or a kill after ${daemon_seconds} s); $jobs jobs at once under nice."
 [ -n "${MF_MUTATE_NOTE:-}" ] && note+=" $MF_MUTATE_NOTE"
-"$mfh" mutate --report docs/harness-strength.md --command "bash ci/mutate.sh" --note "$note"
+"$mfh" mutate --report docs/harness-strength.md --results "$results" --command "bash ci/mutate.sh" --note "$note"

@@ -3,12 +3,15 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 namespace mf::mutate {
 
@@ -189,6 +192,35 @@ bool load_results(const std::string& path, LoadedResults& out, std::string& erro
     }
     if (out.by_id.count(r->id) == 0) out.order.push_back(r->id);
     out.by_id[r->id] = std::move(*r);
+  }
+  return true;
+}
+
+bool compact_results(const std::string& path, std::string& error) {
+  LoadedResults loaded;
+  if (!load_results(path, loaded, error)) return false;
+  if (!std::filesystem::exists(path)) return true;
+  std::vector<const MutantResult*> rows;
+  for (const auto& [id, r] : loaded.by_id) rows.push_back(&r);
+  std::sort(rows.begin(), rows.end(), [](const MutantResult* a, const MutantResult* b) {
+    return std::tie(a->file, a->line, a->id) < std::tie(b->file, b->line, b->id);
+  });
+  std::string text = std::string(kResultsHeader) + "\n";
+  for (const MutantResult* r : rows) text += format_result(*r) + "\n";
+  // Written beside it and renamed: a kill or a full disk leaves the old file whole.
+  const std::string temp = path + ".compacting";
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    error = "cannot write " + temp + ": " + std::strerror(errno);
+    return false;
+  }
+  const bool written = write_all(fd, text) && ::fsync(fd) == 0;
+  const int saved_errno = errno;
+  ::close(fd);
+  if (!written || std::rename(temp.c_str(), path.c_str()) != 0) {
+    error = "cannot rewrite " + path + ": " + std::strerror(written ? errno : saved_errno);
+    std::remove(temp.c_str());
+    return false;
   }
   return true;
 }

@@ -64,6 +64,14 @@ struct LoadedResults {
 };
 bool load_results(const std::string& path, LoadedResults& out, std::string& error);
 
+// Rewrites the file with one line per id (the last), ordered by file, line
+// and id, through a temporary file renamed over it: the results of record
+// (docs/harness-strength.tsv, which ci/mutate.sh keeps in the repository
+// so that the report can be regenerated and rechecked on any machine) then
+// change by whole lines where a mutant's result changed, and a rerun of some
+// mutants does not grow the file.  A file that does not exist is left so.
+bool compact_results(const std::string& path, std::string& error);
+
 // Appends results to the file, each flushed to disk at once.  Opening
 // drops an unfinished last line and writes the header into a new file.
 class ResultsWriter {

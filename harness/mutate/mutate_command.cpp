@@ -327,6 +327,10 @@ int run_campaign(Options& o) {
   for (unsigned j = 0; j < o.jobs; ++j) threads.emplace_back(work, j);
   for (std::thread& t : threads) t.join();
   if (write_failed) return 2;
+  if (!compact_results(o.results, error)) {
+    std::fprintf(stderr, "mfh mutate: %s\n", error.c_str());
+    return 2;
+  }
 
   const Figures f = figures_of(results, allow);
   std::printf("mfh mutate: %zu mutants: %zu killed, %zu survived (%zu explained as equivalent), %zu proved, "

@@ -1,5 +1,6 @@
 // The results file of `mfh mutate` (harness/mutate/mutant_results.h):
-// escaping, resume after a kill, and clear errors for a file that is not one.
+// escaping, resume after a kill, compaction, and clear errors for a file
+// that is not one.
 #include "mutant_results.h"
 
 #include <gtest/gtest.h>
@@ -78,6 +79,40 @@ TEST(MutantResults, ResumeKeepsWholeLinesDropsAnUnfinishedOneAndTheLastWins) {
   EXPECT_EQ(loaded.partial_tail, 0u);
   ASSERT_EQ(loaded.order, (std::vector<std::string>{"a.s:1:imm:0", "a.s:2:imm:0"}));
   EXPECT_EQ(loaded.by_id.at("a.s:1:imm:0").outcome, Outcome::killed);
+}
+
+TEST(MutantResults, CompactionKeepsTheLastLinePerIdInFileAndLineOrder) {
+  const fs::path path = temp_file("results_compact.tsv");
+  std::string error;
+  auto at = [](const std::string& id, const std::string& file, int line, Outcome outcome) {
+    MutantResult r = sample(id, outcome);
+    r.file = file;
+    r.line = line;
+    return r;
+  };
+  {
+    ResultsWriter w;
+    ASSERT_TRUE(w.open(path.string(), error)) << error;
+    ASSERT_TRUE(w.append(at("pool.s:9:imm:0", "pool.s", 9, Outcome::killed), error));
+    ASSERT_TRUE(w.append(at("arena.s:20:imm:0", "arena.s", 20, Outcome::survived), error));
+    ASSERT_TRUE(w.append(at("arena.s:3:imm:0", "arena.s", 3, Outcome::killed), error));
+    ASSERT_TRUE(w.append(at("arena.s:20:imm:0", "arena.s", 20, Outcome::killed), error));  // a rerun
+  }
+  ASSERT_TRUE(compact_results(path.string(), error)) << error;
+  LoadedResults loaded;
+  ASSERT_TRUE(load_results(path.string(), loaded, error)) << error;
+  // Line 3 before line 20 (numbers, not text), arena.s before pool.s, one line each.
+  EXPECT_EQ(loaded.order, (std::vector<std::string>{"arena.s:3:imm:0", "arena.s:20:imm:0", "pool.s:9:imm:0"}));
+  EXPECT_EQ(loaded.by_id.at("arena.s:20:imm:0").outcome, Outcome::killed);
+  std::ifstream in(path);
+  std::size_t lines = 0;
+  for (std::string line; std::getline(in, line);) ++lines;
+  EXPECT_EQ(lines, 4u);  // the header and three results
+  EXPECT_FALSE(fs::exists(path.string() + ".compacting"));
+
+  const fs::path missing = temp_file("missing_compact.tsv");
+  EXPECT_TRUE(compact_results(missing.string(), error)) << error;
+  EXPECT_FALSE(fs::exists(missing));
 }
 
 TEST(MutantResults, AFileOfSomethingElseOrABadLineIsAnErrorWithItsLine) {
