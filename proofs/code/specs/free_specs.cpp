@@ -63,7 +63,7 @@
 //     layout/slab_layout_proofs.cpp).
 // The header fields the checks read (magic, class, block size of a large
 // page) are free, so a corrupt page exits 111 as the contract says.
-#include <iostream>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -165,7 +165,16 @@ class MemFreeSpec : public FunctionSpec {
     }
     if (table_pending_) table_address_.emplace(state.regs[RCX]);
     table_pending_ = loads_open_slabs(insn, s);
-    if (!late_.joined(state) && reaches_another_slab(insn, state)) late_.join(state);
+    if (!late_.joined(state) && reaches_another_slab(insn, state)) {
+      // Broken code only (a heap access outside S's extent before, say
+      // at a p past bump): the path ends here, its push checked, with an
+      // obligation that fails, since the late regions' contents would lie.
+      if (std::optional<std::string> why = late_.why_not_joinable(state)) {
+        unjoinable_sites_[insn.address] = *why;
+        return false;
+      }
+      late_.join(state);
+    }
     if (!jumps_to_release_page(insn, s)) return true;
     // A small path hands over a slab only after it reached another one (F,
     // or S's neighbours); the large path never does.
@@ -340,6 +349,9 @@ class MemFreeSpec : public FunctionSpec {
   bool table_pending_ = false;
   std::optional<z3::expr> table_address_;
   std::set<std::uint64_t> large_hand_over_sites_, slab_release_sites_;
+  // Where a path reached another slab whose late regions could not join it,
+  // and why (LateRegions::why_not_joinable).
+  std::map<std::uint64_t, std::string> unjoinable_sites_;
   std::optional<z3::expr> large_magic_, large_class_, large_block_size_;
 };
 
@@ -589,7 +601,11 @@ std::vector<Obligation> MemFreeSpec::push_obligations(const PathEnd& end, ProofS
       {"memory: p's first quad links the slab's old free head", quad_stored(end, *p_, slab.free_head)},
       {"memory: p's bitmap quad has p's bit set", quad_stored(end, q, word | bit_mask())}};
   std::vector<Obligation> rest;
-  if (reached(end, first_region_))
+  const auto unjoinable = unjoinable_sites_.find(end.site);
+  if (end.kind == PathEnd::Kind::Cut && unjoinable != unjoinable_sites_.end())
+    rest = {{"the heap accesses before another slab is reached lie in p's slab, apart from it: " + unjoinable->second,
+             c.bool_val(false)}};
+  else if (reached(end, first_region_))
     rest = reopened_before_first(end, s);
   else if (reached(end, prev_links_region_))
     rest = unlinked_not_first(end, s);
@@ -722,7 +738,8 @@ std::vector<Obligation> MemFreeSpec::obligations(const PathEnd& end, ProofSetup&
     rest = exit_obligations(end, s, exit_expected(end));
   else if (end.kind == PathEnd::Kind::Cut && large_hand_over_sites_.count(end.site))
     rest = hand_over_obligations(end, s);
-  else if (end.kind == PathEnd::Kind::Return || slab_release_sites_.count(end.site))
+  else if (end.kind == PathEnd::Kind::Return || slab_release_sites_.count(end.site) ||
+           unjoinable_sites_.count(end.site))
     rest = push_obligations(end, s);
   else
     rest = {{"a path of mem_free ends only at an exit, a return or release_page", c.bool_val(false)}};

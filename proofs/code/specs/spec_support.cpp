@@ -138,12 +138,11 @@ bool LateRegions::joined(const MachineState& state) const {
   return static_cast<int>(state.memory.region_count()) > first_;
 }
 
-void LateRegions::join(MachineState& state) const {
+std::optional<std::string> LateRegions::why_not_joinable(const MachineState& state) const {
   const std::string name = regions_.front().name;
   if (static_cast<int>(state.memory.region_count()) != first_)
-    throw ProofError("late regions: the path added regions before " + name + " joined it");
-  if (!entry_extents_)
-    throw ProofError("late regions: " + name + " joins a path before its layout facts were stated");
+    return "the path added regions before " + name + " joined it";
+  if (!entry_extents_) return name + " joins a path before its layout facts were stated";
   // Every heap access so far lies inside an extent of the entry state that
   // the layout facts put apart from every late region (the class comment).
   const int heap = state.memory.heap();
@@ -157,21 +156,23 @@ void LateRegions::join(MachineState& state) const {
         !z3::eq(state.extents[e].base, (*entry_extents_)[e].base) ||
         !z3::eq(state.extents[e].length, (*entry_extents_)[e].length) ||
         !z3::eq(state.extents[e].valid, (*entry_extents_)[e].valid))
-      throw ProofError("late regions: " + where + " was not shown inside an extent of the entry state");
+      return where + " was not shown inside an extent of the entry state";
     for (std::size_t i = 0; i < regions_.size(); ++i)
       if (!apart_from_entry_extent(i, e))
-        throw ProofError("late regions: " + where + " lies in an extent the layout facts do not put apart from " +
-                         regions_[i].name);
+        return where + " lies in an extent the layout facts do not put apart from " + regions_[i].name;
   }
   // And no heap write came from elsewhere (a callee's havoc, or a store no
   // access of the path recorded).
   const std::vector<MemoryWrite>& writes = state.memory.region(heap).writes;
   for (const MemoryWrite& w : writes)
-    if (w.kind == MemoryWrite::Kind::Havoc)
-      throw ProofError("late regions: a callee may have written the heap before " + name + " joined the path");
+    if (w.kind == MemoryWrite::Kind::Havoc) return "a callee may have written the heap before " + name + " joined the path";
   if (writes.size() != heap_writes)
-    throw ProofError("late regions: a heap write that no access of the path accounts for, before " + name +
-                     " joined it");
+    return "a heap write that no access of the path accounts for, before " + name + " joined it";
+  return std::nullopt;
+}
+
+void LateRegions::join(MachineState& state) const {
+  if (std::optional<std::string> why = why_not_joinable(state)) throw ProofError("late regions: " + *why);
   for (const Region& r : regions_) state.memory.add_region(r);
   for (const Extent& e : extents_) state.extents.push_back(e);
 }

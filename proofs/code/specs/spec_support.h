@@ -101,9 +101,13 @@ class LateRegions {
   // the entry state's extents, which join's argument names.
   z3::expr layout_facts(const MachineState& entry);
   bool joined(const MachineState& state) const;
-  // Adds them to the path; a ProofError if the path added regions of its
-  // own before, or made a heap access that is not shown apart from them
-  // (above): their indices or contents would lie.
+  // Why they cannot join this path (it added regions of its own before, or
+  // made a heap access that is not shown apart from them: above), or
+  // nothing when they can.  For a spec that ends such a path itself, with
+  // an obligation that fails there.
+  std::optional<std::string> why_not_joinable(const MachineState& state) const;
+  // Adds them to the path; a ProofError where why_not_joinable says why
+  // not: their indices or contents would lie.
   void join(MachineState& state) const;
 
  private:
