@@ -536,8 +536,8 @@ Executor::Resolved Executor::resolve(MachineState& state, const Instruction& ins
       return {static_cast<int>(i), pinned_offset(r, offset)};
     }
   }
-  require_outside_regions(state, insn, address, length, write);
-  return {state.memory.heap(), address.simplify()};
+  const int extent = require_outside_regions(state, insn, address, length, write);
+  return {state.memory.heap(), address.simplify(), extent};
 }
 
 z3::expr Executor::pinned_offset(const Region& region, const z3::expr& offset) {
@@ -549,8 +549,8 @@ z3::expr Executor::pinned_offset(const Region& region, const z3::expr& offset) {
   return offset;
 }
 
-void Executor::require_outside_regions(MachineState& state, const Instruction& insn, const z3::expr& address,
-                                       const z3::expr& length, bool write) {
+int Executor::require_outside_regions(MachineState& state, const Instruction& insn, const z3::expr& address,
+                                      const z3::expr& length, bool write) {
   const std::string site = where(insn);
   // Usual case: the access lies inside memory the function owns (an
   // extent: a pool's block, a block a callee handed out).  Extents are
@@ -582,7 +582,7 @@ void Executor::require_outside_regions(MachineState& state, const Instruction& i
       require(state, "a heap access stays clear of the " + r.name,
               length == 0 || z3::ule(offset + length, r_offset) || z3::ule(r_end, offset), site);
     }
-    return;
+    return static_cast<int>(*owner);
   }
   if (!write) {
     // No extent was shown to hold the read: one must, on every path.
@@ -602,11 +602,12 @@ void Executor::require_outside_regions(MachineState& state, const Instruction& i
     require(state, "a heap access stays clear of the " + r.name,
             !r.valid || disjoint(address, length, r.base, ctx_.bv_val(r.size, 64)), site);
   }
+  return -1;
 }
 
 z3::expr Executor::load(MachineState& state, const Instruction& insn, const z3::expr& address, unsigned bytes) {
   Resolved at = resolve(state, insn, address, ctx_.bv_val(bytes, 64), true, bytes, false);
-  AccessEvent event{at.region, at.offset, bytes, false, insn.address};
+  AccessEvent event{at.region, at.offset, bytes, false, insn.address, at.extent};
   state.accesses.push_back(event);
   for (const z3::expr& fact : hooks_.facts_due(event, state)) assume(state, fact);
   if (!hooks_.on_access(event, state)) {
@@ -621,7 +622,7 @@ void Executor::store(MachineState& state, const Instruction& insn, const z3::exp
   Resolved at = resolve(state, insn, address, ctx_.bv_val(bytes, 64), true, bytes, true);
   if (!state.memory.region(at.region).writable)
     throw ProofError("write to read-only " + state.memory.region(at.region).name + " at " + where(insn));
-  AccessEvent event{at.region, at.offset, bytes, true, insn.address};
+  AccessEvent event{at.region, at.offset, bytes, true, insn.address, at.extent};
   state.accesses.push_back(event);
   for (const z3::expr& fact : hooks_.facts_due(event, state)) assume(state, fact);
   if (!hooks_.on_access(event, state)) {
@@ -639,7 +640,7 @@ void Executor::fill(MachineState& state, const Instruction& insn, const z3::expr
   if (!state.memory.region(at.region).writable)
     throw ProofError("write to read-only " + state.memory.region(at.region).name + " at " + where(insn));
   state.accesses.push_back({at.region, at.offset, is_constant ? static_cast<unsigned>(constant_length) : 0u, true,
-                            insn.address});
+                            insn.address, at.extent});
   state.memory.fill(at.region, at.offset, length, value, unit);
 }
 

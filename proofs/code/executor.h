@@ -148,7 +148,8 @@ class Executor {
   // A read must moreover lie inside an extent (memory the spec declares the
   // function owns); a write anywhere else is allowed here, since every
   // written byte is compared with the spec at the end of the path.
-  void require_outside_regions(MachineState& state, const Instruction& insn, const z3::expr& address,
+  // Returns the extent proved to hold the access, or -1.
+  int require_outside_regions(MachineState& state, const Instruction& insn, const z3::expr& address,
                                const z3::expr& length, bool write);
 
   // The address of a symbol (+ addend): a section base plus the symbol's value.
@@ -181,6 +182,7 @@ class Executor {
   struct Resolved {
     int region;
     z3::expr offset;
+    int extent = -1;  // a heap access: the extent proved to hold it, or -1
   };
   void explore(MachineState state);
   // Executes one instruction; returns false when the path ended.

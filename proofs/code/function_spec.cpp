@@ -62,6 +62,8 @@ void ProofSetup::assume_layout(const z3::expr& fact) { add_layout(fact, assumpti
 
 void ProofSetup::assume_layout_where_due(const z3::expr& fact) { add_layout(fact, deferred_); }
 
+void ProofSetup::assume_layout_where_late_due(const z3::expr& fact) { add_layout(fact, late_deferred_); }
+
 void ProofSetup::assume_at_call(const std::string& callee, const z3::expr& fact) {
   const std::size_t before = at_call_.size();
   add_layout(fact, at_call_);

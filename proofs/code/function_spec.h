@@ -74,6 +74,21 @@ class ProofSetup {
   // kept or left out on its own.
   void assume_layout(const z3::expr& fact);
   void assume_layout_where_due(const z3::expr& fact);
+  // A second such group, for the facts of late regions (LateRegions) that
+  // join a path after the first group did: at the first access
+  // FunctionSpec::late_precondition_due names, so that only the paths that
+  // reach those regions carry them.  Checked against the witnesses too.
+  void assume_where_late_due(const z3::expr& fact) { late_deferred_.push_back(fact.simplify()); }
+  void assume_layout_where_late_due(const z3::expr& fact);
+  const std::vector<z3::expr>& late_deferred() const { return late_deferred_; }
+  // A fact of the precondition that no query of the proof uses, where an
+  // argument of the prover rests on its truth rather than the solver (the
+  // layout facts of late regions that no heap access follows:
+  // LateRegions::join): checked with the witnesses like every other fact,
+  // so that the precondition stays satisfiable with it, and assumed on no
+  // path (assuming less is sound), where it would only cost every query.
+  void state_unassumed(const z3::expr& fact) { unassumed_.push_back(fact.simplify()); }
+  const std::vector<z3::expr>& unassumed() const { return unassumed_; }
   const std::vector<z3::expr>& layout_facts() const { return layout_; }
   // A layout fact of the precondition that joins a path at a call of
   // `callee` (CalleeConfig::facts_at_call), for one that only that path
@@ -92,6 +107,8 @@ class ProofSetup {
   CalleeConfig& callees_;
   std::vector<z3::expr> assumptions_;
   std::vector<z3::expr> deferred_;
+  std::vector<z3::expr> late_deferred_;
+  std::vector<z3::expr> unassumed_;
   std::vector<z3::expr> layout_;
   std::vector<z3::expr> at_call_;
   // Adds each conjunct of `fact` to `facts` and to layout_.
@@ -115,6 +132,9 @@ class FunctionSpec {
   // Whether the deferred part of the precondition (ProofSetup::
   // assume_where_due) joins the path at this access.
   virtual bool precondition_due(const AccessEvent&, ProofSetup&) { return false; }
+  // Whether the late group (ProofSetup::assume_where_late_due) joins the
+  // path at this access.
+  virtual bool late_precondition_due(const AccessEvent&, ProofSetup&) { return false; }
   // Before every instruction; return false to end the path there (e.g.
   // where the part of the function the proof covers ends).
   virtual bool before(const Instruction&, MachineState&, ProofSetup&) { return true; }

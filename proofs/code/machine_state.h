@@ -34,6 +34,10 @@ struct AccessEvent {
   unsigned bytes = 0;
   bool write = false;
   std::uint64_t site = 0;
+  // A heap access: the index in MachineState::extents of the extent the
+  // executor proved holds it, or -1 (none was shown to; a write may then
+  // lie anywhere clear of the regions).  What LateRegions::join rests on.
+  int extent = -1;
 };
 
 // Memory a function may reach through the heap (a pool's slots and bitmap,
@@ -69,6 +73,8 @@ struct MachineState {
   // The deferred part of the precondition (ProofSetup::assume_where_due) is
   // on this path already.
   bool deferred_precondition_assumed = false;
+  // And the late group (ProofSetup::assume_where_late_due).
+  bool late_precondition_assumed = false;
   unsigned fresh_counter = 0;
 };
 

@@ -60,9 +60,16 @@ class Hooks : public ExecutionHooks {
     return spec_.on_access(access, state, setup_);
   }
   std::vector<z3::expr> facts_due(const AccessEvent& access, MachineState& state) override {
-    if (state.deferred_precondition_assumed || !spec_.precondition_due(access, setup_)) return {};
-    state.deferred_precondition_assumed = true;
-    return setup_.deferred();
+    std::vector<z3::expr> due;
+    if (!state.deferred_precondition_assumed && spec_.precondition_due(access, setup_)) {
+      state.deferred_precondition_assumed = true;
+      due = setup_.deferred();
+    }
+    if (!state.late_precondition_assumed && spec_.late_precondition_due(access, setup_)) {
+      state.late_precondition_assumed = true;
+      due.insert(due.end(), setup_.late_deferred().begin(), setup_.late_deferred().end());
+    }
+    return due;
   }
   bool before(const Instruction& insn, MachineState& state) override { return spec_.before(insn, state, setup_); }
   const CalleeSpec* callee(const std::string& name) const override { return callees_.find(name); }
@@ -233,6 +240,8 @@ ProofOutcome prove(z3::context& ctx, const ObjectCode& code, FunctionSpec& spec,
         z3::solver once(ctx);
         for (const z3::expr& fact : setup.assumptions()) once.add(fact);
         for (const z3::expr& fact : setup.deferred()) once.add(fact);
+        for (const z3::expr& fact : setup.late_deferred()) once.add(fact);
+        for (const z3::expr& fact : setup.unassumed()) once.add(fact);
         for (const z3::expr& fact : setup.at_call()) once.add(fact);
         if (extra) once.add(*extra);
         if (nice_first)

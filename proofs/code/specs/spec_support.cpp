@@ -83,33 +83,34 @@ z3::expr LateRegions::initial_quad(int region, std::uint64_t offset) const {
   return scratch.initial_quad(index, offset);
 }
 
-z3::expr LateRegions::layout_facts(const MachineState& entry) const {
+Extent LateRegions::extent_of(const Region& r) { return {r.base, r.base.ctx().bv_val(r.size, 64), r.valid}; }
+
+bool LateRegions::header_of(const Extent& e, const Extent& r) { return (r.base - e.base).simplify().is_numeral(); }
+
+// An interval of the circle inside another is apart from whatever that one
+// is apart from, and from the other regions inside it by their offsets.
+bool LateRegions::inside_new_extent(const Extent& r) const {
+  for (const Extent& e : extents_) {
+    std::uint64_t offset = 0, length = 0, size = 0;
+    if ((r.base - e.base).simplify().is_numeral_u64(offset) && e.length.is_numeral_u64(length) &&
+        r.length.is_numeral_u64(size) && offset <= length && size <= length - offset && z3::eq(r.valid, e.valid))
+      return true;
+  }
+  return false;
+}
+
+z3::expr LateRegions::layout_facts(const MachineState& entry) {
   z3::context& c = regions_.front().base.ctx();
   std::vector<Extent> old_regions, new_regions;
   for (std::size_t i = 1; i < entry.memory.region_count(); ++i) {
     const Region& r = entry.memory.region(static_cast<int>(i));
-    if (r.size > 0) old_regions.push_back({r.base, c.bv_val(r.size, 64), r.valid});
+    if (r.size > 0) old_regions.push_back(extent_of(r));
   }
-  for (const Region& r : regions_) new_regions.push_back({r.base, c.bv_val(r.size, 64), r.valid});
+  for (const Region& r : regions_) new_regions.push_back(extent_of(r));
+  entry_extents_ = entry.extents;
   z3::expr facts = c.bool_val(true);
   auto apart = [&](const Extent& a, const Extent& b) {
     facts = facts && (!a.valid || !b.valid || disjoint(a.base, a.length, b.base, b.length));
-  };
-  // A region at an extent's base (a numeral offset from it) is that
-  // extent's header, inside it.
-  auto header_of = [](const Extent& e, const Extent& r) { return (r.base - e.base).simplify().is_numeral(); };
-  // A region that lies wholly inside a new extent, and exists exactly when
-  // it does, is apart from whatever the extent is apart from (an interval
-  // of the circle inside another), and from the other regions inside it by
-  // their offsets: its own facts would only repeat the extent's.
-  auto inside_new_extent = [&](const Extent& r) {
-    for (const Extent& e : extents_) {
-      std::uint64_t offset = 0, length = 0, size = 0;
-      if ((r.base - e.base).simplify().is_numeral_u64(offset) && e.length.is_numeral_u64(length) &&
-          r.length.is_numeral_u64(size) && offset <= length && size <= length - offset && z3::eq(r.valid, e.valid))
-        return true;
-    }
-    return false;
   };
   for (std::size_t i = 0; i < new_regions.size(); ++i) {
     if (inside_new_extent(new_regions[i])) continue;
@@ -127,16 +128,51 @@ z3::expr LateRegions::layout_facts(const MachineState& entry) const {
   return facts.simplify();
 }
 
+// Exactly the cases where layout_facts states the pair apart (above).
+bool LateRegions::apart_from_entry_extent(std::size_t region, std::size_t extent) const {
+  const Extent r = extent_of(regions_.at(region));
+  return inside_new_extent(r) || !header_of(entry_extents_->at(extent), r);
+}
+
 bool LateRegions::joined(const MachineState& state) const {
   return static_cast<int>(state.memory.region_count()) > first_;
 }
 
-void LateRegions::join(MachineState& state) const {
+std::optional<std::string> LateRegions::why_not_joinable(const MachineState& state) const {
+  const std::string name = regions_.front().name;
   if (static_cast<int>(state.memory.region_count()) != first_)
-    throw ProofError("late regions: the path added regions before " + regions_.front().name + " joined it");
-  for (const AccessEvent& a : state.accesses)
-    if (a.region == state.memory.heap())
-      throw ProofError("late regions: the path reached the heap before " + regions_.front().name + " joined it");
+    return "the path added regions before " + name + " joined it";
+  if (!entry_extents_) return name + " joins a path before its layout facts were stated";
+  // Every heap access so far lies inside an extent of the entry state that
+  // the layout facts put apart from every late region (the class comment).
+  const int heap = state.memory.heap();
+  std::size_t heap_writes = 0;
+  for (const AccessEvent& a : state.accesses) {
+    if (a.region != heap) continue;
+    heap_writes += a.write ? 1 : 0;
+    const std::string where = "the heap access at " + hex(a.site) + " before " + name + " joined the path";
+    const auto e = static_cast<std::size_t>(a.extent);
+    if (a.extent < 0 || e >= entry_extents_->size() || e >= state.extents.size() ||
+        !z3::eq(state.extents[e].base, (*entry_extents_)[e].base) ||
+        !z3::eq(state.extents[e].length, (*entry_extents_)[e].length) ||
+        !z3::eq(state.extents[e].valid, (*entry_extents_)[e].valid))
+      return where + " was not shown inside an extent of the entry state";
+    for (std::size_t i = 0; i < regions_.size(); ++i)
+      if (!apart_from_entry_extent(i, e))
+        return where + " lies in an extent the layout facts do not put apart from " + regions_[i].name;
+  }
+  // And no heap write came from elsewhere (a callee's havoc, or a store no
+  // access of the path recorded).
+  const std::vector<MemoryWrite>& writes = state.memory.region(heap).writes;
+  for (const MemoryWrite& w : writes)
+    if (w.kind == MemoryWrite::Kind::Havoc) return "a callee may have written the heap before " + name + " joined the path";
+  if (writes.size() != heap_writes)
+    return "a heap write that no access of the path accounts for, before " + name + " joined it";
+  return std::nullopt;
+}
+
+void LateRegions::join(MachineState& state) const {
+  if (std::optional<std::string> why = why_not_joinable(state)) throw ProofError("late regions: " + *why);
   for (const Region& r : regions_) state.memory.add_region(r);
   for (const Extent& e : extents_) state.extents.push_back(e);
 }

@@ -69,7 +69,24 @@ z3::expr bytes_are(const PathEnd& end, const z3::expr& address, const z3::expr& 
 // instruction that dereferences them); the layout facts the prover states
 // of the entry state's regions (prover.cpp, assume_layout) are stated for
 // them by layout_facts, for the spec to add as deferred precondition
-// (ProofSetup::assume_where_due) that joins the path with them.
+// (ProofSetup::assume_where_due or assume_where_late_due) that joins the
+// path with them, or, where no query needs them (no heap access after the
+// join), to state without assuming (ProofSetup::state_unassumed): they are
+// part of the precondition either way, true of each of its states.
+//
+// A late region reads named quads: its content at entry.  That is its
+// content where it joins only if nothing the path did before wrote it.
+// Writes to other regions never do (layout_facts puts every late region
+// apart from every region of the entry state).  A heap write may, unless
+// it is shown apart; so join accepts heap accesses before it only where
+// the executor proved each inside an extent E of the entry state
+// (AccessEvent::extent: E valid and the access within it, on that path),
+// and layout_facts states each late region R apart from E (or R lies inside
+// a late extent stated apart from E): in every state of the precondition
+// where R exists, then, no byte of R was written, and its named quads are
+// its bytes.  Any other heap access before the join (outside every extent,
+// in an extent a callee added, a callee's havoc of the heap, a write no
+// access accounts for) makes join throw: the argument would not hold.
 class LateRegions {
  public:
   // The index the region will have once joined (they are numbered after the
@@ -80,17 +97,35 @@ class LateRegions {
   // A region's quad at entry: the same named variable it reads once joined.
   z3::expr initial_quad(int region, std::uint64_t offset) const;
   // Apart from every region and extent of the entry state, and from each
-  // other, as assume_layout states it of the entry state's own.
-  z3::expr layout_facts(const MachineState& entry) const;
+  // other, as assume_layout states it of the entry state's own.  Records
+  // the entry state's extents, which join's argument names.
+  z3::expr layout_facts(const MachineState& entry);
   bool joined(const MachineState& state) const;
-  // Adds them to the path; a ProofError if the path added regions of its
-  // own or touched the heap before (their indices or contents would lie).
+  // Why they cannot join this path (it added regions of its own before, or
+  // made a heap access that is not shown apart from them: above), or
+  // nothing when they can.  For a spec that ends such a path itself, with
+  // an obligation that fails there.
+  std::optional<std::string> why_not_joinable(const MachineState& state) const;
+  // Adds them to the path; a ProofError where why_not_joinable says why
+  // not: their indices or contents would lie.
   void join(MachineState& state) const;
 
  private:
+  // Whether layout_facts states late region `region` apart from the entry
+  // state's extent `extent`.
+  bool apart_from_entry_extent(std::size_t region, std::size_t extent) const;
+  // A region at an extent's base (a numeral offset from it) is that
+  // extent's header, inside it: layout_facts states nothing between them.
+  static bool header_of(const Extent& e, const Extent& r);
+  // A late region that lies wholly inside a late extent, and exists exactly
+  // when it does: its facts are the extent's.
+  bool inside_new_extent(const Extent& r) const;
+  static Extent extent_of(const Region& r);
+
   int first_ = -1;
   std::vector<Region> regions_;
   std::vector<Extent> extents_;
+  std::optional<std::vector<Extent>> entry_extents_;  // set by layout_facts
 };
 
 // A quad of the heap a path may write, and when.
