@@ -20,12 +20,15 @@
 #   ops/s       ops the SUT and the model ran per second while fuzzing from
 #               the seeds (MF_FUZZ_STATS), and that as a share of the replay
 #               column's ops/s (replay exec/s times ops/exec: libFuzzer
-#               re-running fixed inputs, its per-exec work included), and as a
-#               share of the runner alone: bench/runner_bench's
-#               runner_<target>_trace/runner, run_trace replaying one fixed
-#               trace of about 64 ops with no fuzzer around it (ops/s of CPU
-#               time, pinned to the same CPU; "not built" without Google
-#               Benchmark)
+#               re-running fixed inputs, its per-exec work included)
+#   ops/s of CPU  the same ops per second of the fuzzer's CPU time (user +
+#               system), and that as a share of the runner alone:
+#               bench/runner_bench's runner_<target>_trace/runner, run_trace
+#               replaying one fixed trace of about 64 ops with no fuzzer
+#               around it (ops/s of CPU time, pinned to the same CPU; "not
+#               built" without Google Benchmark).  CPU time against CPU time:
+#               on a loaded machine a wall-clock rate next to a CPU-time one
+#               measures the load
 #   AFL++       execs_per_sec of afl-fuzz (persistent mode, asm counters
 #               folded into its map, no CMPLOG) fuzzing from the same inputs,
 #               and from the seeds
@@ -88,18 +91,22 @@ replay_rate() {
   awk -v e="$execs" -v t="$took" -v o="$ops_run" 'BEGIN { printf "%d %.1f\n", e / t, o / e }'
 }
 
-# fuzz_rate FUZZER INPUTS [MAX_LEN]: "<exec/s> <ops/s>" of libFuzzer fuzzing
-# for $seconds s from INPUTS (capped at MAX_LEN with no length control when
-# given).
+# fuzz_rate FUZZER INPUTS [MAX_LEN]: "<exec/s> <ops/s> <ops/s of CPU>" of
+# libFuzzer fuzzing for $seconds s from INPUTS (capped at MAX_LEN with no
+# length control when given).
 fuzz_rate() {
-  local corpus log=$work/fuzz.log length=()
+  local corpus cpu log=$work/fuzz.log length=()
   corpus=$(mktemp -d -p "$work")
   if [[ -n ${3:-} ]]; then length=(-max_len="$3" -len_control=0); fi
-  MF_FUZZ_STATS=1 taskset -c "$core" "$1" -max_total_time="$seconds" "${length[@]}" -seed=1 -print_final_stats=1 \
-    -artifact_prefix="$work/" "$corpus" "$2" >"$log" 2>&1
-  awk -v s="$seconds" '/^stat::average_exec_per_sec:/ { e = $2 }
+  # The subshell's `times`, second line: its children's user and system
+  # time ("0m1.230s 0m0.450s"), here the fuzzer's alone.
+  cpu=$( (MF_FUZZ_STATS=1 taskset -c "$core" "$1" -max_total_time="$seconds" "${length[@]}" -seed=1 -print_final_stats=1 \
+    -artifact_prefix="$work/" "$corpus" "$2" >"$log" 2>&1; times) |
+    awk 'END { total = 0; for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); total += 60 * t[1] + t[2] } print total }')
+  awk -v s="$seconds" -v cpu="$cpu" \
+    '/^stat::average_exec_per_sec:/ { e = $2 }
     /^mf-fuzz-stats:/ { match($0, /ops_run=[0-9]+/); o = substr($0, RSTART + 8, RLENGTH - 8) }
-    END { if (e == "") print "failed failed"; else printf "%d %d\n", e, o / s }' "$log"
+    END { if (e == "" || cpu + 0 == 0) print "failed failed failed"; else printf "%d %d %d\n", e, o / s, o / cpu }' "$log"
 }
 
 afl_rate() {
@@ -135,8 +142,8 @@ fi
 
 echo "# Fuzz throughput: exec/s on CPU $core, simulated mode, generated inputs of $ops ops, ${seconds} s per figure"
 echo
-echo "| target | replay, asm coverage | replay, no asm coverage | ops/exec | fuzzing, asm coverage | seeds, asm coverage | ops/s from the seeds | share of replay ops/s | runner alone ops/s | share of the runner alone | AFL++ | AFL++ from the seeds |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| target | replay, asm coverage | replay, no asm coverage | ops/exec | fuzzing, asm coverage | seeds, asm coverage | ops/s from the seeds | share of replay ops/s | ops/s of CPU from the seeds | runner alone ops/s | share of the runner alone | AFL++ | AFL++ from the seeds |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for t in "${targets[@]}"; do
   inputs=$work/inputs-$t
   "$mfh" convert --generate="$ops" --count="$inputs_per_target" --seed=1 --in-contract --target="$t" \
@@ -144,17 +151,17 @@ for t in "${targets[@]}"; do
   max_len=$(find "$inputs" -type f -printf '%s\n' | sort -n | tail -n1)
   read -r with_cov ops_per_exec <<<"$(replay_rate "$build_dir/harness/fuzz/fuzz_$t" "$inputs")"
   read -r without_cov _ <<<"$(replay_rate "$build_dir/harness/fuzz/fuzz_${t}_nocov" "$inputs")"
-  read -r fuzzing _ <<<"$(fuzz_rate "$build_dir/harness/fuzz/fuzz_$t" "$inputs" "$max_len")"
-  read -r from_seeds seed_ops <<<"$(fuzz_rate "$build_dir/harness/fuzz/fuzz_$t" "$build_dir/fuzz/seeds/$t")"
+  read -r fuzzing _ _ <<<"$(fuzz_rate "$build_dir/harness/fuzz/fuzz_$t" "$inputs" "$max_len")"
+  read -r from_seeds seed_ops seed_cpu_ops <<<"$(fuzz_rate "$build_dir/harness/fuzz/fuzz_$t" "$build_dir/fuzz/seeds/$t")"
   share=$(awk -v f="$seed_ops" -v e="$with_cov" -v o="$ops_per_exec" \
     'BEGIN { r = e * o; if (f == "failed" || r == 0) print "failed"; else printf "%.0f%%", 100 * f / r }')
   alone=$(runner_ops "$t")
-  alone_share=$(awk -v f="$seed_ops" -v r="$alone" \
+  alone_share=$(awk -v f="$seed_cpu_ops" -v r="$alone" \
     'BEGIN { if (f == "failed" || r !~ /^[0-9]+$/ || r == 0) print "-"; else printf "%.0f%%", 100 * f / r }')
   afl="not installed" afl_seeds="not installed"
   if ((have_afl)); then
     afl=$(afl_rate "$build_dir/harness/fuzz/afl_fuzz_$t" "$inputs")
     afl_seeds=$(afl_rate "$build_dir/harness/fuzz/afl_fuzz_$t" "$build_dir/fuzz/seeds/$t")
   fi
-  echo "| $t | $with_cov | $without_cov | $ops_per_exec | $fuzzing | $from_seeds | $seed_ops | $share | $alone | $alone_share | $afl | $afl_seeds |"
+  echo "| $t | $with_cov | $without_cov | $ops_per_exec | $fuzzing | $from_seeds | $seed_ops | $share | $seed_cpu_ops | $alone | $alone_share | $afl | $afl_seeds |"
 done

@@ -90,6 +90,7 @@ std::optional<std::uint64_t> AddressSpace::map(std::uint64_t len) {
     zero_dirty(addr, end);
     dirty_.add(addr, end);  // from now on it may be written
     live_.emplace(addr, rounded);
+    if (rounded > kResidencyScanLimit) huge_.emplace_back(addr, end);
     return addr;
   }
   return std::nullopt;
@@ -201,17 +202,18 @@ bool AddressSpace::unmap(std::uint64_t addr, std::uint64_t len) {
 void AddressSpace::release_all() {
   if (base_ == 0) return;
   // Memory goes back to the kernel without any protection change (dropped
-  // pages read as zero, so they leave dirty_): huge pieces at once, as a new
-  // mapping over them would drop them anyway; everything when too much is
-  // kept, so that one big run does not hold its memory for the whole process.
-  huge_.clear();
-  dirty_.for_each([this](std::uint64_t from, std::uint64_t to) {
-    if (to - from > kResidencyScanLimit) huge_.emplace_back(from, to);
-  });
+  // pages read as zero, so they leave dirty_): the run's huge mappings at
+  // once, as a new mapping over them would drop them anyway; everything when
+  // too much is kept, so that one big run does not hold its memory for the
+  // whole process.  Only the huge mappings themselves, not every huge piece
+  // of dirty_: dirty_ merges neighbours, so a huge mapping next to the run's
+  // slabs makes one piece with them, and dropping that piece made the next
+  // run, which maps its slabs at the same addresses, fault them in again.
   for (auto [from, to] : huge_) {
     drop_pages(from, to - from);
     dirty_.remove(from, to);
   }
+  huge_.clear();
   if (dirty_.bytes() > kKeepDirtyLimit) drop_dirty();
   live_.clear();
   holes_.clear();

@@ -114,7 +114,7 @@ class AddressSpace {
   RangeSet dirty_;                                // pages that may not read as zero
   bool has_guard_markers_ = false;                // MADV_GUARD_INSTALL works here
   std::vector<unsigned char> residency_;          // mincore's answer, reused
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> huge_;  // release_all's list, reused
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> huge_;  // this run's mappings over kResidencyScanLimit
 };
 
 }  // namespace mf::simos

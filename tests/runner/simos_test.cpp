@@ -120,6 +120,35 @@ TEST(SimOs, AnEarlierRunsMemoryComesBackZeroedAndGuarded) {
   }
 }
 
+// The end of a run gives back the run's huge mappings, and only them: the
+// memory that may hold data merges neighbouring pieces, here a small mapping,
+// the guard page it placed on an unmapped page, and a huge mapping, and
+// giving back that whole piece made the next run, which maps its small
+// mappings at the same addresses, fault them in again page by page
+// (address_space.cpp, release_all).
+TEST(SimOs, AHugeMappingIsGivenBackWithoutTheSmallOnesNextToIt) {
+  SimOs& os = fresh_os();
+  const long gone = os.mmap(2 * kPage);
+  std::memset(reinterpret_cast<void*>(gone), 0x44, 2 * kPage);
+  ASSERT_EQ(os.munmap(static_cast<std::uint64_t>(gone), 2 * kPage), 0);
+  const long small = os.mmap(kPage);  // its guard page is gone's second page
+  ASSERT_EQ(small, gone);
+  std::memset(reinterpret_cast<void*>(small), 0x55, kPage);
+  const long huge = os.mmap(AddressSpace::kResidencyScanLimit + kPage);
+  ASSERT_EQ(huge, gone + static_cast<long>(2 * kPage));
+  std::memset(reinterpret_cast<void*>(huge), 0x66, 4 * kPage);
+  os.begin_run(mf::model::kDefaultMemoryLimit);
+  unsigned char resident[4] = {};
+  ASSERT_EQ(mincore(reinterpret_cast<void*>(small), kPage, resident), 0);
+  EXPECT_EQ(resident[0] & 1, 1) << "the small mapping's page was given back";
+  ASSERT_EQ(mincore(reinterpret_cast<void*>(huge), 4 * kPage, resident), 0);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(resident[i] & 1, 0) << "huge page " << i;
+  // Kept, and zero all the same when mapped again.
+  ASSERT_EQ(os.mmap(4 * kPage), small);
+  const auto* p = reinterpret_cast<const unsigned char*>(small);
+  for (std::uint64_t i = 0; i < 4 * kPage; i += 256) ASSERT_EQ(p[i], 0) << i;
+}
+
 TEST(SimOs, MunmapOfSomethingElseIsAnAnomalyAndChangesNothing) {
   SimOs& os = fresh_os();
   const long a = os.mmap(2 * kPage);
