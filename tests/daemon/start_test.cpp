@@ -28,18 +28,28 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 class DaemonStart : public RunningDaemonTest {
  protected:
+  struct Passes {
+    long count = -1;      // -1 when the daemon would not start or stop
+    double seconds = 0;   // from before the start to the SIGTERM, measured
+  };
   // Starts a daemon with the interval and a memory threshold of 50% (one
   // log line per pass: the meminfo file says 75%), stops it after `run`,
-  // and returns its passes, or -1 when it would not start or stop.
-  long passes_within(std::int64_t interval, milliseconds run) {
+  // and returns its passes with the time they had.  A pass begins with a
+  // test of the stop flag, and the daemon's sleep never ends early, so a
+  // daemon sleeping N s runs at most floor(seconds / N) + 1 passes,
+  // however late a loaded machine sends the SIGTERM.
+  Passes passes_within(std::int64_t interval, milliseconds run) {
     daemon_mem_threshold = 50;
     daemon_interval = interval;
+    const auto before = std::chrono::steady_clock::now();
     const std::int64_t daemon = start();
-    if (daemon <= 0) return -1;
+    if (daemon <= 0) return {};
     std::this_thread::sleep_for(run);
-    if (!stop(static_cast<pid_t>(daemon)).has_value()) return -1;
+    kill(static_cast<pid_t>(daemon), SIGTERM);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
+    if (!wait_for_exit(static_cast<pid_t>(daemon), scaled(std::chrono::seconds(5))).has_value()) return {};
     const std::vector<std::string> lines = log_lines();
-    return std::count(lines.begin(), lines.end(), log_line("memory used 75% is above the threshold of 50%"));
+    return {std::count(lines.begin(), lines.end(), log_line("memory used 75% is above the threshold of 50%")), seconds};
   }
 };
 
@@ -303,27 +313,33 @@ TEST_F(DaemonStart, TheDaemonKeepsANegativePidMax) {
 
 TEST_F(DaemonStart, AnIntervalBelowOneMeansOneSecond) {
   // In a window of W seconds (4.5 s times the time scale), passes at about
-  // 0, 1, 2, ... s: floor(W) + 1, one more allowed for a pass the stop
-  // meets; a daemon that slept 2 s (the default) runs floor(W) / 2 + 1 at
-  // most, one that did not sleep thousands.  At scale 1 that is 4 to 6
-  // passes in 4.5 s; a larger scale leaves more room for slow passes (at
-  // 4: 11 to 20 in 18 s) and still tells 1 s from 2 s.
+  // 0, 1, 2, ... s: more than the floor(W) / 2 + 1 at most of a daemon that
+  // slept 2 s (the default), at most floor(E) + 1 for the E seconds the
+  // window really had (one more allowed), where one that did not sleep
+  // writes thousands.  At scale 1, on a quiet machine, 4 to 6 passes in
+  // 4.5 s; a larger scale leaves more room for slow passes (at 4: 11 or
+  // more in 18 s) and still tells 1 s from 2 s.
   const milliseconds window = scaled(milliseconds(4500));
   const long whole_seconds = static_cast<long>(window.count() / 1000);
   for (std::int64_t interval : {0, -5}) {
     SCOPED_TRACE("daemon_interval = " + std::to_string(interval));
     clear_log();
-    const long passes = passes_within(interval, window);
-    EXPECT_GE(passes, whole_seconds / 2 + 2);
-    EXPECT_LE(passes, whole_seconds + 2);
+    const Passes passes = passes_within(interval, window);
+    EXPECT_GE(passes.count, whole_seconds / 2 + 2);
+    EXPECT_LE(passes.count, static_cast<long>(passes.seconds) + 2) << "in " << passes.seconds << " s";
   }
 }
 
 TEST_F(DaemonStart, AnIntervalOfSomeSecondsIsKept) {
-  // daemon_interval = 3 s times the time scale: in 2.5 s times the scale
-  // one pass, at about 0 s; a daemon that slept 1 s, as for an interval
-  // below one, would run three (or more, at a larger scale).
-  EXPECT_EQ(passes_within(3 * time_scale(), scaled(milliseconds(2500))), 1);
+  // daemon_interval = 3, whatever the time scale (a larger interval would
+  // pass the mutants that sleep 1 s below some bound, as cmpq $9 for $1):
+  // over 2.5 s times the scale, floor(E / 3) + 1 passes at most for the E
+  // seconds the window really had, one at least; a daemon that slept 1 s,
+  // as for an interval below one, runs about E + 1.  At scale 1, on a
+  // quiet machine, exactly one pass in 2.5 s.
+  const Passes passes = passes_within(3, scaled(milliseconds(2500)));
+  EXPECT_GE(passes.count, 1);
+  EXPECT_LE(passes.count, static_cast<long>(passes.seconds / 3) + 1) << "in " << passes.seconds << " s";
 }
 
 TEST_F(DaemonStart, ALogPipeWithoutAReaderDoesNotEndIt) {
