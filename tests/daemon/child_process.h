@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "kill_guard.h"
+#include "time_scale.h"
 
 namespace daemon_test {
 
@@ -34,7 +35,7 @@ struct GuardedCall {
 // is killed (SIGKILL) and reported as timed out.
 using GuardedBody = std::function<std::int64_t(std::string& note)>;
 GuardedCall call_guarded(const GuardedBody& body, const std::vector<pid_t>& may_signal = {},
-                         std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                         std::chrono::milliseconds timeout = scaled(std::chrono::seconds(10)));
 
 // A child of the test process that waits in pause() until a signal ends it
 // (SIGUSR2 keeps its default action: terminate).  It dies with the test

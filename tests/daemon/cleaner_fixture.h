@@ -14,12 +14,14 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <ctime>
 #include <string>
 #include <vector>
 
 #include "child_process.h"
+#include "time_scale.h"
 
 namespace daemon_test {
 
@@ -87,8 +89,13 @@ class CleanerTest : public ::testing::Test {
   // a second's turn: a test comparing the two then sees the cleaner a second
   // ahead (AnAgeEqualToTheTtlIsKept failed so, once in several hundred runs).
   static std::int64_t now() { return static_cast<std::int64_t>(::syscall(SYS_time, nullptr)); }
-  static std::string expired(std::int64_t ttl) { return std::to_string(now() - ttl - 5); }
-  static std::string not_expired(std::int64_t ttl) { return std::to_string(now() - ttl + 5); }
+  // The margin is a deadline too: a stamp "not expired" stays so only for
+  // its margin, which a loaded machine can spend writing 10,000 files.  It
+  // grows with the time scale, up to a third of the ttl: the stamp stays
+  // in the past.
+  static std::int64_t margin(std::int64_t ttl) { return std::min<std::int64_t>(5 * time_scale(), ttl / 3); }
+  static std::string expired(std::int64_t ttl) { return std::to_string(now() - ttl - 5 * time_scale()); }
+  static std::string not_expired(std::int64_t ttl) { return std::to_string(now() - ttl + margin(ttl)); }
   static std::string in_the_future() { return std::to_string(now() + 600); }
 
   // ---- configuration (the strings stay alive in the fixture) ----

@@ -12,6 +12,7 @@
 
 #include "cleaner_fixture.h"
 #include "morph_abi.h"
+#include "time_scale.h"
 
 namespace daemon_test {
 namespace {
@@ -41,7 +42,7 @@ TEST_F(EntryTypes, ASandboxSymlinkIsNotFollowed) {
   const GuardedCall pass = clean_sandboxes();
   ASSERT_TRUE(ran_cleanly(pass));  // no kill tried
   EXPECT_EQ(pass.result, 0);
-  EXPECT_FALSE(wait_for_exit(child, milliseconds(100)).has_value());
+  EXPECT_FALSE(wait_for_exit(child, scaled(milliseconds(100))).has_value());
   EXPECT_TRUE(in_monitor_exists(name));
   EXPECT_EQ(read_file(outside("target")), "0");
   EXPECT_EQ(log_lines(), std::vector<std::string>{log_line("skipped " + name + ": not a regular file")});
@@ -63,7 +64,7 @@ TEST_F(EntryTypes, AFifoDoesNotBlockThePass) {
   ASSERT_EQ(mkfifo(in_monitor("snapshot_fifo").c_str(), 0600), 0);
   put("snapshot_old", "0");  // the pass goes on past the FIFO
   const GuardedCall pass = call_guarded([](std::string&) { return daemon_clean_snapshots(); }, {},
-                                        std::chrono::seconds(5));
+                                        scaled(std::chrono::seconds(5)));
   ASSERT_FALSE(pass.timed_out) << "the pass blocked on the FIFO";
   ASSERT_TRUE(ran_cleanly(pass));
   EXPECT_EQ(pass.result, 1);
@@ -78,11 +79,11 @@ TEST_F(EntryTypes, ASandboxFifoDoesNotBlockThePass) {
   const std::string name = "sandbox_" + std::to_string(child);
   ASSERT_EQ(mkfifo(in_monitor(name).c_str(), 0600), 0);
   const GuardedCall pass = call_guarded([](std::string&) { return daemon_clean_sandboxes(); }, {},
-                                        std::chrono::seconds(5));
+                                        scaled(std::chrono::seconds(5)));
   ASSERT_FALSE(pass.timed_out) << "the pass blocked on the FIFO";
   ASSERT_TRUE(ran_cleanly(pass));
   EXPECT_EQ(pass.result, 0);
-  EXPECT_FALSE(wait_for_exit(child, milliseconds(100)).has_value());
+  EXPECT_FALSE(wait_for_exit(child, scaled(milliseconds(100))).has_value());
   EXPECT_TRUE(in_monitor_exists(name));
   EXPECT_EQ(log_lines(), std::vector<std::string>{log_line("skipped " + name + ": not a regular file")});
 }

@@ -15,6 +15,7 @@
 
 #include "child_process.h"
 #include "kill_guard.h"
+#include "time_scale.h"
 
 namespace daemon_test {
 namespace {
@@ -64,10 +65,10 @@ TEST(KillGuard, SendsToAnAllowedPidOnly) {
   EXPECT_EQ(call.blocked_kills[0].target, unlisted);
   EXPECT_EQ(call.blocked_kills[0].signal, SIGUSR2);
 
-  const std::optional<int> allowed_status = wait_for_exit(allowed, milliseconds(5000));
+  const std::optional<int> allowed_status = wait_for_exit(allowed, scaled(milliseconds(5000)));
   ASSERT_TRUE(allowed_status.has_value());
   EXPECT_TRUE(WIFSIGNALED(*allowed_status) && WTERMSIG(*allowed_status) == SIGUSR2);
-  EXPECT_FALSE(wait_for_exit(unlisted, milliseconds(200)).has_value()) << "the unlisted child was signalled";
+  EXPECT_FALSE(wait_for_exit(unlisted, scaled(milliseconds(200))).has_value()) << "the unlisted child was signalled";
   kill_and_reap(unlisted);
 }
 
@@ -83,13 +84,13 @@ TEST(KillGuard, TheBroadcastGuardLetsTheProcessSignalItsChildren) {
     _exit(broadcast_refused && child_signalled ? 0 : 1);
   }
   ASSERT_GT(guarded, 0);
-  const std::optional<int> status = wait_for_exit(guarded, milliseconds(10000));
+  const std::optional<int> status = wait_for_exit(guarded, scaled(milliseconds(10000)));
   ASSERT_TRUE(status.has_value());
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status;
   const std::vector<KillAttempt> attempts = recorded_kill_attempts();
   ASSERT_EQ(attempts.size(), 1u) << describe(attempts);
   EXPECT_EQ(attempts[0].target, -1);
-  const std::optional<int> target_status = wait_for_exit(target, milliseconds(5000));
+  const std::optional<int> target_status = wait_for_exit(target, scaled(milliseconds(5000)));
   ASSERT_TRUE(target_status.has_value());
   EXPECT_TRUE(WIFSIGNALED(*target_status) && WTERMSIG(*target_status) == SIGUSR2);
 }
@@ -100,7 +101,7 @@ TEST(KillGuard, ABlockedChildIsKilledAndReportedAsTimedOut) {
         pause();
         return 0;
       },
-      {}, milliseconds(300));
+      {}, scaled(milliseconds(300)));
   EXPECT_TRUE(call.timed_out);
   EXPECT_FALSE(call.completed);
 }

@@ -29,6 +29,7 @@
 #include "daemon/meminfo_model.h"
 #include "layout.h"
 #include "morph_abi.h"
+#include "time_scale.h"
 
 namespace daemon_test {
 namespace {
@@ -194,7 +195,7 @@ class ModelAgreement : public CleanerTest {
   // sent is delivered by now: waiting long only when one is expected keeps
   // the other cases fast.
   static bool died_of_sigusr2(pid_t pid, bool expected) {
-    const auto within = expected ? std::chrono::milliseconds(2000) : std::chrono::milliseconds(20);
+    const auto within = scaled(expected ? std::chrono::milliseconds(2000) : std::chrono::milliseconds(20));
     const std::optional<int> status = wait_for_exit(pid, within);
     return status && WIFSIGNALED(*status) && WTERMSIG(*status) == SIGUSR2;
   }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cleaner_fixture.h"
+#include "time_scale.h"
 
 namespace daemon_test {
 
@@ -30,11 +31,11 @@ class RunningDaemonTest : public CleanerTest {
   // daemon_start, with a started daemon remembered for TearDown.
   std::int64_t start();
   // SIGTERM, then its exit status if it ends within `within`.
-  std::optional<int> stop(pid_t daemon, std::chrono::milliseconds within = std::chrono::seconds(5));
+  std::optional<int> stop(pid_t daemon, std::chrono::milliseconds within = scaled(std::chrono::seconds(5)));
   // Polls until the monitor entry `name` is gone.
-  bool becomes_absent(const std::string& name, std::chrono::milliseconds within = std::chrono::seconds(3));
+  bool becomes_absent(const std::string& name, std::chrono::milliseconds within = scaled(std::chrono::seconds(3)));
   // Polls until the log holds the whole line `line` (plain ASCII).
-  bool log_gets(const std::string& line, std::chrono::milliseconds within = std::chrono::seconds(3));
+  bool log_gets(const std::string& line, std::chrono::milliseconds within = scaled(std::chrono::seconds(3)));
   // Puts an expired snapshot and waits for the daemon to remove it: after
   // that, the daemon has run a pass, so its SIGTERM handler is in place.
   bool passes_a_round(const std::string& name);

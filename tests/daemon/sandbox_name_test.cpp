@@ -13,6 +13,7 @@
 
 #include "cleaner_fixture.h"
 #include "morph_abi.h"
+#include "time_scale.h"
 
 namespace daemon_test {
 namespace {
@@ -73,7 +74,7 @@ TEST_F(SandboxNames, CraftedPidsAreSkippedNeverSignalledNeverDeleted) {
   const GuardedCall pass = clean_sandboxes(/*may_signal=*/{});
   ASSERT_TRUE(ran_cleanly(pass));
   EXPECT_EQ(pass.result, 0);
-  EXPECT_FALSE(wait_for_exit(child, std::chrono::milliseconds(100)).has_value()) << "the child ended";
+  EXPECT_FALSE(wait_for_exit(child, scaled(std::chrono::milliseconds(100))).has_value()) << "the child ended";
   EXPECT_EQ(monitor_entries(), sorted(names));
   EXPECT_EQ(sorted(log_lines()), sorted(expected_lines));
 }

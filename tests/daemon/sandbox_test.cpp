@@ -16,6 +16,7 @@
 
 #include "cleaner_fixture.h"
 #include "morph_abi.h"
+#include "time_scale.h"
 
 namespace daemon_test {
 namespace {
@@ -27,12 +28,12 @@ class SandboxPass : public CleanerTest {
   static std::string sandbox(pid_t pid) { return "sandbox_" + std::to_string(pid); }
 
   static void expect_died_of_sigusr2(pid_t child) {
-    const std::optional<int> status = wait_for_exit(child, milliseconds(5000));
+    const std::optional<int> status = wait_for_exit(child, scaled(milliseconds(5000)));
     ASSERT_TRUE(status.has_value()) << "child " << child << " still runs: it was not signalled";
     EXPECT_TRUE(WIFSIGNALED(*status) && WTERMSIG(*status) == SIGUSR2) << "child " << child << " status " << *status;
   }
   static void expect_still_running(pid_t child) {
-    EXPECT_FALSE(wait_for_exit(child, milliseconds(100)).has_value()) << "child " << child << " ended";
+    EXPECT_FALSE(wait_for_exit(child, scaled(milliseconds(100))).has_value()) << "child " << child << " ended";
   }
   // The two lines of an expired sandbox, in their order: the signal
   // decision, then the unlink ("unlinked <name>" for either kind of file).

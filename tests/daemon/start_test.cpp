@@ -19,6 +19,7 @@
 
 #include "morph_abi.h"
 #include "running_daemon.h"
+#include "time_scale.h"
 
 namespace daemon_test {
 namespace {
@@ -27,18 +28,28 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 class DaemonStart : public RunningDaemonTest {
  protected:
+  struct Passes {
+    long count = -1;      // -1 when the daemon would not start or stop
+    double seconds = 0;   // from before the start to the SIGTERM, measured
+  };
   // Starts a daemon with the interval and a memory threshold of 50% (one
   // log line per pass: the meminfo file says 75%), stops it after `run`,
-  // and returns its passes, or -1 when it would not start or stop.
-  long passes_within(std::int64_t interval, milliseconds run) {
+  // and returns its passes with the time they had.  A pass begins with a
+  // test of the stop flag, and the daemon's sleep never ends early, so a
+  // daemon sleeping N s runs at most floor(seconds / N) + 1 passes,
+  // however late a loaded machine sends the SIGTERM.
+  Passes passes_within(std::int64_t interval, milliseconds run) {
     daemon_mem_threshold = 50;
     daemon_interval = interval;
+    const auto before = std::chrono::steady_clock::now();
     const std::int64_t daemon = start();
-    if (daemon <= 0) return -1;
+    if (daemon <= 0) return {};
     std::this_thread::sleep_for(run);
-    if (!stop(static_cast<pid_t>(daemon)).has_value()) return -1;
+    kill(static_cast<pid_t>(daemon), SIGTERM);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
+    if (!wait_for_exit(static_cast<pid_t>(daemon), scaled(std::chrono::seconds(5))).has_value()) return {};
     const std::vector<std::string> lines = log_lines();
-    return std::count(lines.begin(), lines.end(), log_line("memory used 75% is above the threshold of 50%"));
+    return {std::count(lines.begin(), lines.end(), log_line("memory used 75% is above the threshold of 50%")), seconds};
   }
 };
 
@@ -65,7 +76,7 @@ TEST_F(DaemonStart, CleansTheDirectoryEveryInterval) {
   ASSERT_GT(daemon, 0);
   EXPECT_TRUE(becomes_absent("snapshot_first")) << "the first pass did not run";
   put("snapshot_second", "0");  // after the first pass: only a later one removes it
-  EXPECT_TRUE(becomes_absent("snapshot_second")) << "no second pass within 3 s";
+  EXPECT_TRUE(becomes_absent("snapshot_second")) << "no second pass within 3 s (times the time scale)";
   EXPECT_FALSE(wait_for_exit(static_cast<pid_t>(daemon), milliseconds(0)).has_value()) << "the daemon ended";
   EXPECT_TRUE(log_gets(log_line("unlinked snapshot_first")));
   EXPECT_TRUE(log_gets(log_line("unlinked snapshot_second")));
@@ -108,7 +119,7 @@ TEST_F(DaemonStart, ASecondStartIsRefusedWhileOneRuns) {
     _exit(second == -1 ? 0 : 1);
   }
   ASSERT_GT(other, 0);
-  const std::optional<int> other_status = wait_for_exit(other, seconds(10));
+  const std::optional<int> other_status = wait_for_exit(other, scaled(seconds(10)));
   ASSERT_TRUE(other_status.has_value());
   EXPECT_TRUE(WIFEXITED(*other_status) && WEXITSTATUS(*other_status) == 0) << "the other process started a daemon";
 
@@ -119,19 +130,21 @@ TEST_F(DaemonStart, ASecondStartIsRefusedWhileOneRuns) {
 }
 
 TEST_F(DaemonStart, SigtermEndsItAtOnceWithStatusZeroAndLeavesNothing) {
-  daemon_interval = 30;  // asleep when the signal comes: it must end the sleep
+  // Asleep when the signal comes: it must end the sleep.  The interval is
+  // ten times the test's deadlines, whatever the time scale.
+  daemon_interval = 30 * time_scale();
   // Put before the start: under load the first pass may run before a put
   // after it, and the next pass is 30 s away.
   put("snapshot_ready", "0");
   const std::int64_t daemon = start();
   ASSERT_GT(daemon, 0);
   ASSERT_TRUE(becomes_absent("snapshot_ready"));
-  std::this_thread::sleep_for(milliseconds(200));  // well into its sleep
+  std::this_thread::sleep_for(scaled(milliseconds(200)));  // well into its sleep
 
   const auto sent = std::chrono::steady_clock::now();
-  const std::optional<int> status = stop(static_cast<pid_t>(daemon), seconds(5));
+  const std::optional<int> status = stop(static_cast<pid_t>(daemon), scaled(seconds(5)));
   ASSERT_TRUE(status.has_value()) << "still running 5 s after SIGTERM";
-  EXPECT_LT(std::chrono::steady_clock::now() - sent, seconds(3)) << "the sleep was not cut short";
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, scaled(seconds(3))) << "the sleep was not cut short";
   EXPECT_TRUE(WIFEXITED(*status)) << "status " << *status;
   EXPECT_EQ(WEXITSTATUS(*status), 0);
   EXPECT_EQ(session_members(static_cast<pid_t>(daemon)), std::vector<pid_t>{}) << "processes left in its session";
@@ -149,14 +162,14 @@ TEST_F(DaemonStart, SigtermEndsItAtOnceWithStatusZeroAndLeavesNothing) {
 TEST_F(DaemonStart, ASigtermDuringTheSleepEndsItWithoutAnotherPass) {
   // The loop checks the flag before each pass: an expired snapshot put
   // while the daemon sleeps stays when SIGTERM ends that sleep.
-  daemon_interval = 30;
+  daemon_interval = 30 * time_scale();  // ten times the test's deadlines
   put("snapshot_first", "0");  // before the start: the first pass may come at once
   const std::int64_t daemon = start();
   ASSERT_GT(daemon, 0);
   ASSERT_TRUE(becomes_absent("snapshot_first"));
-  std::this_thread::sleep_for(milliseconds(200));  // well into its sleep
+  std::this_thread::sleep_for(scaled(milliseconds(200)));  // well into its sleep
   put("snapshot_left", "0");
-  const std::optional<int> status = stop(static_cast<pid_t>(daemon), seconds(5));
+  const std::optional<int> status = stop(static_cast<pid_t>(daemon), scaled(seconds(5)));
   ASSERT_TRUE(status.has_value()) << "still running 5 s after SIGTERM";
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << "status " << *status;
   EXPECT_TRUE(in_monitor_exists("snapshot_left")) << "a pass ran after SIGTERM";
@@ -166,7 +179,7 @@ TEST_F(DaemonStart, ASigtermDuringAPassEndsItAfterThatPass) {
   // The loop checks the flag after each pass too.  A meminfo path that is
   // a FIFO without a writer holds the pass in its open until SIGTERM
   // interrupts it (no SA_RESTART); then the daemon must end, not sleep.
-  daemon_interval = 30;
+  daemon_interval = 30 * time_scale();  // ten times the test's deadlines
   const std::string fifo = outside("meminfo_fifo");
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
   use_meminfo(fifo);
@@ -174,11 +187,11 @@ TEST_F(DaemonStart, ASigtermDuringAPassEndsItAfterThatPass) {
   const std::int64_t daemon = start();
   ASSERT_GT(daemon, 0);
   ASSERT_TRUE(becomes_absent("snapshot_first"));  // the pass goes on to the memory check
-  std::this_thread::sleep_for(milliseconds(200));  // well into the open
+  std::this_thread::sleep_for(scaled(milliseconds(200)));  // well into the open
   const auto sent = std::chrono::steady_clock::now();
-  const std::optional<int> status = stop(static_cast<pid_t>(daemon), seconds(5));
+  const std::optional<int> status = stop(static_cast<pid_t>(daemon), scaled(seconds(5)));
   ASSERT_TRUE(status.has_value()) << "still running 5 s after SIGTERM";
-  EXPECT_LT(std::chrono::steady_clock::now() - sent, seconds(3)) << "it slept after the pass";
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, scaled(seconds(3))) << "it slept after the pass";
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << "status " << *status;
 }
 
@@ -193,7 +206,7 @@ TEST_F(DaemonStart, SigtermIsUnblockedInTheDaemon) {
   sigprocmask(SIG_SETMASK, &previous, nullptr);
   ASSERT_GT(daemon, 0);
   ASSERT_TRUE(passes_a_round("snapshot_ready"));
-  const std::optional<int> status = stop(static_cast<pid_t>(daemon), seconds(5));
+  const std::optional<int> status = stop(static_cast<pid_t>(daemon), scaled(seconds(5)));
   ASSERT_TRUE(status.has_value()) << "SIGTERM stayed blocked in the daemon";
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << "status " << *status;
 }
@@ -273,7 +286,7 @@ TEST_F(DaemonStart, AFailedForkReturnsMinusOneAndDropsTheLock) {
     kill_and_reap(static_cast<pid_t>(daemon));
     _exit(0);
   }
-  const std::optional<int> status = wait_for_exit(child, seconds(10));
+  const std::optional<int> status = wait_for_exit(child, scaled(seconds(10)));
   ASSERT_TRUE(status.has_value()) << "the child did not end";
   EXPECT_TRUE(WIFEXITED(*status)) << "status " << *status;
   EXPECT_EQ(WEXITSTATUS(*status), 0) << "the check that failed (see the test's code): " << WEXITSTATUS(*status);
@@ -299,22 +312,34 @@ TEST_F(DaemonStart, TheDaemonKeepsANegativePidMax) {
 }
 
 TEST_F(DaemonStart, AnIntervalBelowOneMeansOneSecond) {
-  // In 4.5 s, passes at about 0, 1, 2, 3 and 4 s; a daemon that did not
-  // sleep would write thousands, one that slept 2 s (the default) or never
-  // ran 3 or fewer.
+  // In a window of W seconds (4.5 s times the time scale), passes at about
+  // 0, 1, 2, ... s: more than the floor(W) / 2 + 1 at most of a daemon that
+  // slept 2 s (the default), at most floor(E) + 1 for the E seconds the
+  // window really had (one more allowed), where one that did not sleep
+  // writes thousands.  At scale 1, on a quiet machine, 4 to 6 passes in
+  // 4.5 s; a larger scale leaves more room for slow passes (at 4: 11 or
+  // more in 18 s) and still tells 1 s from 2 s.
+  const milliseconds window = scaled(milliseconds(4500));
+  const long whole_seconds = static_cast<long>(window.count() / 1000);
   for (std::int64_t interval : {0, -5}) {
     SCOPED_TRACE("daemon_interval = " + std::to_string(interval));
     clear_log();
-    const long passes = passes_within(interval, milliseconds(4500));
-    EXPECT_GE(passes, 4);
-    EXPECT_LE(passes, 6);
+    const Passes passes = passes_within(interval, window);
+    EXPECT_GE(passes.count, whole_seconds / 2 + 2);
+    EXPECT_LE(passes.count, static_cast<long>(passes.seconds) + 2) << "in " << passes.seconds << " s";
   }
 }
 
 TEST_F(DaemonStart, AnIntervalOfSomeSecondsIsKept) {
-  // daemon_interval = 3: in 2.5 s one pass, at about 0 s; a daemon that
-  // slept 1 s, as for an interval below one, would run three.
-  EXPECT_EQ(passes_within(3, milliseconds(2500)), 1);
+  // daemon_interval = 3, whatever the time scale (a larger interval would
+  // pass the mutants that sleep 1 s below some bound, as cmpq $9 for $1):
+  // over 2.5 s times the scale, floor(E / 3) + 1 passes at most for the E
+  // seconds the window really had, one at least; a daemon that slept 1 s,
+  // as for an interval below one, runs about E + 1.  At scale 1, on a
+  // quiet machine, exactly one pass in 2.5 s.
+  const Passes passes = passes_within(3, scaled(milliseconds(2500)));
+  EXPECT_GE(passes.count, 1);
+  EXPECT_LE(passes.count, static_cast<long>(passes.seconds / 3) + 1) << "in " << passes.seconds << " s";
 }
 
 TEST_F(DaemonStart, ALogPipeWithoutAReaderDoesNotEndIt) {
