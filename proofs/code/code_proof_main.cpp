@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "code_digest.h"
+#include "huge_page_heap.h"
 #include "object_code.h"
 #include "prover.h"
 #include "solver_budget.h"
@@ -177,6 +178,7 @@ int prove_all(const std::string& objdump, const std::vector<std::string>& object
 }  // namespace
 
 int main(int argc, char** argv) {
+  mf::proof::run_on_huge_page_heap(argv);
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows even if a run is cut short
   std::string objdump, proof, trace;
   bool expect_counterexample = false;
