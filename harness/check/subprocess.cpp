@@ -66,14 +66,23 @@ Running start(const std::vector<std::string>& argv, const std::vector<std::strin
   return r;
 }
 
+thread_local double cpu_seconds_here = 0;
+
+double seconds_of(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; }
+
 void finish(Running& r) {
   int status = 0;
-  while (::waitpid(r.pid, &status, 0) < 0 && errno == EINTR) {
+  rusage usage{};
+  while (::wait4(r.pid, &status, 0, &usage) < 0 && errno == EINTR) {
   }
   r.result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.result.cpu_seconds = seconds_of(usage.ru_utime) + seconds_of(usage.ru_stime);
+  cpu_seconds_here += r.result.cpu_seconds;
 }
 
 }  // namespace
+
+double cpu_seconds_of_this_thread() { return cpu_seconds_here; }
 
 ProcessResult run_process(const std::vector<std::string>& argv, double seconds,
                           const std::vector<std::string>& extra_env, double cpu_seconds) {

@@ -13,7 +13,16 @@ struct ProcessResult {
   bool out_of_cpu = false; // killed at the CPU-time limit (SIGXCPU)
   bool started = true;     // false when the program could not be run at all
   std::string output;      // stdout and stderr, interleaved
+  // User plus system time of the program and of every child it waited for:
+  // what it cost, whatever else ran beside it.
+  double cpu_seconds = 0;
 };
+
+// The CPU time (ProcessResult::cpu_seconds) of every program that
+// run_process and run_in_parallel ran from the calling thread so far: a
+// caller that runs its programs from one thread (a job of `mfh mutate`)
+// reads it before and after a piece of work to learn that work's cost.
+double cpu_seconds_of_this_thread();
 
 // Runs argv[0] (found on PATH when it has no '/') with `extra_env`
 // ("NAME=value") added to the environment.  After `seconds` (0: no limit)

@@ -165,11 +165,13 @@ MutantResult MutantChecker::check_original(const std::string& name) {
   MutantResult r;
   r.id = name + ":original";
   r.file = name;
-  return run_stages(name, o.path, "", r, now_seconds());
+  return run_stages(name, o.path, "", r, Moment::now());
 }
 
+MutantChecker::Moment MutantChecker::Moment::now() { return {now_seconds(), check::cpu_seconds_of_this_thread()}; }
+
 MutantResult MutantChecker::check(const Mutant& mutant) {
-  const double started = now_seconds();
+  const Moment started = Moment::now();
   MutantResult r;
   r.id = mutant.id();
   r.file = mutant.file;
@@ -181,7 +183,9 @@ MutantResult MutantChecker::check(const Mutant& mutant) {
   auto done = [&](Outcome outcome, std::string detail) {
     r.outcome = outcome;
     r.detail = std::move(detail);
-    r.seconds = now_seconds() - started;
+    const Moment end = Moment::now();
+    r.seconds = end.wall - started.wall;
+    r.cpu_seconds = end.cpu - started.cpu;
     return r;
   };
 
@@ -210,14 +214,17 @@ MutantResult MutantChecker::check(const Mutant& mutant) {
 }
 
 MutantResult MutantChecker::run_stages(const std::string& name, const std::string& source, const std::string& function,
-                                       MutantResult r, double started) {
-  auto done = [&](Outcome outcome, std::string stage, unsigned long long executions, double stage_started,
+                                       MutantResult r, Moment started) {
+  auto done = [&](Outcome outcome, std::string stage, unsigned long long executions, Moment stage_started,
                   std::string detail) {
     r.outcome = outcome;
     r.stage = std::move(stage);
     r.executions = executions;
-    r.stage_seconds = now_seconds() - stage_started;
-    r.seconds = now_seconds() - started;
+    const Moment end = Moment::now();
+    r.stage_seconds = end.wall - stage_started.wall;
+    r.seconds = end.wall - started.wall;
+    r.stage_cpu_seconds = end.cpu - stage_started.cpu;
+    r.cpu_seconds = end.cpu - started.cpu;
     r.detail = std::move(detail);
     return r;
   };
@@ -232,11 +239,12 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
                                    simulated && budget_.stages.count("fuzz") != 0, daemon_suite};
   check::CheckPrograms programs;
   std::string error;
-  const double build_started = now_seconds();
+  const Moment build_started = Moment::now();
   if (!check::build_check_programs(request, programs, error)) {
     return done(Outcome::build_failed, "", 0, build_started, first_line_with(error, "error").substr(0, 300));
   }
-  r.build_seconds = now_seconds() - build_started;
+  r.build_seconds = now_seconds() - build_started.wall;
+  r.build_cpu_seconds = check::cpu_seconds_of_this_thread() - build_started.cpu;
   for (const std::string& t : check::meeting_targets_of(name)) targets.push_back(t);  // last: the slowest to find
   if (!simulated) targets.clear();  // no simulated stage can reach it
 
@@ -244,7 +252,7 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
   //    corpus/regressions (about a second: one holds a 1 GiB pool object),
   //    so that most kills come before the slow batch.
   if (simulated && budget_.stages.count("corpora") != 0) {
-    const double t0 = now_seconds();
+    const Moment t0 = Moment::now();
     std::vector<std::vector<std::string>> batches(2);
     for (const std::string& t : targets) {
       for (const std::string& f : check::traces_in(fs::path(tools_.source_dir) / "corpus/traces" / t)) batches[0].push_back(f);
@@ -265,7 +273,7 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
 
   // 2. RapidCheck, the same seeds for every mutant.
   if (budget_.stages.count("rapidcheck") != 0 && !programs.property.empty()) {
-    const double t0 = now_seconds();
+    const Moment t0 = Moment::now();
     const fs::path findings = fs::path(work_dir_) / "property-findings";
     fs::create_directories(findings);
     unsigned long long runs = 0;
@@ -291,7 +299,7 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
 
   // 3. The code proof of the mutated function.
   if (simulated && budget_.stages.count("proofs") != 0 && !tools_.prover.empty() && tools_.proofs.count(function) != 0) {
-    const double t0 = now_seconds();
+    const Moment t0 = Moment::now();
     const std::string object = (fs::path(work_dir_) / "build" / "obj" / (name + ".o")).string();
     // The budget is CPU time, so that a loaded machine does not turn a
     // refutation into "no verdict"; ten times as much wall-clock time is
@@ -311,7 +319,7 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
 
   // 4. A short fuzz from the seed corpus.
   if (budget_.stages.count("fuzz") != 0 && !programs.fuzz.empty()) {
-    const double t0 = now_seconds();
+    const Moment t0 = Moment::now();
     unsigned long long execs = 0;
     for (const std::string& t : targets) {
       const fs::path dir = fs::path(work_dir_) / ("fuzz-" + t);
@@ -350,7 +358,7 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
   //    machine can fail a test of the original: a failure kills only when
   //    it repeats with the suite's waits multiplied (daemon_stage.h).
   if (daemon_suite && !programs.daemon.empty()) {
-    const double t0 = now_seconds();
+    const Moment t0 = Moment::now();
     const std::string calls_daemon_start = "DaemonStart.*:DirectoryChecks.*:CallingConvention.*";
     const std::string filter = simulated ? "*" : calls_daemon_start;
     unsigned long long tests = 0;  // run up to the kill, in the first run of each part
@@ -385,7 +393,7 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
     r.detail += not_repeated + std::string(kDaemonSuitePassed) + " (" + std::to_string(tests) + " tests); ";
   }
   const std::string note = r.detail;
-  return done(Outcome::survived, "", 0, now_seconds(), note + "passed every stage");
+  return done(Outcome::survived, "", 0, Moment::now(), note + "passed every stage");
 }
 
 }  // namespace mf::mutate

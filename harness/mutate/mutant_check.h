@@ -100,8 +100,15 @@ class MutantChecker {
   struct Original {
     std::string path, text, fingerprint, include_dir;
   };
+  // A moment of the check: wall-clock time, and the CPU time the job's
+  // programs had used (check::cpu_seconds_of_this_thread).
+  struct Moment {
+    double wall = 0;
+    double cpu = 0;
+    static Moment now();
+  };
   MutantResult run_stages(const std::string& name, const std::string& source, const std::string& function,
-                          MutantResult r, double started);
+                          MutantResult r, Moment started);
 
   const Tools& tools_;
   StageBudget budget_;

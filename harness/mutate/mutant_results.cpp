@@ -22,7 +22,8 @@ constexpr std::pair<Outcome, std::string_view> kOutcomes[] = {
     {Outcome::proved, "proved"},         {Outcome::equivalent, "equivalent"},
     {Outcome::build_failed, "build_failed"},
 };
-constexpr std::size_t kFields = 13;
+constexpr std::size_t kFields = 16;
+constexpr std::size_t kFieldsV1 = 13;  // without the three CPU times
 
 std::string escape(const std::string& s) {
   std::string out;
@@ -96,6 +97,9 @@ std::string format_result(const MutantResult& r) {
                                        number(r.stage_seconds),
                                        number(r.seconds),
                                        number(r.build_seconds),
+                                       number(r.cpu_seconds),
+                                       number(r.build_cpu_seconds),
+                                       number(r.stage_cpu_seconds),
                                        r.detail,
                                        r.diff};
   std::string out;
@@ -112,10 +116,13 @@ std::optional<MutantResult> parse_result(const std::string& line, std::string& e
       start = i + 1;
     }
   }
-  if (raw.size() != kFields) {
-    error = std::to_string(raw.size()) + " fields, not " + std::to_string(kFields);
+  if (raw.size() != kFields && raw.size() != kFieldsV1) {
+    error = std::to_string(raw.size()) + " fields, not " + std::to_string(kFields) + " (or " +
+            std::to_string(kFieldsV1) + ", a v1 result)";
     return std::nullopt;
   }
+  const bool v1 = raw.size() == kFieldsV1;
+  if (v1) raw.insert(raw.begin() + 11, {"-1", "-1", "-1"});  // the CPU times, unknown
   std::vector<std::string> f(kFields);
   for (std::size_t i = 0; i < kFields; ++i) {
     if (!unescape(raw[i], f[i])) {
@@ -145,8 +152,11 @@ std::optional<MutantResult> parse_result(const std::string& line, std::string& e
   r.stage_seconds = std::strtod(f[8].c_str(), nullptr);
   r.seconds = std::strtod(f[9].c_str(), nullptr);
   r.build_seconds = std::strtod(f[10].c_str(), nullptr);
-  r.detail = f[11];
-  r.diff = f[12];
+  r.cpu_seconds = std::strtod(f[11].c_str(), nullptr);
+  r.build_cpu_seconds = std::strtod(f[12].c_str(), nullptr);
+  r.stage_cpu_seconds = std::strtod(f[13].c_str(), nullptr);
+  r.detail = f[14];
+  r.diff = f[15];
   if (r.id.empty()) {
     error = "an empty id";
     return std::nullopt;
@@ -177,7 +187,7 @@ bool load_results(const std::string& path, LoadedResults& out, std::string& erro
     const std::string line = text.substr(start, nl - start);
     start = nl + 1;
     if (line_no == 1) {
-      if (line != kResultsHeader) {
+      if (line != kResultsHeader && line != kResultsHeaderV1) {
         error = path + ": not a results file of mfh mutate (its first line is not '" + kResultsHeader + "')";
         return false;
       }

@@ -7,7 +7,10 @@
 // Format: a header line, then tab-separated fields, with '\\', tab and
 // newline escaped as \\, \t and \n:
 //   id file line function operator outcome stage executions stage_seconds
-//   seconds build_seconds detail diff
+//   seconds build_seconds cpu_seconds build_cpu_seconds stage_cpu_seconds
+//   detail diff
+// (v1, before the CPU times, had none of the three: its files and lines
+// are still read, with those times unknown.)
 #pragma once
 
 #include <map>
@@ -38,11 +41,21 @@ struct MutantResult {
   double stage_seconds = 0;            // in that stage, up to the kill
   double seconds = 0;                  // from the start of the mutant's check (build included) to the verdict
   double build_seconds = 0;
+  // CPU time (user plus system) of the programs the check ran, build
+  // included, up to the verdict; of the build alone (assembling and
+  // linking the check's programs: the tool's cost, not the harness's);
+  // and of the killing stage alone.  Unlike the wall-clock times above,
+  // what a mutant costs whatever else runs on the machine.  Negative:
+  // unknown (a v1 result).
+  double cpu_seconds = -1;
+  double build_cpu_seconds = -1;
+  double stage_cpu_seconds = -1;
   std::string detail;                  // the signature, the assembler's complaint, the proof's verdict
   std::string diff;                    // mutant_diff()
 };
 
-inline constexpr const char* kResultsHeader = "# mfh mutate results v1";
+inline constexpr const char* kResultsHeader = "# mfh mutate results v2";
+inline constexpr const char* kResultsHeaderV1 = "# mfh mutate results v1";
 
 // What the daemon stage (mutant_check.h) writes into a survivor's detail
 // when tests/daemon's suite passed on it: the report counts a survivor of a

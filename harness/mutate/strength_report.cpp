@@ -171,29 +171,47 @@ std::string render_report(const ReportInput& in) {
      << percent(all.killed, all.killed + all.holes) << "** |\n\n";
 
   // Per stage, and the time to kill.
-  std::vector<double> to_kill, in_stage_all;
+  std::vector<double> to_kill, in_stage_all, cpu_to_kill, cpu_in_stages;
+  // CPU times are known for results of v2 on (mutant_results.h); a "-"
+  // where none of them is.
+  auto cpu_figure = [](const std::vector<double>& times, bool the_worst) {
+    return times.empty() ? std::string("-") : fixed(the_worst ? worst(times) : median(times)) + " s";
+  };
   md << "## Kills per stage\n\nTime to kill is from the start of the mutant's check (its build included: about "
-        "half a second) to the stage's verdict; executions are the stage's own (traces replayed, RapidCheck cases, "
-        "fuzz runs, tests of `tests/daemon`) up to the kill.\n\n"
-     << "| stage | killed | share of kills | median time to kill | worst | median executions |\n"
-     << "|---|---|---|---|---|---|\n";
+        "half a second) to the stage's verdict, in wall-clock time and in CPU time (user plus system time of "
+        "every program the check ran: the build, the replays, the prover, the fuzzer, the tests; what the "
+        "mutant costs whatever else the machine runs); executions are the stage's own (traces replayed, "
+        "RapidCheck cases, fuzz runs, tests of `tests/daemon`) up to the kill.\n\n"
+     << "| stage | killed | share of kills | median time to kill | worst | median CPU time to kill | worst | "
+        "median executions |\n"
+     << "|---|---|---|---|---|---|---|---|\n";
   for (const std::string& stage : kStageOrder) {
-    std::vector<double> times, execs;
+    std::vector<double> times, cpu_times, execs;
     for (const MutantResult& r : in.results) {
       if (r.outcome != Outcome::killed || r.stage != stage) continue;
       times.push_back(r.seconds);
+      if (r.cpu_seconds >= 0) cpu_times.push_back(r.cpu_seconds);
       execs.push_back(static_cast<double>(r.executions));
     }
     to_kill.insert(to_kill.end(), times.begin(), times.end());
+    cpu_to_kill.insert(cpu_to_kill.end(), cpu_times.begin(), cpu_times.end());
     md << "| " << stage << " | " << times.size() << " | " << percent(times.size(), all.killed) << " | "
-       << fixed(median(times)) << " s | " << fixed(worst(times)) << " s | " << fixed(median(execs), 0) << " |\n";
+       << fixed(median(times)) << " s | " << fixed(worst(times)) << " s | " << cpu_figure(cpu_times, false) << " | "
+       << cpu_figure(cpu_times, true) << " | " << fixed(median(execs), 0) << " |\n";
   }
   for (const MutantResult& r : in.results) {
-    if (r.outcome == Outcome::killed) in_stage_all.push_back(r.seconds - r.build_seconds);
+    if (r.outcome != Outcome::killed) continue;
+    in_stage_all.push_back(r.seconds - r.build_seconds);
+    if (r.cpu_seconds >= 0 && r.build_cpu_seconds >= 0) cpu_in_stages.push_back(r.cpu_seconds - r.build_cpu_seconds);
   }
   md << "\nOver every kill: median time to kill **" << fixed(median(to_kill)) << " s**, worst " << fixed(worst(to_kill))
      << " s (without the build: median " << fixed(median(in_stage_all)) << " s, worst " << fixed(worst(in_stage_all))
-     << " s).\n\n";
+     << " s); median CPU time to kill **" << cpu_figure(cpu_to_kill, false) << "**, worst "
+     << cpu_figure(cpu_to_kill, true) << " (without the build: median " << cpu_figure(cpu_in_stages, false)
+     << ", worst " << cpu_figure(cpu_in_stages, true) << ")";
+  if (!cpu_to_kill.empty() && cpu_to_kill.size() < to_kill.size())
+    md << " (of the " << cpu_to_kill.size() << " kills whose CPU time was recorded)";
+  md << ".\n\n";
 
   // Per operator.
   std::set<std::string> ops;

@@ -26,6 +26,9 @@ MutantResult sample(const std::string& id, Outcome outcome) {
   r.stage_seconds = 0.25;
   r.seconds = 0.75;
   r.build_seconds = 0.5;
+  r.cpu_seconds = 0.625;
+  r.build_cpu_seconds = 0.375;
+  r.stage_cpu_seconds = 0.125;
   r.detail = "divergence at op 3\twith a tab";
   r.diff = "@@ arena.s:48\n-        ja x\n+        jg x \\ back\n";
   return r;
@@ -50,6 +53,44 @@ TEST(MutantResults, LineRoundTripsWithTabsNewlinesAndBackslashes) {
   EXPECT_EQ(back->diff, r.diff);
   EXPECT_EQ(back->executions, 6u);
   EXPECT_DOUBLE_EQ(back->seconds, 0.75);
+  EXPECT_DOUBLE_EQ(back->cpu_seconds, 0.625);
+  EXPECT_DOUBLE_EQ(back->build_cpu_seconds, 0.375);
+  EXPECT_DOUBLE_EQ(back->stage_cpu_seconds, 0.125);
+}
+
+TEST(MutantResults, AV1FileIsReadWithItsCpuTimesUnknownAndResumedInV2) {
+  // A v1 line: the fields of today without the two CPU times.
+  const fs::path path = temp_file("results_v1.tsv");
+  {
+    std::ofstream out(path);
+    out << kResultsHeaderV1 << "\n"
+        << "arena.s:48:imm:0\tarena.s\t48\tarena_create\timm\tkilled\tcorpora\t2\t0.100\t0.600\t0.500\t"
+           "divergence at op 0\t@@ arena.s:48\\n\n";
+  }
+  LoadedResults loaded;
+  std::string error;
+  ASSERT_TRUE(load_results(path.string(), loaded, error)) << error;
+  ASSERT_EQ(loaded.by_id.count("arena.s:48:imm:0"), 1u);
+  const MutantResult& old = loaded.by_id.at("arena.s:48:imm:0");
+  EXPECT_DOUBLE_EQ(old.seconds, 0.6);
+  EXPECT_LT(old.cpu_seconds, 0);
+  EXPECT_LT(old.build_cpu_seconds, 0);
+  EXPECT_LT(old.stage_cpu_seconds, 0);
+  EXPECT_EQ(old.detail, "divergence at op 0");
+  {
+    ResultsWriter w;
+    ASSERT_TRUE(w.open(path.string(), error)) << error;
+    ASSERT_TRUE(w.append(sample("arena.s:49:imm:0", Outcome::killed), error)) << error;
+  }
+  ASSERT_TRUE(compact_results(path.string(), error)) << error;
+  ASSERT_TRUE(load_results(path.string(), loaded, error)) << error;
+  EXPECT_EQ(loaded.by_id.size(), 2u);
+  EXPECT_DOUBLE_EQ(loaded.by_id.at("arena.s:49:imm:0").cpu_seconds, 0.625);
+  EXPECT_LT(loaded.by_id.at("arena.s:48:imm:0").cpu_seconds, 0);
+  std::ifstream in(path);
+  std::string header;
+  std::getline(in, header);
+  EXPECT_EQ(header, kResultsHeader);  // compaction writes the current version
 }
 
 TEST(MutantResults, ResumeKeepsWholeLinesDropsAnUnfinishedOneAndTheLastWins) {

@@ -51,6 +51,10 @@ TEST(StrengthReport, KillRateIsOverTheNonEquivalentOnly) {
   EXPECT_NE(md.find("| a.s | 20 | 8 | 1 | 1 | 1 | 1 | 0 | 3 | 1 | 75.0 % |"), std::string::npos) << md;
   EXPECT_NE(md.find("| corpora | 2 |"), std::string::npos) << md;
   EXPECT_NE(md.find("median time to kill **0.70 s**, worst 3.00 s"), std::string::npos) << md;
+  // No CPU time recorded (v1 results): said, not made up.
+  EXPECT_NE(md.find("median CPU time to kill **-**, worst - (without the build: median -, worst -)."),
+            std::string::npos)
+      << md;
   // The hole is listed with its diff; the explained survivor with its reason.
   const std::size_t holes = md.find("## Survivors that are holes");
   const std::size_t explained = md.find("## Survivors explained as equivalent");
@@ -63,6 +67,27 @@ TEST(StrengthReport, KillRateIsOverTheNonEquivalentOnly) {
   const std::size_t reason = md.find("only the padding changes");
   EXPECT_TRUE(reason > explained) << md;
   EXPECT_NE(md.find("bash ci/mutate.sh"), std::string::npos);
+}
+
+TEST(StrengthReport, CpuTimesToKillAreOverTheKillsThatRecordedThem) {
+  std::vector<MutantResult> rs = {result("a.s:1:imm:0", Outcome::killed, "corpora", 5),
+                                  result("a.s:2:imm:0", Outcome::killed, "corpora", 6),
+                                  result("a.s:3:imm:0", Outcome::killed, "fuzz", 9)};
+  rs[0].cpu_seconds = 0.4;
+  rs[0].build_cpu_seconds = 0.3;
+  rs[1].cpu_seconds = 0.6;
+  rs[1].build_cpu_seconds = 0.3;  // rs[2]: a v1 result, its CPU times unknown
+  ReportInput in;
+  in.results = rs;
+  in.command = "bash ci/mutate.sh";
+  in.date = "2026-01-01 00:00 UTC";
+  const std::string md = render_report(in);
+  EXPECT_NE(md.find("| corpora | 2 | 66.7 % | 5.50 s | 6.00 s | 0.50 s | 0.60 s |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| fuzz | 1 | 33.3 % | 9.00 s | 9.00 s | - | - |"), std::string::npos) << md;
+  EXPECT_NE(md.find("median CPU time to kill **0.50 s**, worst 0.60 s (without the build: median 0.20 s, worst 0.30 s) "
+                    "(of the 2 kills whose CPU time was recorded)."),
+            std::string::npos)
+      << md;
 }
 
 TEST(StrengthReport, SurvivorsOfAFunctionOutOfReachAreNotHoles) {
