@@ -122,11 +122,17 @@ std::vector<std::string> assemble_command(const std::string& source, const std::
 bool build_check_programs(const CheckBuildRequest& request, CheckPrograms& programs, std::string& error) {
   const auto began = std::chrono::steady_clock::now();
   const fs::path work = request.work_dir;
-  for (const char* sub : {"src", "cov", "obj", "covobj"}) fs::create_directories(work / sub);
+  for (const char* sub : {"src", "cov", "obj", "covobj", "asm-cov", "asm-obj", "asm-covobj"}) {
+    fs::create_directories(work / sub);
+  }
 
-  // 1. Each core file: the given one, prepared, or asm/'s own.
+  // 1. Each core file: the given one, prepared, or asm/'s own.  asm/'s own
+  //    are built into folders of their own ("asm-"), so that an object
+  //    there is always asm/'s, whatever file an earlier call was given.
   struct Source {
     std::string name, path, include_dir;
+    bool given = false;
+    std::string prefix() const { return given ? "" : "asm-"; }
   };
   std::vector<Source> sources;
   std::vector<std::vector<std::string>> prepare;
@@ -136,6 +142,7 @@ bool build_check_programs(const CheckBuildRequest& request, CheckPrograms& progr
       if (fs::path(given).filename() == name) {
         s.path = (work / "src" / name).string();
         s.include_dir = fs::path(given).parent_path().string();
+        s.given = true;
         prepare.push_back({MF_CHECK_PREPARE, given, s.path});
       }
     }
@@ -155,7 +162,8 @@ bool build_check_programs(const CheckBuildRequest& request, CheckPrograms& progr
   if (request.fuzz) {
     std::vector<std::vector<std::string>> instrument;
     for (const Source& s : sources) {
-      const std::string out = (work / "cov" / s.name).string();
+      const std::string out = (work / (s.prefix() + "cov") / s.name).string();
+      if (!s.given && request.reuse_unchanged && fs::exists(work / "asm-covobj" / (s.name + ".o"))) continue;
       instrument.push_back({MF_CHECK_INSTRUMENT, "--name", s.name, "--output", out, "--map", out + ".covmap", s.path});
     }
     for (const ProcessResult& r : run_in_parallel(instrument)) {
@@ -173,11 +181,15 @@ bool build_check_programs(const CheckBuildRequest& request, CheckPrograms& progr
     assemble.push_back(assemble_command(source, include_dir, object));
   };
   for (const Source& s : sources) {
-    plain_objects.push_back((work / "obj" / (s.name + ".o")).string());
-    assemble_one(s.path, s.include_dir, plain_objects.back());
+    // An object of asm/'s own file that an earlier call made (reuse_unchanged).
+    auto kept = [&](const std::string& object) { return !s.given && request.reuse_unchanged && fs::exists(object); };
+    plain_objects.push_back((work / (s.prefix() + "obj") / (s.name + ".o")).string());
+    if (!kept(plain_objects.back())) assemble_one(s.path, s.include_dir, plain_objects.back());
     if (request.fuzz) {
-      cov_objects.push_back((work / "covobj" / (s.name + ".o")).string());
-      assemble_one((work / "cov" / s.name).string(), s.include_dir, cov_objects.back());
+      cov_objects.push_back((work / (s.prefix() + "covobj") / (s.name + ".o")).string());
+      if (!kept(cov_objects.back())) {
+        assemble_one((work / (s.prefix() + "cov") / s.name).string(), s.include_dir, cov_objects.back());
+      }
     }
   }
   for (const ProcessResult& r : run_in_parallel(assemble)) {

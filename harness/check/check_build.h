@@ -26,6 +26,12 @@ struct CheckBuildRequest {
   bool property = true;
   bool fuzz = true;
   bool daemon = false;  // needs a build with tests/daemon (MF_BUILD_TESTS)
+  // The core files not given are asm/'s own, unchanged since an earlier
+  // call with this work_dir assembled them (a caller that checks many
+  // variants of one file, as mfh mutate does, and clears the work_dir when
+  // it starts): their objects, kept apart from the given files', are used
+  // again instead of being prepared, instrumented and assembled once more.
+  bool reuse_unchanged = false;
 };
 
 // The core file names (asm/), in link order.

@@ -128,7 +128,15 @@ bool code_fingerprint(const Tools& tools, const std::string& object, std::string
 }
 
 MutantChecker::MutantChecker(const Tools& tools, const StageBudget& budget, std::string work_dir)
-    : tools_(tools), budget_(budget), work_dir_(std::move(work_dir)) {}
+    : tools_(tools), budget_(budget), work_dir_(std::move(work_dir)) {
+  // asm/'s own objects, which every mutant's build uses again
+  // (reuse_unchanged), are made anew once per run: asm/ may have changed
+  // since the last one.
+  for (const char* sub : {"asm-cov", "asm-obj", "asm-covobj"}) {
+    std::error_code ignored;
+    fs::remove_all(fs::path(work_dir_) / "build" / sub, ignored);
+  }
+}
 
 bool MutantChecker::add_original(const std::string& path, const std::string& text, std::string& error) {
   const std::string name = fs::path(path).filename().string();
@@ -236,7 +244,8 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
   const bool simulated = tools_.daemon_only.count(function) == 0;
   check::CheckBuildRequest request{{source}, (fs::path(work_dir_) / "build").string(),
                                    simulated && budget_.stages.count("rapidcheck") != 0,
-                                   simulated && budget_.stages.count("fuzz") != 0, daemon_suite};
+                                   simulated && budget_.stages.count("fuzz") != 0, daemon_suite,
+                                   /*reuse_unchanged=*/true};
   check::CheckPrograms programs;
   std::string error;
   const Moment build_started = Moment::now();
