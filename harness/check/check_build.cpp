@@ -211,7 +211,7 @@ bool build_check_programs(const CheckBuildRequest& request, CheckPrograms& progr
     names.push_back(program);
     return true;
   };
-  if (!add_link("mfh", plain_objects, {}, programs.mfh)) return false;
+  if (request.mfh && !add_link("mfh", plain_objects, {}, programs.mfh)) return false;
   if (request.property && !add_link("property", plain_objects, {}, programs.property)) programs.property.clear();
   if (request.fuzz && !add_link("fuzz", cov_objects, split(MF_CHECK_ENGINE, " "), programs.fuzz)) programs.fuzz.clear();
   if (request.daemon && !add_link("daemon", plain_objects, {}, programs.daemon)) programs.daemon.clear();

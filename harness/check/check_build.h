@@ -23,6 +23,9 @@ struct CheckPrograms {
 struct CheckBuildRequest {
   std::vector<std::string> files;  // the given .s files, absolute
   std::string work_dir;            // everything is written below it
+  // Which programs to link.  mfh always, unless a caller that has it from
+  // an earlier call with the same files leaves it out (mfh mutate links
+  // each stage's program only when the stage is reached).
   bool property = true;
   bool fuzz = true;
   bool daemon = false;  // needs a build with tests/daemon (MF_BUILD_TESTS)
@@ -32,6 +35,7 @@ struct CheckBuildRequest {
   // it starts): their objects, kept apart from the given files', are used
   // again instead of being prepared, instrumented and assembled once more.
   bool reuse_unchanged = false;
+  bool mfh = true;
 };
 
 // The core file names (asm/), in link order.

@@ -242,18 +242,36 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
                             std::find(targets.begin(), targets.end(), "daemon") != targets.end();
   // A function the simulated OS never calls: only the daemon stage runs it.
   const bool simulated = tools_.daemon_only.count(function) == 0;
-  check::CheckBuildRequest request{{source}, (fs::path(work_dir_) / "build").string(),
-                                   simulated && budget_.stages.count("rapidcheck") != 0,
-                                   simulated && budget_.stages.count("fuzz") != 0, daemon_suite,
-                                   /*reuse_unchanged=*/true};
+  // The build: mfh (the corpora's) first; each later stage's program when
+  // that stage is reached, since most mutants die in the corpora.  Every
+  // build counts in build_seconds and build_cpu_seconds, none in a stage's
+  // time.  A program whose link fails makes the mutant build_failed, as a
+  // failure of the first build does.
   check::CheckPrograms programs;
   std::string error;
-  const Moment build_started = Moment::now();
-  if (!check::build_check_programs(request, programs, error)) {
-    return done(Outcome::build_failed, "", 0, build_started, first_line_with(error, "error").substr(0, 300));
-  }
-  r.build_seconds = now_seconds() - build_started.wall;
-  r.build_cpu_seconds = check::cpu_seconds_of_this_thread() - build_started.cpu;
+  r.build_seconds = 0;
+  r.build_cpu_seconds = 0;
+  auto build = [&](bool mfh, bool property, bool fuzz, bool daemon) {
+    check::CheckBuildRequest request{{source}, (fs::path(work_dir_) / "build").string(), property, fuzz, daemon,
+                                     /*reuse_unchanged=*/true, mfh};
+    check::CheckPrograms built;
+    const Moment build_started = Moment::now();
+    const bool ok = check::build_check_programs(request, built, error);
+    r.build_seconds += now_seconds() - build_started.wall;
+    r.build_cpu_seconds += check::cpu_seconds_of_this_thread() - build_started.cpu;
+    if (mfh) programs.mfh = built.mfh;
+    if (property) programs.property = built.property;
+    if (fuzz) programs.fuzz = built.fuzz;
+    if (daemon) {
+      programs.daemon = built.daemon;
+      programs.daemon_garbage = built.daemon_garbage;
+    }
+    return ok;
+  };
+  auto build_failed = [&] {
+    return done(Outcome::build_failed, "", 0, Moment::now(), first_line_with(error, "error").substr(0, 300));
+  };
+  if (!build(true, false, false, false)) return build_failed();
   for (const std::string& t : check::meeting_targets_of(name)) targets.push_back(t);  // last: the slowest to find
   if (!simulated) targets.clear();  // no simulated stage can reach it
 
@@ -281,6 +299,7 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
   }
 
   // 2. RapidCheck, the same seeds for every mutant.
+  if (simulated && budget_.stages.count("rapidcheck") != 0 && !build(false, true, false, false)) return build_failed();
   if (budget_.stages.count("rapidcheck") != 0 && !programs.property.empty()) {
     const Moment t0 = Moment::now();
     const fs::path findings = fs::path(work_dir_) / "property-findings";
@@ -327,6 +346,7 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
   }
 
   // 4. A short fuzz from the seed corpus.
+  if (simulated && budget_.stages.count("fuzz") != 0 && !build(false, false, true, false)) return build_failed();
   if (budget_.stages.count("fuzz") != 0 && !programs.fuzz.empty()) {
     const Moment t0 = Moment::now();
     unsigned long long execs = 0;
@@ -366,6 +386,7 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
   //    The suite waits on the clock (a pass within 3 s), so a loaded
   //    machine can fail a test of the original: a failure kills only when
   //    it repeats with the suite's waits multiplied (daemon_stage.h).
+  if (daemon_suite && !build(false, false, false, true)) return build_failed();
   if (daemon_suite && !programs.daemon.empty()) {
     const Moment t0 = Moment::now();
     const std::string calls_daemon_start = "DaemonStart.*:DirectoryChecks.*:CallingConvention.*";
