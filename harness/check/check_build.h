@@ -23,9 +23,7 @@ struct CheckPrograms {
 struct CheckBuildRequest {
   std::vector<std::string> files;  // the given .s files, absolute
   std::string work_dir;            // everything is written below it
-  // Which programs to link.  mfh always, unless a caller that has it from
-  // an earlier call with the same files leaves it out (mfh mutate links
-  // each stage's program only when the stage is reached).
+  // Which programs to link besides mfh.
   bool property = true;
   bool fuzz = true;
   bool daemon = false;  // needs a build with tests/daemon (MF_BUILD_TESTS)
@@ -35,6 +33,9 @@ struct CheckBuildRequest {
   // it starts): their objects, kept apart from the given files', are used
   // again instead of being prepared, instrumented and assembled once more.
   bool reuse_unchanged = false;
+  // mfh too: a caller that has it from an earlier call with the same files
+  // may leave it out (mfh mutate links each stage's program only when the
+  // stage is reached).
   bool mfh = true;
 };
 
