@@ -77,38 +77,15 @@ bool Executor::known_model_satisfies(const z3::expr& extra) {
   // abstracted products and quotients then stand for the real ones.
   // Completed with the values the path's facts define for fresh symbols
   // (a callee's answer) that the witness never saw (defined_symbols.h).
-  const CompletedWitnesses& witnesses = completed_witnesses();
-  for (std::size_t i = 0; i < witnesses.models.size(); ++i)
-    if (witnesses.path_holds[i] && holds(witnesses.models[i], extra)) return true;
-  return false;
-}
-
-const Executor::CompletedWitnesses& Executor::completed_witnesses() {
-  const z3::expr_vector path = solver_.assertions();
-  auto same_path = [&](const z3::expr_vector& kept) {
-    if (kept.size() != path.size()) return false;
-    for (unsigned i = 0; i < path.size(); ++i)
-      if (!z3::eq(kept[i], path[i])) return false;
-    return true;
-  };
-  if (completed_ && completed_->witnesses == real_models_.size() && same_path(completed_->for_path)) return *completed_;
-  CompletedWitnesses fresh{path, real_models_.size(), {}, {}};
-  const std::vector<Definition> definitions = definitions_in(path);
+  const std::vector<Definition> definitions = definitions_in(solver_.assertions());
   for (const z3::model& witness : real_models_) {
-    // Evaluation with completion gives every symbol it meets and the model
-    // leaves free a default value, in the model: on a copy, so that the
-    // witness stays free to take a later path's definition.
-    z3::model source = witness;  // translate() takes it by reference
-    z3::model copy(source, source.ctx(), z3::model::translate());
-    std::optional<z3::model> completed = with_definitions(copy, definitions);
-    const z3::model model = completed ? *completed : copy;
-    bool all = true;
-    for (unsigned i = 0; all && i < path.size(); ++i) all = model.eval(path[i], true).is_true();
-    fresh.models.push_back(model);
-    fresh.path_holds.push_back(all);
+    const std::optional<z3::model> completed = with_definitions(witness, definitions);
+    const z3::model& model = completed ? *completed : witness;
+    bool all = holds(model, extra);
+    for (const z3::expr& fact : solver_.assertions()) all = all && holds(model, fact);
+    if (all) return true;
   }
-  completed_.emplace(std::move(fresh));
-  return *completed_;
+  return false;
 }
 
 z3::check_result Executor::check_bit_vector(const z3::expr& extra, QueryKind kind) {
@@ -139,7 +116,12 @@ bool Executor::completes_to_model(const z3::model& narrow, const z3::expr& extra
   // abstracted query, which it then satisfies exactly.  The completing
   // models: the witnesses' (models of the whole precondition) and the
   // kept ones.
-  std::vector<z3::model> completions = completed_witnesses().models;
+  std::vector<z3::model> completions;
+  const std::vector<Definition> definitions = definitions_in(solver_.assertions());
+  for (const z3::model& witness : real_models_) {
+    std::optional<z3::model> completed = with_definitions(witness, definitions);
+    completions.push_back(completed ? *completed : witness);
+  }
   for (auto kept = models_.rbegin(); kept != models_.rend(); ++kept)
     if (!kept->rest) completions.push_back(kept->first);
   for (const z3::model& rest : completions) {

@@ -250,22 +250,6 @@ class Executor {
   void keep_model(KeptModel model);
   std::vector<KeptModel> models_;  // of the last satisfiable bit-vector queries
   std::vector<z3::model> real_models_;  // keep_model_of_real_terms
-  // The witnesses' models completed for the path as it is now
-  // (defined_symbols.h), and whether every fact of the path holds under
-  // each: both change only when the path's facts do, and were computed
-  // again for every query and every extent tried (model copies and an
-  // evaluation of every fact), so they are kept for the facts they were
-  // computed for.  `for_path` holds those facts alive, so comparing it
-  // term by term with the path's is exact (term_memo.h says why an id
-  // alone is not).
-  struct CompletedWitnesses {
-    z3::expr_vector for_path;
-    std::size_t witnesses = 0;
-    std::vector<z3::model> models;
-    std::vector<bool> path_holds;
-  };
-  const CompletedWitnesses& completed_witnesses();
-  std::optional<CompletedWitnesses> completed_;
   // Obligations (by name) that the quick bit-blasting could not decide and
   // the integers proved, and sets of obligations (require_all) whose
   // conjunction the quick bit-blasting could not decide: on the next path
