@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# property_reach.sh - which branch directions of the assembly the RapidCheck
-# state machines reach on their own, without the seed corpus or a fuzzer.
+# property_reach.sh - which branch directions of the assembly, and which
+# lines of the reference model (the rules of docs/spec.md as code), the
+# RapidCheck state machines reach on their own, without the seed corpus or a
+# fuzzer.
 #
 #   bash ci/property_reach.sh [--check] [--write FILE]
 #
@@ -10,11 +12,15 @@
 # them all through `mfh-cov cov` on the instrumented assembly, and lists each
 # conditional jump of those files with a direction no case took.  Each such
 # direction is matched against tests/property/unreached.list, which says why
-# the state machines cannot or need not reach it; the rest are gaps.
+# the state machines cannot or need not reach it; the rest are gaps.  Then
+# it replays the same cases, and those of the cleaner's state machines,
+# through `mfh-model-cov` (the model compiled for clang's source coverage)
+# and lists the model's lines no case runs, each matched against
+# tests/property/model_unreached.list (ci/model_reach.py).
 #
-#   --check       exit 1 when a direction is unreached and unexplained, or
-#                 when an entry of unreached.list no longer matches anything
-#                 (ctest: property_reach)
+#   --check       exit 1 when a direction or a model line is unreached and
+#                 unexplained, or when an entry of either list no longer
+#                 matches anything (ctest: property_reach)
 #   --write FILE  also write the report, in Markdown, to FILE
 #
 # Environment (all optional):
@@ -42,7 +48,11 @@ cases=${MF_REACH_CASES:-3000}
 files=(arena.s pool.s alloc.s)
 suites=(Arena Pool Alloc AllocOneClass Builtins Mixed)
 explained=tests/property/unreached.list
-[[ -r $explained ]] || { echo "property_reach: cannot read $explained" >&2; exit 2; }
+model_explained=tests/property/model_unreached.list
+model_suites=(Meminfo Daemon)  # the model's part only: they call none of the files above
+for list in "$explained" "$model_explained"; do
+  [[ -r $list ]] || { echo "property_reach: cannot read $list" >&2; exit 2; }
+done
 if [[ -n ${MF_REACH_OUT:-} ]]; then
   out=$MF_REACH_OUT
   mkdir -p "$out" || { echo "property_reach: cannot create $out" >&2; exit 2; }
@@ -52,8 +62,16 @@ else
 fi
 property_test=$build_dir/tests/property/property_test
 mfh_cov=$build_dir/harness/mfh/mfh-cov
-for program in "$property_test" "$mfh_cov"; do
+mfh_model_cov=$build_dir/harness/mfh/mfh-model-cov
+for program in "$property_test" "$mfh_cov" "$mfh_model_cov"; do
   [[ -x $program ]] || { echo "property_reach: $program is not built (cmake --build $build_dir)" >&2; exit 2; }
+done
+# clang 14's profile tools (Debian's llvm-14), versioned or not.
+profdata=$(command -v llvm-profdata-14 || command -v llvm-profdata || true)
+llvm_cov=$(command -v llvm-cov-14 || command -v llvm-cov || true)
+[[ -n $profdata && -n $llvm_cov ]] || { echo "property_reach: needs llvm-profdata and llvm-cov (bash ci/setup.sh installs llvm-14)" >&2; exit 2; }
+for tool in python3 c++filt; do
+  command -v "$tool" >/dev/null || { echo "property_reach: needs $tool (bash ci/setup.sh)" >&2; exit 2; }
 done
 
 # filter_of SUITE: the gtest filter of one state machine.
@@ -151,8 +169,35 @@ while IFS='|' read -r e_file e_text _; do
   fi
 done <"$explained"
 
+# The model: which of its lines (the rules of docs/spec.md as code) the
+# cases run, the cleaner's state machines' cases included (ci/model_reach.py).
+for suite in "${model_suites[@]}"; do
+  mkdir -p "$out/model-cases/$suite"
+  if ! MF_PROPERTY_CASES_DIR="$out/model-cases/$suite" RC_PARAMS="max_success=$cases max_size=100 seed=1" \
+      "$property_test" --gtest_filter="${suite}Property.Simulated" >"$out/$suite.log" 2>&1; then
+    tail -n 30 "$out/$suite.log" >&2
+    echo "property_reach: ${suite}Property.Simulated failed: that is a finding, not a coverage figure" >&2
+    exit 1
+  fi
+done
+rm -f "$out"/model-*.profraw
+if ! find "$out/cases" "$out/model-cases" -type f -print0 |
+    LLVM_PROFILE_FILE="$out/model-%m.profraw" xargs -0 "$mfh_model_cov" replay --quiet >"$out/model-replay.txt" 2>&1; then
+  grep -v "verdict: agree" "$out/model-replay.txt" | tail -n 20 >&2
+  echo "property_reach: a generated case does not replay through mfh-model-cov" >&2
+  exit 1
+fi
+"$profdata" merge -o "$out/model.profdata" "$out"/model-*.profraw
+model_sources=()
+while IFS= read -r -d '' f; do model_sources+=("$f"); done < <(find "$PWD/models" -name '*.cpp' -not -path '*/tests/*' -print0 | sort -z)
+"$llvm_cov" export -format=lcov "$mfh_model_cov" -instr-profile="$out/model.profdata" "${model_sources[@]}" >"$out/model.lcov"
+echo >>"$report"
+model_status=0
+python3 ci/model_reach.py "$out/model.lcov" "$model_explained" "$PWD" >>"$report" || model_status=$?
+if ((model_status == 2)); then echo "property_reach: model_reach.py could not read its input" >&2; exit 2; fi
+
 cat "$report"
 if [[ -n $write ]]; then cp "$report" "$write" || { echo "property_reach: cannot write $write" >&2; exit 2; }; fi
 echo "property_reach: $(wc -l <"$out/unreached.txt") unreached directions, $unexplained unexplained, $stale stale explanations"
-if ((check && (unexplained > 0 || stale > 0))); then exit 1; fi
+if ((check && (unexplained > 0 || stale > 0 || model_status != 0))); then exit 1; fi
 exit 0

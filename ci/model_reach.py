@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""model_reach.py - which lines of the reference model (models/), the rules of
+docs/spec.md as code, the generated property cases run.
+
+    python3 ci/model_reach.py LCOV EXPLAINED SOURCE_ROOT
+
+LCOV is `llvm-cov export -format=lcov` of mfh-model-cov after it replayed the
+cases (ci/property_reach.sh does both).  Every line of models/ that no case
+ran belongs to a function; EXPLAINED (tests/property/model_unreached.list)
+says, per file and function, why the state machines cannot or need not run
+it, or names it a known gap.  Prints the Markdown section of the report, then
+one summary line on stderr.  Exit status: 0 every unrun line is explained or a
+known gap and every entry is still needed; 1 otherwise; 2 bad input.
+"""
+import os
+import subprocess
+import sys
+
+
+def read_lcov(path, root):
+    """{file: {"lines": {n: count}, "branches": [taken...], "functions": [(line, mangled)]}}"""
+    files, current = {}, None
+    with open(path) as f:
+        for raw in f:
+            line = raw.strip()
+            if line.startswith("SF:"):
+                name = os.path.relpath(line[3:], root)
+                current = files.setdefault(name, {"lines": {}, "branches": [], "functions": []})
+            elif current is None:
+                continue
+            elif line.startswith("FN:"):
+                number, mangled = line[3:].split(",", 1)
+                current["functions"].append((int(number), mangled))
+            elif line.startswith("DA:"):
+                number, count = line[3:].split(",")[:2]
+                current["lines"][int(number)] = int(count)
+            elif line.startswith("BRDA:"):
+                taken = line[5:].split(",")[3]
+                current["branches"].append(0 if taken == "-" else int(taken))
+    return files
+
+
+def demangle(names):
+    if not names:
+        return {}
+    out = subprocess.run(["c++filt"], input="\n".join(names), capture_output=True, text=True, check=True).stdout
+    return dict(zip(names, out.splitlines()))
+
+
+def unrun_groups(data, readable):
+    """Runs of unrun lines (a gap of one run line or blank joins them), each
+    with the function it starts in: [(first, last, function)]."""
+    functions = sorted((n, readable[m]) for n, m in data["functions"])
+    groups = []
+    for n in sorted(k for k, c in data["lines"].items() if c == 0):
+        if groups and n - groups[-1][1] <= 2:
+            groups[-1][1] = n
+        else:
+            groups.append([n, n])
+    out = []
+    for first, last in groups:
+        owner = [name for start, name in functions if start <= first]
+        out.append((first, last, owner[-1] if owner else "?"))
+    return out
+
+
+def read_explained(path):
+    """[(file, function text, reason, is_gap)]; a reason that starts with
+    "gap:" names a rule the state machines should reach and do not yet."""
+    entries = []
+    with open(path) as f:
+        for number, raw in enumerate(f, 1):
+            if not raw.strip() or raw.lstrip().startswith("#"):
+                continue
+            parts = [p.strip() for p in raw.split("|", 2)]
+            if len(parts) != 3 or not all(parts):
+                raise ValueError(f"{path}:{number}: expected 'file | function | reason'")
+            entries.append((parts[0], parts[1], parts[2], parts[2].startswith("gap:")))
+    return entries
+
+
+def main():
+    if len(sys.argv) != 4:
+        print("usage: model_reach.py LCOV EXPLAINED SOURCE_ROOT", file=sys.stderr)
+        return 2
+    lcov, explained_path, root = sys.argv[1:]
+    try:
+        files = read_lcov(lcov, root)
+        explained = read_explained(explained_path)
+    except (OSError, ValueError) as error:
+        print(f"model_reach: {error}", file=sys.stderr)
+        return 2
+    files = {k: v for k, v in files.items() if k.startswith("models/")}
+    if not files:
+        print("model_reach: the coverage export names no file of models/", file=sys.stderr)
+        return 2
+    readable = demangle(sorted({m for d in files.values() for _, m in d["functions"]}))
+
+    print("## The model's lines no generated case runs")
+    print()
+    print("The reference model (`models/`) is the rules of `docs/spec.md` as code: a line of it that no case")
+    print("runs is a rule, or a part of one, that the state machines never exercise. The same cases as above,")
+    print("and those of `MeminfoProperty.Simulated` and `DaemonProperty.Simulated`, replayed through")
+    print("`mfh-model-cov` (the model compiled for clang's source coverage).")
+    print()
+    print("| file | lines run | branch directions taken |")
+    print("|---|---|---|")
+    totals = [0, 0, 0, 0]
+    for name in sorted(files):
+        d = files[name]
+        run = sum(1 for c in d["lines"].values() if c > 0)
+        taken = sum(1 for c in d["branches"] if c > 0)
+        totals = [totals[0] + run, totals[1] + len(d["lines"]), totals[2] + taken, totals[3] + len(d["branches"])]
+        branches = f"{taken}/{len(d['branches'])}" if d["branches"] else "-"
+        print(f"| {name[len('models/'):]} | {run}/{len(d['lines'])} | {branches} |")
+    print(f"| **all** | {totals[0]}/{totals[1]} ({100.0 * totals[0] / totals[1]:.1f}%) | "
+          f"{totals[2]}/{totals[3]} ({100.0 * totals[2] / max(totals[3], 1):.1f}%) |")
+    print()
+    print("The directions the model's branches never take are counted, not listed.")
+    print()
+    print("### Lines no case runs, and why")
+    print()
+    used, unexplained, gaps, listed = set(), 0, 0, 0
+    for name in sorted(files):
+        source = open(os.path.join(root, name), errors="replace").read().split("\n")
+        for first, last, function in unrun_groups(files[name], readable):
+            listed += 1
+            short = name[len("models/"):]
+            match = next((i for i, e in enumerate(explained) if e[0] == short and e[1] in function), None)
+            where = f"{short}:{first}" + (f"-{last}" if last != first else "")
+            text = source[first - 1].strip() if first <= len(source) else ""
+            if match is None:
+                unexplained += 1
+                reason = "**unexplained: no entry in tests/property/model_unreached.list**"
+            else:
+                used.add(match)
+                reason = explained[match][2]
+                if explained[match][3]:
+                    gaps += 1
+                    reason = "**" + reason + "**"
+            print(f"- `{where}` in `{function.split('(')[0]}`, `{text[:80]}`: {reason}")
+    if listed == 0:
+        print("None.")
+    stale = [e for i, e in enumerate(explained) if i not in used]
+    for e in stale:
+        print(f"model_reach: model_unreached.list entry '{e[0]} | {e[1]}' matches no unrun line: remove it",
+              file=sys.stderr)
+    print(f"model_reach: {listed} runs of unrun lines, {gaps} of them known gaps, {unexplained} unexplained, "
+          f"{len(stale)} stale explanations", file=sys.stderr)
+    return 1 if unexplained or stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
