@@ -25,7 +25,7 @@ def read_lcov(path, root):
             line = raw.strip()
             if line.startswith("SF:"):
                 name = os.path.relpath(line[3:], root)
-                current = files.setdefault(name, {"lines": {}, "branches": [], "functions": []})
+                current = files.setdefault(name, {"lines": {}, "branches": [], "never": [], "functions": []})
             elif current is None:
                 continue
             elif line.startswith("FN:"):
@@ -35,8 +35,13 @@ def read_lcov(path, root):
                 number, count = line[3:].split(",")[:2]
                 current["lines"][int(number)] = int(count)
             elif line.startswith("BRDA:"):
-                taken = line[5:].split(",")[3]
-                current["branches"].append(0 if taken == "-" else int(taken))
+                # llvm-cov writes each condition as two entries, the count of
+                # its true direction, then of its false one.
+                number, _, index, taken = line[5:].split(",")
+                count = 0 if taken == "-" else int(taken)
+                current["branches"].append(count)
+                if count == 0:
+                    current["never"].append((int(number), int(index)))
     return files
 
 
@@ -61,6 +66,26 @@ def unrun_groups(data, readable):
     for first, last in groups:
         owner = [name for start, name in functions if start <= first]
         out.append((first, last, owner[-1] if owner else "?"))
+    return out
+
+
+def owner_of(data, readable, number):
+    owners = [name for start, name in sorted((n, readable[m]) for n, m in data["functions"]) if start <= number]
+    return owners[-1].split("(")[0] if owners else "?"
+
+
+def never_taken(data, readable, source):
+    """Markdown bullets: per source line, the directions of its conditions
+    that no case takes ("condition 2 false")."""
+    by_line = {}
+    for number, index in data["never"]:
+        if data["lines"].get(number, 0) == 0:
+            continue  # a line no case runs: listed with its reason above
+        by_line.setdefault(number, []).append(f"condition {index // 2 + 1} {'true' if index % 2 == 0 else 'false'}")
+    out = []
+    for number in sorted(by_line):
+        text = source[number - 1].strip() if number <= len(source) else ""
+        out.append(f"`{number}` in `{owner_of(data, readable, number)}`, {', '.join(by_line[number])}: `{text[:80]}`")
     return out
 
 
@@ -116,7 +141,8 @@ def main():
     print(f"| **all** | {totals[0]}/{totals[1]} ({100.0 * totals[0] / totals[1]:.1f}%) | "
           f"{totals[2]}/{totals[3]} ({100.0 * totals[2] / max(totals[3], 1):.1f}%) |")
     print()
-    print("The directions the model's branches never take are counted, not listed.")
+    print("The directions of the model's conditions that no case takes, on lines that cases do run, are")
+    print("listed at the end: measured, not yet each explained.")
     print()
     print("### Lines no case runs, and why")
     print()
@@ -141,6 +167,13 @@ def main():
             print(f"- `{where}` in `{function.split('(')[0]}`, `{text[:80]}`: {reason}")
     if listed == 0:
         print("None.")
+    print()
+    print("### Directions of the model's conditions no case takes, on lines cases run")
+    print()
+    for name in sorted(files):
+        source = open(os.path.join(root, name), errors="replace").read().split("\n")
+        for bullet in never_taken(files[name], readable, source):
+            print(f"- {name[len('models/'):]}:{bullet}")
     stale = [e for i, e in enumerate(explained) if i not in used]
     for e in stale:
         print(f"model_reach: model_unreached.list entry '{e[0]} | {e[1]}' matches no unrun line: remove it",
