@@ -154,7 +154,7 @@ PtrExpr draw_pool_object(const TraceState& state, const PtrExpr& pool) {
     if (j != i && !state.likely_live_slots(j).empty()) others.push_back(j);
   }
   switch (draw_choice({live.empty() ? 0u : 188u, g.pool_free.empty() ? 0u : 3u, 2, live.empty() ? 0u : 3u, 1, 1,
-                       others.empty() ? 0u : 2u})) {
+                       others.empty() ? 0u : 2u, 1})) {
     case 0:
       return slot(pick(live));
     case 1:  // already on the free list: a double free
@@ -167,12 +167,14 @@ PtrExpr draw_pool_object(const TraceState& state, const PtrExpr& pool) {
       return PtrExpr::null();
     case 5:  // just before the first slot
       return offset_by(slot(0), kMax + 1 - 8 * draw_uniform(1, 6));
-    default: {
+    case 6: {  // an object of another pool (often in the same slab as this one)
       const std::uint32_t j = pick(others);
       const std::uint64_t k = pick(state.likely_live_slots(j));
       return PtrExpr::handle(HandleKind::pool, j, true,
                              saturating_mul(k, state.handles().handle(HandleKind::pool, j).size));
     }
+    default:  // in no mapping of the pool's: the null page or beyond user space
+      return draw_choice({1, 1}) == 0 ? null_page_address() : high_zone_address();
   }
 }
 
