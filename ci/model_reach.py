@@ -52,26 +52,28 @@ def demangle(names):
     return dict(zip(names, out.splitlines()))
 
 
+def function_at(data, readable, number):
+    """The demangled name of the function a line is in (the last one that
+    starts at or before it), parameters included."""
+    owners = [name for start, name in sorted((n, readable[m]) for n, m in data["functions"]) if start <= number]
+    return owners[-1] if owners else "?"
+
+
+def short_name(function):
+    """A function's name without its parameters, for the report."""
+    return function.replace("(anonymous namespace)", "{anonymous}").split("(")[0]
+
+
 def unrun_groups(data, readable):
     """Runs of unrun lines (a gap of one run line or blank joins them), each
     with the function it starts in: [(first, last, function)]."""
-    functions = sorted((n, readable[m]) for n, m in data["functions"])
     groups = []
     for n in sorted(k for k, c in data["lines"].items() if c == 0):
         if groups and n - groups[-1][1] <= 2:
             groups[-1][1] = n
         else:
             groups.append([n, n])
-    out = []
-    for first, last in groups:
-        owner = [name for start, name in functions if start <= first]
-        out.append((first, last, owner[-1] if owner else "?"))
-    return out
-
-
-def owner_of(data, readable, number):
-    owners = [name for start, name in sorted((n, readable[m]) for n, m in data["functions"]) if start <= number]
-    return owners[-1].split("(")[0] if owners else "?"
+    return [(first, last, function_at(data, readable, first)) for first, last in groups]
 
 
 def never_taken(data, readable, source):
@@ -85,7 +87,7 @@ def never_taken(data, readable, source):
     out = []
     for number in sorted(by_line):
         text = source[number - 1].strip() if number <= len(source) else ""
-        out.append(f"`{number}` in `{owner_of(data, readable, number)}`, {', '.join(by_line[number])}: `{text[:80]}`")
+        out.append(f"`{number}` in `{short_name(function_at(data, readable, number))}`, {', '.join(by_line[number])}: `{text[:80]}`")
     return out
 
 
@@ -164,7 +166,7 @@ def main():
                 if explained[match][3]:
                     gaps += 1
                     reason = "**" + reason + "**"
-            print(f"- `{where}` in `{function.split('(')[0]}`, `{text[:80]}`: {reason}")
+            print(f"- `{where}` in `{short_name(function)}`, `{text[:80]}`: {reason}")
     if listed == 0:
         print("None.")
     print()

@@ -82,15 +82,18 @@ filter_of() {
   esac
 }
 
-for suite in "${suites[@]}"; do
-  mkdir -p "$out/cases/$suite"
-  if ! MF_PROPERTY_CASES_DIR="$out/cases/$suite" RC_PARAMS="max_success=$cases max_size=100 seed=1" \
-      "$property_test" --gtest_filter="$(filter_of "$suite")" >"$out/$suite.log" 2>&1; then
-    tail -n 30 "$out/$suite.log" >&2
-    echo "property_reach: ${suite}Property.Simulated failed: that is a finding, not a coverage figure" >&2
+# generate_cases SUITE DIR: the state machine's cases, kept in DIR/SUITE.
+generate_cases() {
+  mkdir -p "$2/$1"
+  if ! MF_PROPERTY_CASES_DIR="$2/$1" RC_PARAMS="max_success=$cases max_size=100 seed=1" \
+      "$property_test" --gtest_filter="$(filter_of "$1")" >"$out/$1.log" 2>&1; then
+    tail -n 30 "$out/$1.log" >&2
+    echo "property_reach: $(filter_of "$1") failed: that is a finding, not a coverage figure" >&2
     exit 1
   fi
-done
+}
+
+for suite in "${suites[@]}"; do generate_cases "$suite" "$out/cases"; done
 "$mfh_cov" cov "$out/cases" >"$out/listing.txt" 2>&1 || {
   tail -n 20 "$out/listing.txt" >&2
   echo "property_reach: mfh cov failed on the generated cases" >&2
@@ -171,15 +174,7 @@ done <"$explained"
 
 # The model: which of its lines (the rules of docs/spec.md as code) the
 # cases run, the cleaner's state machines' cases included (ci/model_reach.py).
-for suite in "${model_suites[@]}"; do
-  mkdir -p "$out/model-cases/$suite"
-  if ! MF_PROPERTY_CASES_DIR="$out/model-cases/$suite" RC_PARAMS="max_success=$cases max_size=100 seed=1" \
-      "$property_test" --gtest_filter="${suite}Property.Simulated" >"$out/$suite.log" 2>&1; then
-    tail -n 30 "$out/$suite.log" >&2
-    echo "property_reach: ${suite}Property.Simulated failed: that is a finding, not a coverage figure" >&2
-    exit 1
-  fi
-done
+for suite in "${model_suites[@]}"; do generate_cases "$suite" "$out/model-cases"; done
 rm -f "$out"/model-*.profraw
 if ! find "$out/cases" "$out/model-cases" -type f -print0 |
     LLVM_PROFILE_FILE="$out/model-%m.profraw" xargs -0 "$mfh_model_cov" replay --quiet >"$out/model-replay.txt" 2>&1; then
