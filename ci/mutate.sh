@@ -81,6 +81,6 @@ note="Mutants checked: every one of arena.s and pool.s"
   || note+="; every one of alloc.s"
 [ "$daemon_sample" -gt 0 ] && note+="; of daemon_cleaner.s a sample of $daemon_sample (--sample $daemon_sample --seed $seed)" \
   || note+="; every one of daemon_cleaner.s"
-note+=". Stage budget: 5 RapidCheck rounds of 200 cases per target (seeds 1-5), the function's code proof (no verdict after ${proof_seconds} s of CPU time), 30000 fuzz runs or 5 s per target (seed 1), for daemon_cleaner.s tests/daemon's real-OS suite (stopped at its first failure, or a kill after ${daemon_seconds} s); $jobs jobs at once under nice."
+note+=". Stage budget: 5 RapidCheck rounds of 200 cases per target (seeds 1-5), the function's code proof (no verdict after ${proof_seconds} s of CPU time), 30000 fuzz runs or 5 s per target (seed 1), each run of those stages but the proof stopped after 120 s of CPU time (a kill only when stopped again after 480 s), for daemon_cleaner.s tests/daemon's real-OS suite (stopped at its first failure, or a kill after ${daemon_seconds} s); $jobs jobs at once under nice."
 [ -n "${MF_MUTATE_NOTE:-}" ] && note+=" $MF_MUTATE_NOTE"
 "$mfh" mutate --report docs/harness-strength.md --results "$results" --command "bash ci/mutate.sh" --note "$note"

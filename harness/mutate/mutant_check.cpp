@@ -9,6 +9,7 @@
 #include "check_build.h"
 #include "daemon_stage.h"
 #include "mutate_config.h"
+#include "stage_limit.h"
 #include "subprocess.h"
 
 namespace mf::mutate {
@@ -40,7 +41,6 @@ bool write_file(const fs::path& path, const std::string& text) {
 // What a kill says about itself: the divergence's signature when printed,
 // else the first line that names a failure, else the exit status.
 std::string kill_detail(const ProcessResult& r) {
-  if (r.timed_out) return "timed out";
   // mfh replay and the property tests: "divergence at op N: ..." and "  what: ...".
   if (const std::string at = first_line_with(r.output, "divergence at op "); !at.empty()) {
     std::string what = first_line_with(r.output, "  what:");
@@ -52,6 +52,12 @@ std::string kill_detail(const ProcessResult& r) {
     if (!line.empty()) return line.substr(0, 300);
   }
   return "exit status " + std::to_string(r.exit_code);
+}
+
+// For the record of a mutant the stage did not kill: a run stopped at its
+// limit once and not again, which the machine's load explains.
+std::string stopped_once(const LimitedRun& run, const std::string& stage) {
+  return run.detail.empty() ? "" : stage + ": " + run.detail + "; ";
 }
 
 std::string suite_of(const std::string& target) {
@@ -237,6 +243,7 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
     return r;
   };
 
+  const StageLimit stage_limit{budget_.stage_cpu_seconds};
   std::vector<std::string> targets = check::targets_of(name);
   const bool daemon_suite = budget_.stages.count("daemon") != 0 &&
                             std::find(targets.begin(), targets.end(), "daemon") != targets.end();
@@ -290,7 +297,11 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
       if (traces.empty()) continue;
       std::vector<std::string> argv = {programs.mfh, "replay", "--quiet"};
       argv.insert(argv.end(), traces.begin(), traces.end());
-      const ProcessResult p = run_process(argv, budget_.stage_timeout);
+      const LimitedRun run = run_within_limit(
+          [&](double wall, double cpu) { return run_process(argv, wall, {}, cpu); }, stage_limit);
+      const ProcessResult& p = run.result;
+      if (run.stopped) return done(Outcome::killed, "corpora", replayed + traces.size(), t0, run.detail);
+      r.detail += stopped_once(run, "corpora");
       if (p.exit_code != 0) {
         return done(Outcome::killed, "corpora", replayed + diverging_position(p.output, traces), t0, kill_detail(p));
       }
@@ -310,10 +321,17 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
         // No shrinking: the kill is what counts here, not the smallest input.
         // Every simulated suite of the target (AllocProperty.Simulated and
         // AllocProperty.SimulatedOneClass, ...), each a round of 200 cases.
-        const ProcessResult p = run_process(
-            {programs.property, "--gtest_filter=" + suite_of(t) + "*"}, budget_.stage_timeout,
-            {"RC_PARAMS=max_success=200 max_size=60 noshrink=1 seed=" + std::to_string(seed),
-             "MF_PROPERTY_FINDINGS_DIR=" + findings.string()});
+        const LimitedRun run = run_within_limit(
+            [&](double wall, double cpu) {
+              return run_process({programs.property, "--gtest_filter=" + suite_of(t) + "*"}, wall,
+                                 {"RC_PARAMS=max_success=200 max_size=60 noshrink=1 seed=" + std::to_string(seed),
+                                  "MF_PROPERTY_FINDINGS_DIR=" + findings.string()},
+                                 cpu);
+            },
+            stage_limit);
+        const ProcessResult& p = run.result;
+        if (run.stopped) return done(Outcome::killed, "rapidcheck", runs, t0, t + ": " + run.detail);
+        r.detail += stopped_once(run, "rapidcheck");
         std::istringstream lines(p.output);
         for (std::string line; std::getline(lines, line);) {
           if (line.rfind("[property] " + suite_of(t), 0) != 0) continue;
@@ -341,7 +359,7 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
       const std::string line = first_line_with(p.output, "COUNTEREXAMPLE");
       return done(Outcome::killed, "proofs", 1, t0, function + ": " + (line.empty() ? "refuted" : line.substr(0, 300)));
     }
-    r.detail = "proof of " + function + ": no verdict" +
+    r.detail += "proof of " + function + ": no verdict" +
                (p.out_of_cpu ? " (out of CPU time)" : p.timed_out ? " (timed out)" : "") + "; ";
   }
 
@@ -352,9 +370,6 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
     unsigned long long execs = 0;
     for (const std::string& t : targets) {
       const fs::path dir = fs::path(work_dir_) / ("fuzz-" + t);
-      fs::remove_all(dir);  // the previous mutant's corpus and findings are not this one's
-      fs::create_directories(dir / "corpus");
-      fs::create_directories(dir / "artifacts");
       std::vector<std::string> argv = {programs.fuzz,
                                        "-seed=1",
                                        "-runs=" + std::to_string(budget_.fuzz_runs),
@@ -366,12 +381,26 @@ MutantResult MutantChecker::run_stages(const std::string& name, const std::strin
       if (fs::exists(dict)) argv.insert(argv.begin() + 1, "-dict=" + dict.string());
       const fs::path seeds = fs::path(tools_.seed_dir) / t;
       if (fs::is_directory(seeds)) argv.push_back(seeds.string());
-      const ProcessResult p = run_process(argv, budget_.fuzz_seconds + budget_.stage_timeout, {"MF_CHECK_TARGET=" + t});
+      StageLimit fuzz_limit = stage_limit;
+      fuzz_limit.cpu_seconds += budget_.fuzz_seconds;
+      const LimitedRun run = run_within_limit(
+          [&](double wall, double cpu) {
+            // Each run from the seeds alone: neither the previous mutant's
+            // corpus and findings nor a stopped first run's are this run's.
+            fs::remove_all(dir);
+            fs::create_directories(dir / "corpus");
+            fs::create_directories(dir / "artifacts");
+            return run_process(argv, wall, {"MF_CHECK_TARGET=" + t}, cpu);
+          },
+          fuzz_limit);
+      const ProcessResult& p = run.result;
       const std::string line = first_line_with(p.output, "stat::number_of_executed_units:");
       if (!line.empty()) execs += std::strtoull(line.c_str() + line.rfind(':') + 1, nullptr, 10);
+      if (run.stopped) return done(Outcome::killed, "fuzz", execs, t0, t + ": " + run.detail);
+      r.detail += stopped_once(run, "fuzz");
       // Any input libFuzzer saved is a finding: a divergence or a fault of the SUT.
       const bool found = !fs::is_empty(dir / "artifacts");
-      if (found || p.timed_out) return done(Outcome::killed, "fuzz", execs, t0, t + ": " + kill_detail(p));
+      if (found) return done(Outcome::killed, "fuzz", execs, t0, t + ": " + kill_detail(p));
     }
   }
   // 5. tests/daemon's suite on the real OS, whole, stopped at its

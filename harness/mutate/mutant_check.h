@@ -30,6 +30,10 @@
 //                  when unshare(1) can make one, so that a daemon the mutant
 //                  no longer stops dies with the suite.
 //
+// Each run of the corpora, rapidcheck and fuzz stages is stopped at a limit
+// of CPU time, and being stopped kills only when it happens again with the
+// limit multiplied (stage_limit.h): no verdict rests on the machine's load.
+//
 // The programs come from `mfh check`'s build (harness/check/check_build.h):
 // the mutated file assembled and linked on the spot, no CMake step.
 #pragma once
@@ -51,7 +55,9 @@ struct StageBudget {
   int rapidcheck_rounds = 5;                // per target, 200 cases each
   unsigned long long fuzz_runs = 30000;     // per target
   double fuzz_seconds = 5;                  // per target, whichever comes first
-  double stage_timeout = 120;               // a stage still running then is a kill ("timed out")
+  // Each run of a simulated stage (a replay, a RapidCheck round, a fuzz
+  // run, that plus fuzz_seconds): CPU time, confirmed as stage_limit.h says.
+  double stage_cpu_seconds = 120;
   // A proof still running then has no verdict (the check goes on to the
   // fuzz): most verdicts take seconds, but a mutant can leave the solver
   // searching for minutes, which would be most of a campaign's time.

@@ -34,7 +34,7 @@ constexpr const char* kUsage =
     "usage: mfh mutate FILE.s... [--list] [--only ID]... [--functions F,...] [--operators OP,...]\n"
     "                  [--sample N] [--seed S] [--jobs N] [--results FILE] [--work DIR] [--stages LIST]\n"
     "                  [--rapidcheck-rounds N] [--fuzz-runs N] [--fuzz-seconds N] [--proof-seconds N]\n"
-    "                  [--daemon-seconds N]\n"
+    "                  [--stage-seconds N] [--daemon-seconds N]\n"
     "                  [--rerun] [--no-baseline]\n"
     "       mfh mutate --report OUT.md [--results FILE] [--allow FILE] [--holes FILE] [--command TEXT] [--note TEXT]\n"
     "  Mutates each file (a file of asm/, or one that replaces it, as for mfh check): every mutant of the\n"
@@ -56,6 +56,9 @@ constexpr const char* kUsage =
     "  --rapidcheck-rounds N  rounds of 200 cases per target, seeds 1..N (default 5)\n"
     "  --fuzz-runs N, --fuzz-seconds N  the fuzz budget per target (default 30000 runs, 5 s)\n"
     "  --proof-seconds N the CPU time a code proof may take before it counts as no verdict (default 60)\n"
+    "  --stage-seconds N the CPU time of each run of the corpora, rapidcheck and fuzz stages (default 120,\n"
+    "                    plus the fuzz seconds); a run stopped there kills only when it is stopped again\n"
+    "                    with the limit multiplied by 4\n"
     "  --daemon-seconds N  the daemon stage's limit (default 300); a failure or a suite still running then\n"
     "                    kills only when it repeats with the suite's waits multiplied by 4\n"
     "  --rerun           check the selected mutants again even when they have results\n"
@@ -403,7 +406,8 @@ int mutate_command(std::span<const std::string_view> args) {
       if (arg == "--command") o.command = *v;
       if (arg == "--note") o.note = *v;
     } else if (arg == "--sample" || arg == "--seed" || arg == "--jobs" || arg == "--rapidcheck-rounds" ||
-               arg == "--fuzz-runs" || arg == "--fuzz-seconds" || arg == "--proof-seconds" || arg == "--daemon-seconds") {
+               arg == "--fuzz-runs" || arg == "--fuzz-seconds" || arg == "--proof-seconds" || arg == "--daemon-seconds" ||
+               arg == "--stage-seconds") {
       if (!(v = value()) || !parse_count(arg, *v, n)) return 2;
       if (arg == "--sample") o.selection.sample = n;
       if (arg == "--seed") o.selection.seed = n;
@@ -413,6 +417,7 @@ int mutate_command(std::span<const std::string_view> args) {
       if (arg == "--fuzz-seconds") o.budget.fuzz_seconds = static_cast<double>(std::max(1ULL, n));
       if (arg == "--proof-seconds") o.budget.proof_timeout = static_cast<double>(std::max(1ULL, n));
       if (arg == "--daemon-seconds") o.budget.daemon_timeout = static_cast<double>(std::max(1ULL, n));
+      if (arg == "--stage-seconds") o.budget.stage_cpu_seconds = static_cast<double>(std::max(1ULL, n));
     } else if (arg.starts_with("-")) {
       std::fprintf(stderr, "mfh mutate: unknown option '%s'\n%s", arg.c_str(), kUsage);
       return 2;
