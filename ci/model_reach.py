@@ -2,15 +2,19 @@
 """model_reach.py - which lines of the reference model (models/), the rules of
 docs/spec.md as code, the generated property cases run.
 
-    python3 ci/model_reach.py LCOV EXPLAINED SOURCE_ROOT
+    python3 ci/model_reach.py LCOV EXPLAINED DIRECTIONS SOURCE_ROOT
 
 LCOV is `llvm-cov export -format=lcov` of mfh-model-cov after it replayed the
 cases (ci/property_reach.sh does both).  Every line of models/ that no case
 ran belongs to a function; EXPLAINED (tests/property/model_unreached.list)
 says, per file and function, why the state machines cannot or need not run
-it, or names it a known gap.  Prints the Markdown section of the report, then
-one summary line on stderr.  Exit status: 0 every unrun line is explained or a
-known gap and every entry is still needed; 1 otherwise; 2 bad input.
+it, or names it a known gap.  On the lines that cases do run, a direction of
+a condition that no case takes is matched against DIRECTIONS
+(tests/property/model_directions.list) in the same way, per file, function
+and line text.  Prints the Markdown section of the report, then one summary
+line on stderr.  Exit status: 0 every unrun line and untaken direction is
+explained or a known gap and every entry of both lists is still needed; 1
+otherwise; 2 bad input.
 """
 import os
 import subprocess
@@ -77,8 +81,8 @@ def unrun_groups(data, readable):
 
 
 def never_taken(data, readable, source):
-    """Markdown bullets: per source line, the directions of its conditions
-    that no case takes ("condition 2 false")."""
+    """Per source line that cases run, the directions of its conditions that
+    no case takes: [(line, function, ["condition 2 false", ...], text)]."""
     by_line = {}
     for number, index in data["never"]:
         if data["lines"].get(number, 0) == 0:
@@ -87,33 +91,44 @@ def never_taken(data, readable, source):
     out = []
     for number in sorted(by_line):
         text = source[number - 1].strip() if number <= len(source) else ""
-        out.append(f"`{number}` in `{short_name(function_at(data, readable, number))}`, {', '.join(by_line[number])}: `{text[:80]}`")
+        out.append((number, function_at(data, readable, number), by_line[number], text))
     return out
 
 
-def read_explained(path):
-    """[(file, function text, reason, is_gap)]; a reason that starts with
-    "gap:" names a rule the state machines should reach and do not yet."""
+def read_entries(path, fields):
+    """The entries of a list of reasons, each `fields` texts separated by
+    "|", the last the reason: [(text, ..., reason, is_gap)]; a reason that
+    starts with "gap:" names a rule the state machines should reach and do
+    not yet."""
     entries = []
     with open(path) as f:
         for number, raw in enumerate(f, 1):
             if not raw.strip() or raw.lstrip().startswith("#"):
                 continue
-            parts = [p.strip() for p in raw.split("|", 2)]
-            if len(parts) != 3 or not all(parts):
-                raise ValueError(f"{path}:{number}: expected 'file | function | reason'")
-            entries.append((parts[0], parts[1], parts[2], parts[2].startswith("gap:")))
+            parts = [p.strip() for p in raw.split("|", len(fields) - 1)]
+            if len(parts) != len(fields) or not all(parts):
+                raise ValueError(f"{path}:{number}: expected '{' | '.join(fields)}'")
+            entries.append((*parts, parts[-1].startswith("gap:")))
     return entries
 
 
+def direction_entry(directions, short, function, text):
+    """The first entry of DIRECTIONS for a line: same file, its function's
+    name holds the entry's function text, and its source holds the entry's
+    line text ("*": any line of the function)."""
+    return next((i for i, e in enumerate(directions)
+                 if e[0] == short and e[1] in function and (e[2] == "*" or e[2] in text)), None)
+
+
 def main():
-    if len(sys.argv) != 4:
-        print("usage: model_reach.py LCOV EXPLAINED SOURCE_ROOT", file=sys.stderr)
+    if len(sys.argv) != 5:
+        print("usage: model_reach.py LCOV EXPLAINED DIRECTIONS SOURCE_ROOT", file=sys.stderr)
         return 2
-    lcov, explained_path, root = sys.argv[1:]
+    lcov, explained_path, directions_path, root = sys.argv[1:]
     try:
         files = read_lcov(lcov, root)
-        explained = read_explained(explained_path)
+        explained = read_entries(explained_path, ["file", "function", "reason"])
+        directions = read_entries(directions_path, ["file", "function", "line text or *", "reason"])
     except (OSError, ValueError) as error:
         print(f"model_reach: {error}", file=sys.stderr)
         return 2
@@ -144,7 +159,7 @@ def main():
           f"{totals[2]}/{totals[3]} ({100.0 * totals[2] / max(totals[3], 1):.1f}%) |")
     print()
     print("The directions of the model's conditions that no case takes, on lines that cases do run, are")
-    print("listed at the end: measured, not yet each explained.")
+    print("listed at the end, each with the reason the state machines cannot or need not take it.")
     print()
     print("### Lines no case runs, and why")
     print()
@@ -172,17 +187,44 @@ def main():
     print()
     print("### Directions of the model's conditions no case takes, on lines cases run")
     print()
+    # Grouped by reason: one bullet per entry of DIRECTIONS, its lines under it.
+    by_entry, unexplained_directions, direction_gaps, taken_lines = {}, [], 0, 0
     for name in sorted(files):
+        short = name[len("models/"):]
         source = open(os.path.join(root, name), errors="replace").read().split("\n")
-        for bullet in never_taken(files[name], readable, source):
-            print(f"- {name[len('models/'):]}:{bullet}")
+        for number, function, conditions, text in never_taken(files[name], readable, source):
+            taken_lines += 1
+            line = f"{short}:`{number}` in `{short_name(function)}`, {', '.join(conditions)}: `{text[:80]}`"
+            match = direction_entry(directions, short, function, text)
+            if match is None:
+                unexplained_directions.append(line)
+            else:
+                by_entry.setdefault(match, []).append(line)
+    for i in sorted(by_entry):
+        reason = directions[i][3]
+        if directions[i][4]:
+            direction_gaps += len(by_entry[i])
+            reason = "**" + reason + "**"
+        print(f"- {reason}")
+        for line in by_entry[i]:
+            print(f"  - {line}")
+    for line in unexplained_directions:
+        print(f"- {line}: **unexplained: no entry in tests/property/model_directions.list**")
+    if taken_lines == 0:
+        print("None.")
     stale = [e for i, e in enumerate(explained) if i not in used]
     for e in stale:
         print(f"model_reach: model_unreached.list entry '{e[0]} | {e[1]}' matches no unrun line: remove it",
               file=sys.stderr)
+    stale_directions = [e for i, e in enumerate(directions) if i not in by_entry]
+    for e in stale_directions:
+        print(f"model_reach: model_directions.list entry '{e[0]} | {e[1]} | {e[2]}' matches no untaken direction: "
+              "remove it", file=sys.stderr)
     print(f"model_reach: {listed} runs of unrun lines, {gaps} of them known gaps, {unexplained} unexplained, "
-          f"{len(stale)} stale explanations", file=sys.stderr)
-    return 1 if unexplained or stale else 0
+          f"{len(stale)} stale explanations; {taken_lines} lines with an untaken direction, {direction_gaps} of "
+          f"them known gaps, {len(unexplained_directions)} unexplained, {len(stale_directions)} stale explanations",
+          file=sys.stderr)
+    return 1 if unexplained or stale or unexplained_directions or stale_directions else 0
 
 
 if __name__ == "__main__":

@@ -16,10 +16,12 @@
 # it replays the same cases, and those of the cleaner's state machines,
 # through `mfh-model-cov` (the model compiled for clang's source coverage)
 # and lists the model's lines no case runs, each matched against
-# tests/property/model_unreached.list (ci/model_reach.py).
+# tests/property/model_unreached.list, and the directions of its conditions
+# no case takes, each matched against tests/property/model_directions.list
+# (ci/model_reach.py).
 #
-#   --check       exit 1 when a direction or a model line is unreached and
-#                 unexplained, or when an entry of either list no longer
+#   --check       exit 1 when a direction, a model line or a model direction
+#                 is unreached and unexplained, or when an entry of a list no longer
 #                 matches anything (ctest: property_reach)
 #   --write FILE  also write the report, in Markdown, to FILE
 #
@@ -49,8 +51,9 @@ files=(arena.s pool.s alloc.s)
 suites=(Arena Pool Alloc AllocOneClass Builtins Mixed)
 explained=tests/property/unreached.list
 model_explained=tests/property/model_unreached.list
+model_directions=tests/property/model_directions.list
 model_suites=(Meminfo Daemon)  # the model's part only: they call none of the files above
-for list in "$explained" "$model_explained"; do
+for list in "$explained" "$model_explained" "$model_directions"; do
   [[ -r $list ]] || { echo "property_reach: cannot read $list" >&2; exit 2; }
 done
 if [[ -n ${MF_REACH_OUT:-} ]]; then
@@ -188,7 +191,7 @@ while IFS= read -r -d '' f; do model_sources+=("$f"); done < <(find "$PWD/models
 "$llvm_cov" export -format=lcov "$mfh_model_cov" -instr-profile="$out/model.profdata" "${model_sources[@]}" >"$out/model.lcov"
 echo >>"$report"
 model_status=0
-python3 ci/model_reach.py "$out/model.lcov" "$model_explained" "$PWD" >>"$report" || model_status=$?
+python3 ci/model_reach.py "$out/model.lcov" "$model_explained" "$model_directions" "$PWD" >>"$report" || model_status=$?
 if ((model_status == 2)); then echo "property_reach: model_reach.py could not read its input" >&2; exit 2; fi
 
 cat "$report"

@@ -106,6 +106,7 @@ class OpDecoder {
       case ArgKind::link_value:
       case ArgKind::freed_block:
       case ArgKind::block:
+      case ArgKind::block_link:
         return ptr(pointer(kind, op));
       case ArgKind::block_size: {
         if (in_.byte() >= kExplicitSize) return num(read_size(in_));
@@ -162,7 +163,7 @@ class OpDecoder {
 
   // Somewhere sensible inside live memory, by operand kind.
   PtrExpr inside(ArgKind kind, const Op& op) {
-    if (kind == ArgKind::block) {
+    if (kind == ArgKind::block || kind == ArgKind::block_link) {
       const std::size_t n = handles_.live_count(HandleKind::block);
       if (n == 0) return no_handle();
       const std::uint8_t which = in_.byte();

@@ -47,6 +47,7 @@ class OpEncoder {
         handle_operand(kind == ArgKind::arena ? HandleKind::arena : HandleKind::pool, arg.ptr);
         return;
       case ArgKind::block:
+      case ArgKind::block_link:  // the same bytes as block: the decoder draws both alike
         if (arg.ptr.is_exact_handle() && arg.ptr.kind() == HandleKind::block) {
           if (std::optional<std::size_t> at = handles_.live_position(HandleKind::block, arg.ptr.index);
               at && *at < 256) {

@@ -64,6 +64,7 @@ SyntaxClass syntax_of(ArgKind kind) {
     case ArgKind::link_value:
     case ArgKind::freed_block:
     case ArgKind::block:
+    case ArgKind::block_link:
       return SyntaxClass::pointer;
   }
   return SyntaxClass::number;

@@ -46,6 +46,8 @@ enum class ArgKind : std::uint8_t {
   link_value,  // as obj: what a freed object's link is made to hold (generators: free, live, wrong slots, null)
   freed_block, // as block; the generators prefer blocks already freed
   block,       // pointer expression; the decoder prefers live m<i> handles
+  block_link,  // as block: what a freed block's link is made to hold (generators: the slab's other
+               // free blocks, its header, at or past bump, inside a block, live blocks, null)
   block_size,  // size; the decoder prefers the size of the op's block operand
 };
 
@@ -122,7 +124,7 @@ constexpr TargetMask mask_of(Target target) { return static_cast<TargetMask>(1u 
   X(mem_alloc, MF_TGT(alloc) | MF_TGT(builtins), new_block, false, 12, none, 0, request, "mem_alloc", ArgKind::size)                                  \
   X(mem_free, MF_TGT(alloc) | MF_TGT(builtins), none, false, 9, ends_handle, 0, request, "mem_free", ArgKind::block, ArgKind::block_size)             \
   X(mem_trim, MF_TGT(alloc) | MF_TGT(builtins), number, false, 1, none, 0, request, "mem_trim")                                                      \
-  X(mem_uaf_link, MF_TGT(alloc), none, false, 1, none, 0, request, "", ArgKind::freed_block, ArgKind::block)                                       \
+  X(mem_uaf_link, MF_TGT(alloc), none, false, 1, none, 0, request, "", ArgKind::freed_block, ArgKind::block_link)                                       \
   X(load_i64, MF_TGT(builtins), bits, false, 4, none, 8, request, "__mf_load_i64", ArgKind::ptr)                                                      \
   X(poke_i64, MF_TGT(builtins), none, false, 4, write, 8, request, "__mf_poke_i64", ArgKind::ptr, ArgKind::value)                                     \
   X(load_byte, MF_TGT(builtins), bits, false, 3, none, 1, request, "__mf_load_byte", ArgKind::ptr)                                                    \

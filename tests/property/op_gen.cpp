@@ -78,6 +78,11 @@ std::uint64_t draw_meminfo_filler() {
   return 8192 - draw_uniform(1, 48);
 }
 
+// A meminfo line's number: often 0, which as MemTotal makes the monitor
+// refuse the file rather than divide by it (upstream Morph's did divide).
+// draw_value gives 0 a few times in 10,000 traces.
+std::uint64_t draw_meminfo_value() { return draw_choice({1, 9}) == 0 ? 0 : draw_value(); }
+
 // The bytes a memory operand should have room for.
 std::uint64_t width_of(OpCode code) { return std::max<std::uint64_t>(ops::info(code).width, 1); }
 
@@ -156,7 +161,7 @@ ops::Op draw_op(OpCode code, const TraceState& state) {
         arg.number = draw_size_operand(op, i, state);
         break;
       case ArgKind::value:
-        arg.number = draw_value();
+        arg.number = op.code == OpCode::meminfo_line ? draw_meminfo_value() : draw_value();
         break;
       case ArgKind::count:
         arg.number = draw_fail_count();
@@ -192,6 +197,9 @@ ops::Op draw_op(OpCode code, const TraceState& state) {
         break;
       case ArgKind::freed_block:
         arg.ptr = draw_freed_block(state);
+        break;
+      case ArgKind::block_link:
+        arg.ptr = draw_block_link_value(state, op.args[0].ptr);
         break;
       case ArgKind::block_size:
         arg.number = draw_block_size(state, op.args[0].ptr);

@@ -5,6 +5,7 @@
 
 #include "binary_values.h"
 #include "morph_abi.h"
+#include "size_class.h"
 #include "value_gen.h"
 
 namespace mf::property {
@@ -71,6 +72,22 @@ std::optional<PtrExpr> dead_handle(const TraceState& state, HandleKind kind) {
 template <typename T>
 const T& pick(const std::vector<T>& v) {
   return v[draw_uniform(0, v.size() - 1)];
+}
+
+// The block size of the slab that holds a block of `size` bytes; 0 for a
+// block of its own pages (or no block at all).
+std::uint64_t slab_block_size(std::uint64_t size) {
+  const std::optional<model::SizeClass> c = model::size_class_of(size);
+  return c && c->small ? c->block_size : 0;
+}
+
+// A whole number of `block_size` steps, 1 to 8, from `block`, down or up:
+// down from a low slot it reaches the slab's header and bitmap, up from
+// one near bump it reaches blocks never handed out, and for the largest
+// classes (7 blocks a slab) the slack past the slab's last block.
+PtrExpr blocks_away(const PtrExpr& block, std::uint64_t block_size) {
+  const std::uint64_t steps = draw_uniform(1, 8) * block_size;
+  return offset_by(block, draw_choice({1, 1}) == 0 ? 0 - steps : steps);
 }
 
 }  // namespace
@@ -215,6 +232,31 @@ PtrExpr draw_freed_block(const TraceState& state) {
   return *dead;
 }
 
+PtrExpr draw_block_link_value(const TraceState& state, const PtrExpr& freed) {
+  if (!freed.is_exact_handle() || freed.kind() != HandleKind::block || !state.handles().exists(HandleKind::block, freed.index))
+    return draw_block_ptr(state);
+  const std::uint64_t block_size = slab_block_size(state.handles().handle(HandleKind::block, freed.index).size);
+  if (block_size == 0) return draw_block_ptr(state);
+  // Freed blocks of the same class: most lie in the same slab.
+  std::vector<std::uint32_t> same_class;
+  for (std::uint32_t i = 0; i < state.created(HandleKind::block); ++i) {
+    const ops::StaticHandle& h = state.handles().handle(HandleKind::block, i);
+    if (i != freed.index && !h.live && slab_block_size(h.size) == block_size) same_class.push_back(i);
+  }
+  switch (draw_choice({same_class.empty() ? 0u : 4u, 2, 4, 1, 2})) {
+    case 0:  // another free block: mem_alloc follows it
+      return PtrExpr::handle(HandleKind::block, pick(same_class));
+    case 1:  // null: the list ends early, and the slab bumps again
+      return PtrExpr::null();
+    case 2:  // the slab's header, a neighbour, at or past bump
+      return blocks_away(freed, block_size);
+    case 3:  // inside a block, not at its start
+      return offset_by(blocks_away(freed, block_size), draw_uniform(1, block_size - 1));
+    default:  // live blocks, other slabs' blocks, wild addresses
+      return draw_block_ptr(state);
+  }
+}
+
 PtrExpr draw_block_ptr(const TraceState& state) {
   const std::vector<std::uint32_t> live = state.usable(HandleKind::block);
   std::vector<PtrExpr> headers;
@@ -222,7 +264,7 @@ PtrExpr draw_block_ptr(const TraceState& state) {
     for (std::uint32_t i : state.usable(kind)) headers.push_back(PtrExpr::handle(kind, i));
   }
   const bool any_live = !live.empty();
-  switch (draw_choice({any_live ? 188u : 0u, 3, any_live ? 3u : 0u, 1, headers.empty() ? 0u : 3u, 2})) {
+  switch (draw_choice({any_live ? 188u : 0u, 3, any_live ? 3u : 0u, 1, headers.empty() ? 0u : 3u, 2, any_live ? 2u : 0u})) {
     case 0:
       // One class (TraceState::focus_size): mostly the oldest live block, so
       // that slabs empty in the order they filled, each behind the slab
@@ -240,6 +282,12 @@ PtrExpr draw_block_ptr(const TraceState& state) {
       return PtrExpr::null();
     case 4:  // the block under an arena or pool: a plain mem_free of its header
       return pick(headers);
+    case 6: {  // whole blocks away from a slab's block
+      const std::uint32_t i = pick(live);
+      const std::uint64_t block_size = slab_block_size(state.handles().handle(HandleKind::block, i).size);
+      if (block_size == 0) return PtrExpr::handle(HandleKind::block, i);
+      return blocks_away(PtrExpr::handle(HandleKind::block, i), block_size);
+    }
     default:
       switch (draw_choice({1, 1, 1})) {
         case 0:

@@ -40,12 +40,19 @@ ops::PtrExpr draw_freed_pool_object(const TraceState& state, const ops::PtrExpr&
 ops::PtrExpr draw_link_value(const TraceState& state, const ops::PtrExpr& pool);
 
 // mem_uaf_link's block: mostly one already freed (the op is outside the
-// contract, and skipped, for any other).  Its value is a block pointer
-// (draw_block_ptr): live blocks, freed ones, interiors, headers, null.
+// contract, and skipped, for any other).
 ops::PtrExpr draw_freed_block(const TraceState& state);
+// mem_uaf_link's value for the freed block `freed`: what mem_alloc then
+// finds at the head of the slab's free list.  Each kind of head it must
+// refuse (in the slab's header, at or past bump, inside a block, a live
+// block, another slab's block) and the two it must follow (another free
+// block of the slab, null).
+ops::PtrExpr draw_block_link_value(const TraceState& state, const ops::PtrExpr& freed);
 
 // mem_free's pointer: mostly a live block; sometimes a freed one, an interior
-// pointer, an arena's or pool's header, null or a wild address.
+// pointer, a whole number of blocks away from a block (its slab's header,
+// a neighbour, past bump or past the slab's last block), an arena's or
+// pool's header, null or a wild address.
 ops::PtrExpr draw_block_ptr(const TraceState& state);
 // mem_free's size for that pointer: mostly the size it was allocated with.
 std::uint64_t draw_block_size(const TraceState& state, const ops::PtrExpr& block);
