@@ -10,7 +10,8 @@
 #                                  taken in yet (a libFuzzer worker's output,
 #                                  an AFL++ sync directory, afl-cmin's output)
 #   <target>/merging/              the merge under way: gen/ (its output),
-#                                  merge.ctl (libFuzzer's control file), args
+#                                  merge.ctl (libFuzzer's control file), args,
+#                                  artifacts/ (inputs the merge's child crashed on)
 #
 # Why it survives SIGKILL at any moment: a generation is written completely,
 # flushed to disk, and only then made current by renaming a new link over

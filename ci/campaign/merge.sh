@@ -23,10 +23,12 @@ merge_run() {
   shift 3
   local m
   m=$(store_dir "$target")/merging
-  mkdir -p "$m/gen" || return 1
+  mkdir -p "$m/gen" "$m/artifacts" || return 1
   printf '%s\n' "$@" >"$m/args.tmp" && mv -f "$m/args.tmp" "$m/args"
+  # A crashing input makes the merge's child write it out, by default into
+  # the working directory (the checkout): the workers have already kept it.
   timeout --kill-after=5 "$seconds" "$(fuzz_bin "fuzz_$target")" -merge=1 -merge_control_file="$m/merge.ctl" \
-    -timeout=10 -rss_limit_mb=2048 "$m/gen" "$@" >>"$log" 2>&1
+    -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$m/artifacts/" "$m/gen" "$@" >>"$log" 2>&1
 }
 
 # The pending folders (pending/<name>) that the folders listed took inputs from.

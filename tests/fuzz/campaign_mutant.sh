@@ -38,9 +38,14 @@ campaign() {  # NAME [ARGS...]
     2>"$work/$name.stderr"
 }
 
+# libFuzzer writes a crashing input into its working directory unless told
+# where: a campaign (which runs from the checkout's root) must tell it.
+strays() { find "$repo" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \) | sort; }
+strays_before=$(strays)
 rm -rf "$work/kept" "$work/found" "$work/killed" "$work/known"
 campaign found --known "$work/none.txt"
 status=$?
+[[ $(strays) == "$strays_before" ]] || fail "the campaign wrote libFuzzer's artifacts into the checkout: $(comm -13 <(echo "$strays_before") <(strays) | tr '\n' ' ')"
 ((status == 1)) || fail "the campaign against $mutant exited $status, not 1 ($(tail -n3 "$work/found.stderr"))"
 mapfile -t new < <(awk -F'\t' '$2 == "new" { print $4 "\t" $5 }' "$work/found/state/findings.tsv")
 ((${#new[@]} >= 1)) || fail "no new finding listed"
