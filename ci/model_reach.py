@@ -112,12 +112,13 @@ def read_entries(path, fields):
     return entries
 
 
-def direction_entry(directions, short, function, text):
-    """The first entry of DIRECTIONS for a line: same file, its function's
-    name holds the entry's function text, and its source holds the entry's
-    line text ("*": any line of the function)."""
-    return next((i for i, e in enumerate(directions)
-                 if e[0] == short and e[1] in function and (e[2] == "*" or e[2] in text)), None)
+def matching_entry(entries, short, function, text=None):
+    """The index of the first entry for a line of file `short`: the same
+    file, and the line's function name holds the entry's function text; an
+    entry of DIRECTIONS also names a text the line's source holds ("*": any
+    line of the function)."""
+    return next((i for i, e in enumerate(entries)
+                 if e[0] == short and e[1] in function and (text is None or e[2] == "*" or e[2] in text)), None)
 
 
 def main():
@@ -169,7 +170,7 @@ def main():
         for first, last, function in unrun_groups(files[name], readable):
             listed += 1
             short = name[len("models/"):]
-            match = next((i for i, e in enumerate(explained) if e[0] == short and e[1] in function), None)
+            match = matching_entry(explained, short, function)
             where = f"{short}:{first}" + (f"-{last}" if last != first else "")
             text = source[first - 1].strip() if first <= len(source) else ""
             if match is None:
@@ -188,14 +189,14 @@ def main():
     print("### Directions of the model's conditions no case takes, on lines cases run")
     print()
     # Grouped by reason: one bullet per entry of DIRECTIONS, its lines under it.
-    by_entry, unexplained_directions, direction_gaps, taken_lines = {}, [], 0, 0
+    by_entry, unexplained_directions, direction_gaps, lines_untaken = {}, [], 0, 0
     for name in sorted(files):
         short = name[len("models/"):]
         source = open(os.path.join(root, name), errors="replace").read().split("\n")
         for number, function, conditions, text in never_taken(files[name], readable, source):
-            taken_lines += 1
+            lines_untaken += 1
             line = f"{short}:`{number}` in `{short_name(function)}`, {', '.join(conditions)}: `{text[:80]}`"
-            match = direction_entry(directions, short, function, text)
+            match = matching_entry(directions, short, function, text)
             if match is None:
                 unexplained_directions.append(line)
             else:
@@ -210,7 +211,7 @@ def main():
             print(f"  - {line}")
     for line in unexplained_directions:
         print(f"- {line}: **unexplained: no entry in tests/property/model_directions.list**")
-    if taken_lines == 0:
+    if lines_untaken == 0:
         print("None.")
     stale = [e for i, e in enumerate(explained) if i not in used]
     for e in stale:
@@ -221,7 +222,7 @@ def main():
         print(f"model_reach: model_directions.list entry '{e[0]} | {e[1]} | {e[2]}' matches no untaken direction: "
               "remove it", file=sys.stderr)
     print(f"model_reach: {listed} runs of unrun lines, {gaps} of them known gaps, {unexplained} unexplained, "
-          f"{len(stale)} stale explanations; {taken_lines} lines with an untaken direction, {direction_gaps} of "
+          f"{len(stale)} stale explanations; {lines_untaken} lines with an untaken direction, {direction_gaps} of "
           f"them known gaps, {len(unexplained_directions)} unexplained, {len(stale_directions)} stale explanations",
           file=sys.stderr)
     return 1 if unexplained or stale or unexplained_directions or stale_directions else 0
