@@ -10,8 +10,10 @@
 # Environment: MF_BUILD_DIR (default build), MF_MUTATE_JOBS (default 2),
 # MF_MUTATE_ALLOC_SAMPLE / MF_MUTATE_DAEMON_SAMPLE (default 0 / 0; 0:
 # every mutant), MF_MUTATE_PROOF_SECONDS (default 60, of CPU time),
-# MF_MUTATE_NOTE (appended to the report's note: how a campaign that was
-# resumed or rechecked in parts was run), MF_MUTATE_DAEMON_SECONDS
+# MF_MUTATE_STAGE_SECONDS (default 120, of CPU time: each run of the
+# corpora, rapidcheck and fuzz stages; a kill only when stopped again at 4
+# times that), MF_MUTATE_NOTE (appended to the report's note: how a
+# campaign that was resumed or rechecked in parts was run), MF_MUTATE_DAEMON_SECONDS
 # (default 300: the daemon stage's limit, of
 # wall-clock time: tests/daemon's suite, which sleeps and waits, for each
 # survivor of the other stages of daemon_cleaner.s and each mutant of the
@@ -36,6 +38,7 @@ seed=1
 # runs: on a loaded machine a mutant can keep the solver busy for minutes.
 proof_seconds=${MF_MUTATE_PROOF_SECONDS:-60}  # pool_alloc, the longest proof, takes about 34 s of CPU here
 daemon_seconds=${MF_MUTATE_DAEMON_SECONDS:-300}
+stage_seconds=${MF_MUTATE_STAGE_SECONDS:-120}
 mfh="$build_dir/harness/mfh/mfh"
 results=${MF_MUTATE_RESULTS:-docs/harness-strength.tsv}
 
@@ -68,7 +71,7 @@ if ! $report_only; then
   for args in "${campaign[@]}"; do
     # shellcheck disable=SC2086  # the arguments are words on purpose
     nice -n 10 "$mfh" mutate $args --jobs "$jobs" --proof-seconds "$proof_seconds" --daemon-seconds "$daemon_seconds" \
-      --results "$results" || [ $? -eq 1 ]  # 1: survivors, which the report lists
+      --stage-seconds "$stage_seconds" --results "$results" || [ $? -eq 1 ]  # 1: survivors, which the report lists
   done
 fi
 
@@ -81,6 +84,6 @@ note="Mutants checked: every one of arena.s and pool.s"
   || note+="; every one of alloc.s"
 [ "$daemon_sample" -gt 0 ] && note+="; of daemon_cleaner.s a sample of $daemon_sample (--sample $daemon_sample --seed $seed)" \
   || note+="; every one of daemon_cleaner.s"
-note+=". Stage budget: 5 RapidCheck rounds of 200 cases per target (seeds 1-5), the function's code proof (no verdict after ${proof_seconds} s of CPU time), 30000 fuzz runs or 5 s per target (seed 1), each run of those stages but the proof stopped after 120 s of CPU time (a kill only when stopped again after 480 s), for daemon_cleaner.s tests/daemon's real-OS suite (stopped at its first failure, or a kill after ${daemon_seconds} s); $jobs jobs at once under nice."
+note+=". Stage budget: 5 RapidCheck rounds of 200 cases per target (seeds 1-5), the function's code proof (no verdict after ${proof_seconds} s of CPU time), 30000 fuzz runs or 5 s per target (seed 1), each run of those stages but the proof stopped after ${stage_seconds} s of CPU time (a kill only when stopped again after $((4 * stage_seconds)) s), for daemon_cleaner.s tests/daemon's real-OS suite (stopped at its first failure, or a kill after ${daemon_seconds} s); $jobs jobs at once under nice."
 [ -n "${MF_MUTATE_NOTE:-}" ] && note+=" $MF_MUTATE_NOTE"
 "$mfh" mutate --report docs/harness-strength.md --results "$results" --command "bash ci/mutate.sh" --note "$note"
