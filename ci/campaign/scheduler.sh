@@ -139,7 +139,9 @@ schedule_run() {
     done
     while ((${#schedule_running[@]} < jobs && next < ${#schedule_queue[@]})); do
       local left=$((deadline - SECONDS))
-      ((left >= 2)) || break
+      # Every entry is promised 3 s of a core; with less left it is
+      # skipped, not started to run nothing.
+      ((left >= 3)) || break
       weights=0
       local k
       for ((k = next; k < ${#schedule_queue[@]}; k++)); do weights=$((weights + ${schedule_queue[k]##* })); done
@@ -153,11 +155,14 @@ schedule_run() {
       schedule_launch "${schedule_queue[next]}" "$share"
       next=$((next + 1))
     done
-    if ((${#schedule_running[@]} == 0)) && { ((next >= ${#schedule_queue[@]})) || ((deadline - SECONDS < 2)); }; then
-      # Entries the time did not reach are in the report as workers that never ran.
+    if ((${#schedule_running[@]} == 0)) && { ((next >= ${#schedule_queue[@]})) || ((deadline - SECONDS < 3)); }; then
+      # Entries the time did not reach are in the report as workers that
+      # never ran (a row of state/workers.tsv whose status says why).
+      local why="skipped: no time left"
       for ((; next < ${#schedule_queue[@]}; next++)); do
         read -r t e i w <<<"${schedule_queue[next]}"
-        printf '%s\t%s\t%s\t0\tskipped: no time left\n' "$t" "$e" "$i" >>"$out/state/schedule.tsv"
+        printf '%s\t%s\t%s\t0\t%s\n' "$t" "$e" "$i" "$why" >>"$out/state/schedule.tsv"
+        printf '%s\t%s\t%s\t0\t0\t%s\t-\n' "$t" "$e" "$i" "$why" >>"$out/state/workers.tsv"
       done
       break
     fi

@@ -27,7 +27,8 @@ class CampaignReport : public ::testing::Test {
           "engines\tlibfuzzer afl\nstatus\tfuzzing\nstatus\tcomplete: 1 new finding(s)\nelapsed_seconds\t101\n");
     write("state/workers.tsv",
           "pool\tlibfuzzer\t0\t10\t50000\t0\twork/pool/libfuzzer-0\n"
-          "pool\tafl\t0\t5\t20000\t0\twork/pool/afl-0\npool\tafl\t1\t5\t10000\t0\twork/pool/afl-1\n");
+          "pool\tafl\t0\t5\t20000\t0\twork/pool/afl-0\npool\tafl\t1\t5\t10000\t0\twork/pool/afl-1\n"
+          "arena\tafl\t0\t0\t0\tskipped: no time left\t-\n");
     write("state/corpus.tsv", "pool\tbefore\t3\t100\t0\t\npool\tafter\t4\t120\t0\tmerged\n");
     write("state/coverage.tsv",
           "pool\t1\t90\t208\t100\tbefore\npool\t40\t95\t208\t180\tafter libfuzzer-0\npool\t99\t97\t208\t120\tafter merge\n");
@@ -53,8 +54,10 @@ TEST_F(CampaignReport, StateIsReadBackWithTheLastValueOfEachKey) {
   ASSERT_TRUE(read_campaign_state(dir_.string(), state, error)) << error;
   EXPECT_EQ(state.info_or("status", ""), "complete: 1 new finding(s)");
   EXPECT_EQ(state.targets, (std::vector<std::string>{"pool", "arena"}));
-  ASSERT_EQ(state.workers.size(), 3u);
+  ASSERT_EQ(state.workers.size(), 4u);
   EXPECT_EQ(state.workers[2].execs, 10000u);
+  EXPECT_FALSE(state.workers[2].skipped());
+  EXPECT_TRUE(state.workers[3].skipped());
   ASSERT_EQ(state.findings.size(), 3u);
   EXPECT_EQ(state.findings[2].input, "work/pool/afl-0/raw-findings/crashes-0");
 }
@@ -80,6 +83,11 @@ TEST_F(CampaignReport, FiguresAddUpPerTargetAndEngine) {
   // A target with no row at all is still listed, with nothing measured.
   EXPECT_FALSE(targets[1].coverage_after.has_value());
   EXPECT_EQ(targets[1].engines[0].execs, 0u);
+  // A worker the scheduler never started is no worker, but is counted as not run.
+  EXPECT_EQ(targets[1].engines[1].workers, 0);
+  EXPECT_EQ(targets[1].engines[1].skipped, 1);
+  EXPECT_EQ(targets[1].engines[1].skip_reason, "no time left");
+  EXPECT_EQ(pool.engines[1].skipped, 0);
 }
 
 TEST_F(CampaignReport, AMalformedStateFileIsRefusedWithItsLine) {
@@ -128,7 +136,8 @@ TEST_F(CampaignReport, EveryFormatCarriesTheSameFindingAndFigures) {
   const std::string signature = "MF-DIVERGENCE target=pool op=pool_free field=result_differs";
 
   const std::string md = markdown_report(in);
-  EXPECT_NE(md.find("| pool | afl | 2 | 30000 | 3000 | 10 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| pool | afl | 2 | 30000 | 3000 | 10 |  |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| arena | afl | 0 | 0 | 0 | 0 | 1 not run: no time left |"), std::string::npos) << md;
   EXPECT_NE(md.find("90/208 (43.3%) | 97/208 (46.6%)"), std::string::npos) << md;
   EXPECT_NE(md.find(signature), std::string::npos);
 
@@ -137,6 +146,9 @@ TEST_F(CampaignReport, EveryFormatCarriesTheSameFindingAndFigures) {
   EXPECT_NE(json.find("\"asm_branch_coverage_after\": {\"hit\": 97, \"total\": 208}"), std::string::npos) << json;
   EXPECT_NE(json.find("\"reproduce\": \"mfh reproduce --target=pool"), std::string::npos);
   EXPECT_NE(json.find("\"budget_seconds\": 120"), std::string::npos);
+  EXPECT_NE(json.find("{\"engine\": \"afl\", \"workers\": 0, \"execs\": 0, \"seconds\": 0, \"not_run\": 1}"),
+            std::string::npos)
+      << json;
 
   const std::string sarif = sarif_report(in);
   EXPECT_NE(sarif.find("\"version\": \"2.1.0\""), std::string::npos);

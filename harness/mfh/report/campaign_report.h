@@ -29,7 +29,7 @@ struct Table {
   std::vector<bool> right_aligned;  // per column
   std::vector<std::vector<TableCell>> rows;
 };
-Table engine_table(const ReportInput& in);    // per target and engine: workers, execs, exec/s, seconds
+Table engine_table(const ReportInput& in);    // per target and engine: workers, execs, exec/s, seconds, not run
 Table corpus_table(const ReportInput& in);    // per target: corpus and assembly coverage before and after
 Table findings_table(const ReportInput& in);  // per target: findings by status
 

@@ -137,6 +137,12 @@ std::vector<TargetFigures> target_figures(const CampaignState& state) {
       EngineFigures e{engine};
       for (const WorkerRow& w : state.workers) {
         if (w.target != target || w.engine != engine) continue;
+        if (w.skipped()) {
+          ++e.skipped;
+          const std::size_t colon = w.status.find(": ");
+          e.skip_reason = colon == std::string::npos ? "" : w.status.substr(colon + 2);
+          continue;
+        }
         ++e.workers;
         e.seconds += w.seconds;
         e.execs += w.execs;

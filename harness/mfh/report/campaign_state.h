@@ -17,8 +17,10 @@ struct WorkerRow {
   std::string target, engine;
   int instance = 0;
   std::uint64_t seconds = 0, execs = 0;
-  std::string status;  // the worker's exit status, or "killed"
-  std::string dir;     // its folder, relative to the output directory
+  std::string status;  // the worker's exit status, "killed", or "skipped: <why>"
+  std::string dir;     // its folder, relative to the output directory ("-" when skipped)
+  // The scheduler never started it (the campaign's time ran out first).
+  bool skipped() const { return status.starts_with("skipped"); }
 };
 
 // state/corpus.tsv: the kept corpus of a target before fuzzing and after the merge.
@@ -60,7 +62,9 @@ bool read_campaign_state(const std::string& out_dir, CampaignState& state, std::
 
 struct EngineFigures {
   std::string engine;
-  int workers = 0;
+  int workers = 0;  // workers that ran
+  int skipped = 0;  // workers the scheduler never started
+  std::string skip_reason;  // why, from the last of them ("no time left")
   std::uint64_t seconds = 0, execs = 0;
   double execs_per_second() const { return seconds == 0 ? 0.0 : static_cast<double>(execs) / seconds; }
 };

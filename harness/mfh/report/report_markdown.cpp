@@ -40,8 +40,16 @@ std::string markdown_table(const Table& table) {
 
 }  // namespace
 
+// "1 not run: no time left", or "" when every worker of the engine ran.
+std::string not_run_text(const EngineFigures& e) {
+  if (e.skipped == 0) return "";
+  return std::to_string(e.skipped) + " not run" + (e.skip_reason.empty() ? "" : ": " + e.skip_reason);
+}
+
 Table engine_table(const ReportInput& in) {
-  Table t{{"target", "engine", "workers", "execs", "exec/s", "seconds"}, {false, false, true, true, true, true}, {}};
+  Table t{{"target", "engine", "workers", "execs", "exec/s", "seconds", "note"},
+          {false, false, true, true, true, true, false},
+          {}};
   for (const TargetFigures& target : in.targets)
     for (const EngineFigures& e : target.engines)
       t.rows.push_back({{target.target, ""},
@@ -49,7 +57,8 @@ Table engine_table(const ReportInput& in) {
                         {std::to_string(e.workers), ""},
                         {std::to_string(e.execs), ""},
                         {rate(e.execs_per_second()), ""},
-                        {std::to_string(e.seconds), ""}});
+                        {std::to_string(e.seconds), ""},
+                        {not_run_text(e), ""}});
   return t;
 }
 
