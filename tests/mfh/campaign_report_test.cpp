@@ -85,9 +85,9 @@ TEST_F(CampaignReport, FiguresAddUpPerTargetAndEngine) {
   EXPECT_EQ(targets[1].engines[0].execs, 0u);
   // A worker the scheduler never started is no worker, but is counted as not run.
   EXPECT_EQ(targets[1].engines[1].workers, 0);
-  EXPECT_EQ(targets[1].engines[1].skipped, 1);
-  EXPECT_EQ(targets[1].engines[1].skip_reason, "no time left");
-  EXPECT_EQ(pool.engines[1].skipped, 0);
+  EXPECT_EQ(targets[1].engines[1].not_run, 1);
+  EXPECT_EQ(targets[1].engines[1].not_run_reason, "no time left");
+  EXPECT_EQ(pool.engines[1].not_run, 0);
 }
 
 TEST_F(CampaignReport, AMalformedStateFileIsRefusedWithItsLine) {

@@ -138,9 +138,9 @@ std::vector<TargetFigures> target_figures(const CampaignState& state) {
       for (const WorkerRow& w : state.workers) {
         if (w.target != target || w.engine != engine) continue;
         if (w.skipped()) {
-          ++e.skipped;
+          ++e.not_run;
           const std::size_t colon = w.status.find(": ");
-          e.skip_reason = colon == std::string::npos ? "" : w.status.substr(colon + 2);
+          e.not_run_reason = colon == std::string::npos ? "" : w.status.substr(colon + 2);
           continue;
         }
         ++e.workers;

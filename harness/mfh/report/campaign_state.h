@@ -63,8 +63,8 @@ bool read_campaign_state(const std::string& out_dir, CampaignState& state, std::
 struct EngineFigures {
   std::string engine;
   int workers = 0;  // workers that ran
-  int skipped = 0;  // workers the scheduler never started
-  std::string skip_reason;  // why, from the last of them ("no time left")
+  int not_run = 0;  // workers the scheduler never started
+  std::string not_run_reason;  // why, from the last of them ("no time left")
   std::uint64_t seconds = 0, execs = 0;
   double execs_per_second() const { return seconds == 0 ? 0.0 : static_cast<double>(execs) / seconds; }
 };

@@ -62,7 +62,7 @@ std::string json_report(const ReportInput& in) {
       const EngineFigures& e = t.engines[k];
       j += std::string(k ? ", " : "") + "{" + field("engine", json_string(e.engine)) + ", " +
            field("workers", number(e.workers)) + ", " + field("execs", number(e.execs)) + ", " +
-           field("seconds", number(e.seconds)) + ", " + field("not_run", number(e.skipped)) + "}";
+           field("seconds", number(e.seconds)) + ", " + field("not_run", number(e.not_run)) + "}";
     }
     j += "],\n     " + field("corpus_before", corpus_json(t.before)) + ",\n     " +
          field("corpus_after", corpus_json(t.after)) + ",\n     " +

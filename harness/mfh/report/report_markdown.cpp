@@ -38,13 +38,13 @@ std::string markdown_table(const Table& table) {
   return md;
 }
 
-}  // namespace
-
 // "1 not run: no time left", or "" when every worker of the engine ran.
 std::string not_run_text(const EngineFigures& e) {
-  if (e.skipped == 0) return "";
-  return std::to_string(e.skipped) + " not run" + (e.skip_reason.empty() ? "" : ": " + e.skip_reason);
+  if (e.not_run == 0) return "";
+  return std::to_string(e.not_run) + " not run" + (e.not_run_reason.empty() ? "" : ": " + e.not_run_reason);
 }
+
+}  // namespace
 
 Table engine_table(const ReportInput& in) {
   Table t{{"target", "engine", "workers", "execs", "exec/s", "seconds", "note"},
