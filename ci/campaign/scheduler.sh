@@ -14,6 +14,10 @@
 
 declare -a schedule_queue=()
 declare -A schedule_running=()  # pid -> "target engine instance end dir"
+# How far past their planned end the workers ended (engine start-up and
+# stop, and the poll below): seconds in all, and how many ended.
+schedule_overrun_seconds=0
+schedule_reaped=0
 
 schedule_build_queue() {
   local t e n i per_core
@@ -67,6 +71,8 @@ schedule_reap() {
   local t e i end dir
   read -r t e i end dir <<<"${schedule_running[$pid]}"
   unset "schedule_running[$pid]"
+  ((SECONDS > end)) && schedule_overrun_seconds=$((schedule_overrun_seconds + SECONDS - end))
+  schedule_reaped=$((schedule_reaped + 1))
   local -A stat=([execs]=0 [seconds]=0 [status]=killed)
   if [[ -f $dir/stats ]]; then
     local key value
@@ -146,10 +152,16 @@ schedule_run() {
       local k
       for ((k = next; k < ${#schedule_queue[@]}; k++)); do weights=$((weights + ${schedule_queue[k]##* })); done
       local pool=$((jobs * left - $(schedule_held)))
-      local share=$((pool * ${schedule_queue[next]##* } / weights))
+      # Workers end later than planned (about a second or two each): each
+      # share is cut by the mean overrun so far, and each entry after this
+      # one is kept 3 s plus that overrun, else the last entries of the
+      # queue find no time left.
+      local overrun=0
+      ((schedule_reaped > 0)) && overrun=$(((schedule_overrun_seconds + schedule_reaped - 1) / schedule_reaped))
+      local share=$((pool * ${schedule_queue[next]##* } / weights - overrun))
       # Never so much that an entry after it gets less than 3 s of a core.
       local after=$((${#schedule_queue[@]} - next - 1))
-      ((share > pool - 3 * after)) && share=$((pool - 3 * after))
+      ((share > pool - (3 + overrun) * after)) && share=$((pool - (3 + overrun) * after))
       ((share < 3)) && share=3
       ((share > left)) && share=$left
       schedule_launch "${schedule_queue[next]}" "$share"
