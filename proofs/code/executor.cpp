@@ -52,9 +52,10 @@ z3::check_result Executor::check_integers(const z3::expr& extra, QueryKind kind)
   // made, and that part of its work is not charged to the resource limit
   // (proofs/README.md, "Deterministic verdicts"): asked in the proof's
   // context, among a whole proof's terms, one integer query of pool_alloc
-  // took 41 s; parsed from its text, 1.1 s; translated term by term into a
-  // fresh context, another took over 300 s against 3.8 s parsed.  From
-  // the text, the solver's work is a function of the query alone, the
+  // (under an order of the obligations since taken back) took 41 s; parsed
+  // from its text, 1.1 s; translated term by term into a fresh context,
+  // another took over 300 s against 3.8 s parsed.  From the text, the
+  // solver's work is a function of the text alone, the
   // dumped query (MF_PROOF_DUMP_QUERIES) is the very one solved, and the
   // solver's own terms no longer take ids in the proof's context, where
   // they changed how the later terms were ordered.
