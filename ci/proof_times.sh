@@ -85,13 +85,13 @@ for test in tests:
         objects = [a for a in command if a.endswith(".o")]
         objdump = command[command.index("--objdump") + 1]
 
-# One row per round: the seconds of each part, in order.
+# The parts of one round, and per round the seconds of each, in order.
+parts = (["--all"], ["--proof", "new_slab"])
 total_rounds = []
-parts_named = ["--all", "--proof new_slab"]
 if objects:
     for round_number in range(1, rounds + 1):
         seconds_of_parts = []
-        for what in (["--all"], ["--proof", "new_slab"]):
+        for what in parts:
             code, output, seconds = run([prover, "--objdump", objdump] + what + objects, None)
             if code != 0:
                 failed.append("mf_code_proof " + " ".join(what))
@@ -113,10 +113,10 @@ if code_rows:
 if variant_rows:
     print(f"longest proof of a broken variant: {max(variant_rows)[1]} {max(variant_rows)[0]:.1f} s")
 if total_rounds:
-    totals = [sum(parts) for parts in total_rounds]
-    for parts in total_rounds:
-        named = ", ".join(f"{w} {s:.1f} s" for w, s in zip(parts_named, parts))
-        print(f"all proofs of the code together, one round: {sum(parts):.1f} s of CPU ({named})")
+    totals = [sum(seconds_of_parts) for seconds_of_parts in total_rounds]
+    for seconds_of_parts in total_rounds:
+        named = ", ".join(f"{' '.join(w)} {s:.1f} s" for w, s in zip(parts, seconds_of_parts))
+        print(f"all proofs of the code together, one round: {sum(seconds_of_parts):.1f} s of CPU ({named})")
     total = statistics.median(totals)
     print(f"all proofs of the code together: median {total:.1f} s of CPU over {len(totals)} round(s) "
           f"(from {min(totals):.1f} to {max(totals):.1f} s); limit {limit:.0f} s: "
