@@ -18,6 +18,7 @@ __AFL_FUZZ_INIT();
 
 int main() {
   mf::fuzz::require_in_process_runs();
+  mf::fuzz::keep_freed_heap_memory();
 #ifdef __AFL_HAVE_MANUAL_CONTROL
   __AFL_INIT();
 #endif

@@ -1,5 +1,7 @@
 #include "fuzz_run.h"
 
+#include <malloc.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <span>
@@ -39,6 +41,17 @@ void require_in_process_runs() {
     // fuzz, and faults would no longer reach the fuzzer.
     std::fprintf(stderr, "mf-fuzz: this SUT build keeps its globals outside morph_state; cannot fuzz in-process\n");
     std::abort();
+  }
+}
+
+void keep_freed_heap_memory() {
+  // The heap's top is given back only past 256 MiB free (no run frees that
+  // much), and each growth asks for 16 MiB more than it needs, so that a
+  // larger run does not grow the heap a page at a time.
+  constexpr int kTrimThreshold = 256 << 20;
+  constexpr int kTopPad = 16 << 20;
+  if (mallopt(M_TRIM_THRESHOLD, kTrimThreshold) != 1 || mallopt(M_TOP_PAD, kTopPad) != 1) {
+    std::fprintf(stderr, "mf-fuzz: mallopt refused the heap settings; fuzzing goes on, slower\n");
   }
 }
 

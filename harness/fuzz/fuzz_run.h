@@ -20,6 +20,14 @@ namespace mf::fuzz {
 // totals (inputs, ops run, ops skipped, runs ended by an exit) at exit.
 void require_in_process_runs();
 
+// Keeps the memory the C library's heap frees for the next input instead of
+// giving it back to the kernel; call once at start-up, before the first
+// input.  Every run builds the model's memory and maps afresh and frees them
+// at its end; by default glibc then shrinks the heap (brk) and the next run
+// faults every page in again (measured with fuzz_builtins from its seeds:
+// 2.8 page faults and 0.13 brk calls per input, against 1.1 and none kept).
+void keep_freed_heap_memory();
+
 enum class InputVerdict : std::uint8_t { agree, invalid };
 
 // Runs one input; a divergence never returns (it prints and aborts).

@@ -12,6 +12,7 @@
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   mf::fuzz::require_in_process_runs();
+  mf::fuzz::keep_freed_heap_memory();
   return 0;
 }
 
