@@ -231,6 +231,12 @@ std::vector<std::optional<std::uint8_t>> Model::read_bytes(Addr a, std::uint64_t
   return bytes;
 }
 
+std::optional<std::uint64_t> Model::first_known_difference(Addr a, std::span<const std::uint8_t> have) const {
+  const Addr c = canonical(a);
+  require_live_range(pages_, c, have.size());
+  return pages_.memory(c.handle).first_known_difference(c.offset, have);
+}
+
 void Model::write_bytes(Addr a, std::span<const std::uint8_t> bytes) {
   const Addr c = canonical(a);
   require_live_range(pages_, c, bytes.size());

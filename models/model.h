@@ -95,6 +95,11 @@ class Model {
   // user region).  Both need a live page; they are not operations.
   std::vector<std::optional<std::uint8_t>> read_bytes(Addr a, std::uint64_t n) const;
   void write_bytes(Addr a, std::span<const std::uint8_t> bytes);
+  // The index of the first of `have`'s bytes (which stand at a onwards) that
+  // differs from a byte the model knows, or nullopt when none does; unknown
+  // bytes match anything.  What read_bytes and a loop would answer, a chunk
+  // at a time (the runner checks every block a builtin wrote this way).
+  std::optional<std::uint64_t> first_known_difference(Addr a, std::span<const std::uint8_t> have) const;
 
   // Every violated invariant of every layer, plus the cross-layer ones
   // (user regions disjoint, arena/pool blocks live and owned).

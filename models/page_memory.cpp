@@ -21,6 +21,50 @@ std::optional<std::uint8_t> PageMemory::read(std::uint64_t offset) const {
   return chunk->bytes[i];
 }
 
+namespace {
+
+// Whether some known byte of want differs from have's (n bytes each).
+// Without an early exit, so that the compiler compares many bytes at once:
+// a byte counts when it differs and is known (unknown - 1 is 0xFF for a
+// known byte, 0 for an unknown one).
+bool any_known_difference(const std::uint8_t* want, const bool* unknown, const std::uint8_t* have, std::size_t n) {
+  std::uint8_t differences = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    differences |= static_cast<std::uint8_t>((want[k] ^ have[k]) & static_cast<std::uint8_t>(unknown[k] - 1));
+  }
+  return differences != 0;
+}
+
+bool any_non_zero(const std::uint8_t* have, std::size_t n) {
+  std::uint8_t bits = 0;
+  for (std::size_t k = 0; k < n; ++k) bits |= have[k];
+  return bits != 0;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> PageMemory::first_known_difference(std::uint64_t offset,
+                                                                std::span<const std::uint8_t> have) const {
+  std::size_t done = 0;
+  while (done < have.size()) {
+    const std::uint64_t i = offset % kChunkBytes;
+    const std::size_t n = std::min<std::uint64_t>(have.size() - done, kChunkBytes - i);
+    const Chunk* chunk = find_chunk(offset / kChunkBytes);
+    const std::uint8_t* got = have.data() + done;
+    const bool differs = chunk == nullptr ? any_non_zero(got, n)  // an absent chunk is known zero
+                                          : any_known_difference(chunk->bytes.data() + i, chunk->unknown.data() + i, got, n);
+    if (differs) {
+      for (std::size_t k = 0;; ++k) {  // there is one: find it
+        const std::optional<std::uint8_t> want = read(offset + k);
+        if (want && *want != got[k]) return done + k;
+      }
+    }
+    offset += n;
+    done += n;
+  }
+  return std::nullopt;
+}
+
 PageMemory::Chunk& PageMemory::chunk_for(std::uint64_t offset) {
   const std::uint64_t key = offset / kChunkBytes;
   if (cached_ != nullptr && cached_key_ == key) return const_cast<Chunk&>(*cached_);  // chunks_ is ours to change

@@ -36,6 +36,9 @@ class PageMemory {
   }
 
   std::optional<std::uint8_t> read(std::uint64_t offset) const;
+  // The index of the first of `have`'s bytes, standing at offset onwards,
+  // that differs from a known byte here; unknown bytes match anything.
+  std::optional<std::uint64_t> first_known_difference(std::uint64_t offset, std::span<const std::uint8_t> have) const;
   void write(std::uint64_t offset, std::uint8_t value);
   // The same for every byte of `bytes`, a chunk at a time (the runner's
   // patterns fill whole blocks: byte by byte that was half of a builtins

@@ -237,12 +237,10 @@ std::optional<Problem> Session::Impl::check_block_bytes(LazyName name, std::uint
   const PatternRanges r = pattern_ranges(size);
   for (auto [from, to] : {std::pair{std::uint64_t{0}, r.head_end}, std::pair{r.tail_begin, size}}) {
     if (from >= to) continue;
-    std::vector<std::optional<std::uint8_t>> want = model_.read_bytes(model_addr.plus(from), to - from);
-    for (std::uint64_t i = 0; i < want.size(); ++i) {
-      const std::uint8_t have = bytes_at(addr)[from + i];
-      if (want[i] && *want[i] != have) {
-        return Problem{name() + " holds a wrong byte at +" + std::to_string(from + i), hex(*want[i]), hex(have)};
-      }
+    const std::span<const std::uint8_t> have(bytes_at(addr) + from, to - from);
+    if (const std::optional<std::uint64_t> i = model_.first_known_difference(model_addr.plus(from), have)) {
+      const std::optional<std::uint8_t> want = model_.read_bytes(model_addr.plus(from + *i), 1)[0];
+      return Problem{name() + " holds a wrong byte at +" + std::to_string(from + *i), hex(*want), hex(have[*i])};
     }
   }
   return std::nullopt;
