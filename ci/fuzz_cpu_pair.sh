@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# fuzz_cpu_pair.sh - the CPU time two builds of one fuzz target take for the
+# same executions, measured so that the machine's load falls on both alike.
+#
+#   bash ci/fuzz_cpu_pair.sh [--runs N] [--rounds R] [--seeds DIR] TARGET BINARY_A BINARY_B
+#
+# Why pairs: on the machines this project runs on, the CPU time of one
+# fuzzing run moves by 10 to 30% from one run to the next (other tenants,
+# the host), and one core can be slower than the other whatever runs on it,
+# so runs made one after the other measure the load as much as the change.
+# Here the two binaries run at once, A on one core and B on the other, then
+# with the cores swapped, for R rounds (default 2), and the totals are
+# compared core by core.
+#
+# Each run is `BINARY -seed=1 -runs=N -dict=corpus/dict/TARGET.dict <empty
+# dir> SEEDS` (N default 30000; SEEDS default $MF_BUILD_DIR/fuzz/seeds/TARGET,
+# MF_BUILD_DIR default build).  Both binaries get the same seed, seeds and
+# dictionary: a change that leaves the fuzzer's decisions alone (the
+# assembly's coverage is all it learns from) runs the very same inputs in
+# both.  MF_PAIR_CORES (default "0 1") names the two CPUs.
+#
+# Prints one line per run (binary, CPU, round, user, system and total
+# seconds of CPU), then, per binary and CPU, the range of the totals.
+# Exit status: 0; 1 if a run fails; 2 on bad usage or a missing file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+usage() {
+  echo "usage: bash ci/fuzz_cpu_pair.sh [--runs N] [--rounds R] [--seeds DIR] TARGET BINARY_A BINARY_B" >&2
+  exit 2
+}
+fail() {
+  echo "fuzz_cpu_pair: $*" >&2
+  exit 2
+}
+
+runs=30000
+rounds=2
+seeds=
+while [[ $# -gt 0 && $1 == --* ]]; do
+  case $1 in
+    --runs) [[ $# -ge 2 ]] || usage; runs=$2; shift 2 ;;
+    --rounds) [[ $# -ge 2 ]] || usage; rounds=$2; shift 2 ;;
+    --seeds) [[ $# -ge 2 ]] || usage; seeds=$2; shift 2 ;;
+    *) usage ;;
+  esac
+done
+[[ $# -eq 3 ]] || usage
+target=$1
+binary_a=$2
+binary_b=$3
+[[ $runs =~ ^[1-9][0-9]*$ ]] || fail "--runs wants a positive whole number, not '$runs'"
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || fail "--rounds wants a positive whole number, not '$rounds'"
+dict=corpus/dict/$target.dict
+[[ -f $dict ]] || fail "no dictionary $dict: is '$target' a fuzz target?"
+seeds=${seeds:-${MF_BUILD_DIR:-build}/fuzz/seeds/$target}
+[[ -d $seeds ]] || fail "no seed folder $seeds (build the seeds, or name a folder with --seeds)"
+for binary in "$binary_a" "$binary_b"; do
+  [[ -x $binary ]] || fail "$binary is not an executable file"
+done
+read -r -a cores <<<"${MF_PAIR_CORES:-0 1}"
+[[ ${#cores[@]} -eq 2 ]] || fail "MF_PAIR_CORES must name two CPUs, not '${MF_PAIR_CORES:-}'"
+command -v taskset >/dev/null || fail "taskset is missing (util-linux)"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# run NAME BINARY CPU ROUND: one run in the background; its times go to a
+# file named after its place in the table.
+run() {
+  local name=$1 binary=$2 cpu=$3 round=$4
+  local place=$work/$round.$name.$cpu
+  mkdir -p "$place.corpus"
+  taskset -c "$cpu" /usr/bin/time -f "%U %S" -o "$place.time" \
+    "$binary" -seed=1 -runs="$runs" -dict="$dict" "$place.corpus" "$seeds" >"$place.log" 2>&1 &
+}
+
+failed=0
+for ((round = 1; round <= rounds; round++)); do
+  for swap in 0 1; do
+    cpu_a=${cores[$swap]}
+    cpu_b=${cores[$((1 - swap))]}
+    run A "$binary_a" "$cpu_a" "$round"
+    run B "$binary_b" "$cpu_b" "$round"
+    # Both, whatever the first one's status: a failed run is reported below.
+    wait -n || failed=1
+    wait -n || failed=1
+  done
+done
+
+printf '%-6s %-4s %-6s %9s %9s %9s\n' binary cpu round user system total
+for time_file in "$work"/*.time; do
+  place=$(basename "$time_file" .time)
+  IFS=. read -r round name cpu <<<"$place"
+  # The last line: for a run that failed, time(1) writes a line about its
+  # exit status before the times.
+  read -r user system < <(tail -n 1 "$time_file")
+  printf '%-6s %-4s %-6s %9.2f %9.2f %9.2f\n' "$name" "$cpu" "$round" "$user" "$system" \
+    "$(awk -v u="$user" -v s="$system" 'BEGIN { print u + s }')"
+done | sort -k1,1 -k2,2n -k3,3n | tee "$work/table"
+echo
+echo "total seconds of CPU, lowest to highest, per binary and CPU ($runs runs each, $rounds round(s)):"
+awk '{ key = $1 " on CPU " $2; if (!(key in low) || $6 < low[key]) low[key] = $6; if ($6 > high[key]) high[key] = $6 }
+     END { for (key in low) printf "  %s: %.2f to %.2f s\n", key, low[key], high[key] }' "$work/table" | sort
+echo "A: $binary_a"
+echo "B: $binary_b"
+# A run counts only if libFuzzer says it did all its runs: a crash, a
+# divergence or a binary that is no fuzzer fails the comparison.
+for log in "$work"/*.log; do
+  grep -q "^Done $runs runs" "$log" && continue
+  IFS=. read -r round name cpu _ <<<"$(basename "$log")"
+  echo "fuzz_cpu_pair: run $name on CPU $cpu, round $round, did not finish its $runs runs; the end of its output:" >&2
+  tail -n 20 "$log" >&2
+  failed=1
+done
+exit "$failed"
