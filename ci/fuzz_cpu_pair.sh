@@ -17,7 +17,9 @@
 # MF_BUILD_DIR default build).  Both binaries get the same seed, seeds and
 # dictionary: a change that leaves the fuzzer's decisions alone (the
 # assembly's coverage is all it learns from) runs the very same inputs in
-# both.  MF_PAIR_CORES (default "0 1") names the two CPUs.
+# both.  MF_PAIR_CORES names the two CPUs (default: the first two this
+# process may run on; the one CPU twice if it may run on one only, which
+# still compares the two under the same load).
 #
 # Prints one line per run (binary, CPU, round, user, system and total
 # seconds of CPU), then, per binary and CPU, the range of the totals.
@@ -58,9 +60,16 @@ seeds=${seeds:-${MF_BUILD_DIR:-build}/fuzz/seeds/$target}
 for binary in "$binary_a" "$binary_b"; do
   [[ -x $binary ]] || fail "$binary is not an executable file"
 done
-read -r -a cores <<<"${MF_PAIR_CORES:-0 1}"
-[[ ${#cores[@]} -eq 2 ]] || fail "MF_PAIR_CORES must name two CPUs, not '${MF_PAIR_CORES:-}'"
 command -v taskset >/dev/null || fail "taskset is missing (util-linux)"
+# The CPUs this process may run on, as taskset lists them ("0-3,6"), the
+# first two of them.
+first_two_cpus() {
+  taskset -cp $$ | sed 's/.*: //' | tr ',' '\n' |
+    awk -F- '{ last = NF > 1 ? $2 : $1; for (c = $1; c <= last && n < 2; c++) { printf "%s ", c; n++ } }
+             END { if (n == 1) printf "%s", c - 1 }'
+}
+read -r -a cores <<<"${MF_PAIR_CORES:-$(first_two_cpus)}"
+[[ ${#cores[@]} -eq 2 ]] || fail "MF_PAIR_CORES must name two CPUs, not '${MF_PAIR_CORES:-}'"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
