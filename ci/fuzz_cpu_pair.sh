@@ -74,11 +74,11 @@ read -r -a cores <<<"${MF_PAIR_CORES:-$(first_two_cpus)}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# run NAME BINARY CPU ROUND: one run in the background; its times go to a
-# file named after its place in the table.
+# run NAME BINARY CPU ROUND SWAP: one run in the background; its times go
+# to a file named after its place in the table.
 run() {
-  local name=$1 binary=$2 cpu=$3 round=$4
-  local place=$work/$round.$name.$cpu
+  local name=$1 binary=$2 cpu=$3 round=$4 swap=$5
+  local place=$work/$round.$swap.$name.$cpu
   mkdir -p "$place.corpus"
   taskset -c "$cpu" /usr/bin/time -f "%U %S" -o "$place.time" \
     "$binary" -seed=1 -runs="$runs" -dict="$dict" "$place.corpus" "$seeds" >"$place.log" 2>&1 &
@@ -89,8 +89,8 @@ for ((round = 1; round <= rounds; round++)); do
   for swap in 0 1; do
     cpu_a=${cores[$swap]}
     cpu_b=${cores[$((1 - swap))]}
-    run A "$binary_a" "$cpu_a" "$round"
-    run B "$binary_b" "$cpu_b" "$round"
+    run A "$binary_a" "$cpu_a" "$round" "$swap"
+    run B "$binary_b" "$cpu_b" "$round" "$swap"
     # Both, whatever the first one's status: a failed run is reported below.
     wait -n || failed=1
     wait -n || failed=1
@@ -100,7 +100,7 @@ done
 printf '%-6s %-4s %-6s %9s %9s %9s\n' binary cpu round user system total
 for time_file in "$work"/*.time; do
   place=$(basename "$time_file" .time)
-  IFS=. read -r round name cpu <<<"$place"
+  IFS=. read -r round _ name cpu <<<"$place"
   # The last line: for a run that failed, time(1) writes a line about its
   # exit status before the times.
   read -r user system < <(tail -n 1 "$time_file")
@@ -117,7 +117,7 @@ echo "B: $binary_b"
 # divergence or a binary that is no fuzzer fails the comparison.
 for log in "$work"/*.log; do
   grep -q "^Done $runs runs" "$log" && continue
-  IFS=. read -r round name cpu _ <<<"$(basename "$log")"
+  IFS=. read -r round _ name cpu _ <<<"$(basename "$log")"
   echo "fuzz_cpu_pair: run $name on CPU $cpu, round $round, did not finish its $runs runs; the end of its output:" >&2
   tail -n 20 "$log" >&2
   failed=1
