@@ -84,16 +84,14 @@ run() {
     "$binary" -seed=1 -runs="$runs" -dict="$dict" "$place.corpus" "$seeds" >"$place.log" 2>&1 &
 }
 
-failed=0
 for ((round = 1; round <= rounds; round++)); do
   for swap in 0 1; do
     cpu_a=${cores[$swap]}
     cpu_b=${cores[$((1 - swap))]}
     run A "$binary_a" "$cpu_a" "$round" "$swap"
     run B "$binary_b" "$cpu_b" "$round" "$swap"
-    # Both, whatever the first one's status: a failed run is reported below.
-    wait -n || failed=1
-    wait -n || failed=1
+    # Both; whether each did all its runs is read from its output below.
+    wait
   done
 done
 
@@ -115,6 +113,7 @@ echo "A: $binary_a"
 echo "B: $binary_b"
 # A run counts only if libFuzzer says it did all its runs: a crash, a
 # divergence or a binary that is no fuzzer fails the comparison.
+failed=0
 for log in "$work"/*.log; do
   grep -q "^Done $runs runs" "$log" && continue
   IFS=. read -r round _ name cpu _ <<<"$(basename "$log")"
