@@ -25,6 +25,7 @@
 #include "nonlinear_abstraction.h"
 #include "query_cone.h"
 #include "object_code.h"
+#include "path_facts.h"
 #include "solver_budget.h"
 
 namespace mf::proof {
@@ -98,7 +99,7 @@ struct ExecutorOptions {
 
 class Executor {
  public:
-  Executor(z3::context& ctx, z3::solver& solver, const ObjectCode& code, ExecutionHooks& hooks,
+  Executor(z3::context& ctx, PathFacts& path, const ObjectCode& code, ExecutionHooks& hooks,
            ExecutorOptions options);
 
   // Explores every path from `entry` (pc and section set in `initial`).
@@ -117,7 +118,7 @@ class Executor {
   // All of them at once (one query when they all hold, which is the usual
   // case); on failure the first failing one is reported.
   void require_all(MachineState& state, const std::vector<Obligation>& obligations, const std::string& site);
-  // Adds a fact to the path (the solver's current scope and the state).
+  // Adds a fact to the path (its current scope of facts and the state).
   void assume(MachineState& state, const z3::expr& fact);
   // The same for a fact that only places memory apart (a fresh block from
   // every region): one a query may leave out (add_layout_fact).
@@ -233,10 +234,11 @@ class Executor {
   void learned_integers(const std::string& obligation);
 
   z3::context& ctx_;
-  z3::solver& solver_;  // holds the path's facts; queries run on fresh solvers
+  PathFacts& path_;  // the path's facts (path_facts.h); queries run on solvers of their own
   NonlinearAbstraction abstraction_;
   IntEncoding integers_;
   QueryCone cone_;
+  z3::tactic bit_blasting_;  // bit_blast's strategy (executor.cpp)
   static constexpr std::size_t kKeptModels = 16;
   // A model of an abstracted query: `first` assigns its symbols; `rest`,
   // if any, the symbols `first` leaves out (completes_to_model).

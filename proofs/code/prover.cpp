@@ -280,10 +280,10 @@ ProofOutcome prove(z3::context& ctx, const ObjectCode& code, FunctionSpec& spec,
     CalleeSpecs callees(callee_config);
     // One full exploration; `extra` narrows the precondition.
     auto explore = [&](const std::vector<z3::expr>& extra, Hooks& hooks) {
-      z3::solver path_solver(ctx);
-      for (const z3::expr& fact : setup.assumptions()) path_solver.add(fact);
-      for (const z3::expr& fact : extra) path_solver.add(fact);
-      Executor executor(ctx, path_solver, code, hooks, options.executor);
+      PathFacts path(ctx);
+      for (const z3::expr& fact : setup.assumptions()) path.add(fact);
+      for (const z3::expr& fact : extra) path.add(fact);
+      Executor executor(ctx, path, code, hooks, options.executor);
       for (const z3::expr& fact : setup.layout_facts()) executor.add_layout_fact(fact);
       for (const z3::model& model : witness_models) executor.keep_model_of_real_terms(model);
       hooks.attach(executor);

@@ -77,12 +77,16 @@ bool symbolic(z3::context& ctx, const mf::proof::ObjectCode& code, const std::st
   // The stack lies in user space, as on the CPU (loops over stack buffers
   // must not be able to wrap).
   z3::expr rsp = state.regs[RSP];
-  solver.add(z3::uge(rsp, ctx.bv_val(std::uint64_t{1} << 20, 64)) && z3::ult(rsp, ctx.bv_val(std::uint64_t{1} << 47, 64)));
+  const z3::expr user_stack =
+      z3::uge(rsp, ctx.bv_val(std::uint64_t{1} << 20, 64)) && z3::ult(rsp, ctx.bv_val(std::uint64_t{1} << 47, 64));
+  solver.add(user_stack);
+  PathFacts path(ctx);
+  path.add(user_stack);
   state.regs[RDI] = ctx.bv_val(static_cast<std::uint64_t>(a), 64);
   state.regs[RSI] = ctx.bv_val(static_cast<std::uint64_t>(b), 64);
   Capture capture;
   ExecutorOptions options;
-  Executor executor(ctx, solver, code, capture, options);
+  Executor executor(ctx, path, code, capture, options);
   executor.run(state);
   if (capture.ends.size() != 1) {
     why = std::to_string(capture.ends.size()) + " paths";
