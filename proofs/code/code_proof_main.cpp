@@ -58,9 +58,24 @@ bool trace_written(const std::string& path) {
   return in && std::getline(in, header) && header.rfind(mf::ops::kTextHeaderPrefix, 0) == 0;
 }
 
-// One proof over the objects: the exit status of the header.
-int prove_one(const std::string& objdump, const std::string& proof, const std::vector<std::string>& objects,
-              mf::proof::ProverOptions options, const std::string& trace, bool expect_counterexample) {
+// The first of `objects` that defines `function` as a function, loaded;
+// nullopt when none does.
+std::optional<mf::proof::ObjectCode> object_defining(const std::string& objdump, const std::vector<std::string>& objects,
+                                                     const std::string& function) {
+  for (const std::string& path : objects) {
+    mf::proof::ObjectCode candidate = mf::proof::ObjectCode::load(objdump, path);
+    const mf::proof::Symbol* s = candidate.defined_symbol(function);
+    if (s && s->is_function) return candidate;
+  }
+  return std::nullopt;
+}
+
+// One proof over the objects: the exit status of the header.  `find_code`
+// gives the object that defines the proof's function (nullopt: none does);
+// it may throw.
+template <typename FindCode>
+int prove_one(FindCode find_code, const std::string& proof, mf::proof::ProverOptions options,
+              const std::string& trace, bool expect_counterexample) {
   // Never deleted: freeing a context that holds a whole proof's terms
   // takes Z3 longer than most proofs (10 s of mem_alloc's 17 s of CPU),
   // and the process ends right after the proof (prove_all forks one
@@ -78,15 +93,7 @@ int prove_one(const std::string& objdump, const std::string& proof, const std::v
   mf::proof::ProofOutcome outcome;
   try {
     const std::string function = spec->function();
-    std::optional<mf::proof::ObjectCode> code;
-    for (const std::string& path : objects) {
-      mf::proof::ObjectCode candidate = mf::proof::ObjectCode::load(objdump, path);
-      const mf::proof::Symbol* s = candidate.defined_symbol(function);
-      if (s && s->is_function) {
-        code = std::move(candidate);
-        break;
-      }
-    }
+    std::optional<mf::proof::ObjectCode> code = find_code(function);
     if (!code) {
       std::cout << "PROOF ERROR: no object defines the function " << function << "\n";
       return expect_counterexample ? 1 : 2;
@@ -115,16 +122,27 @@ int prove_one(const std::string& objdump, const std::string& proof, const std::v
   return outcome.status == Status::proved ? 0 : outcome.status == Status::counterexample ? 1 : 2;
 }
 
-// One proof in a process of its own, which ends without freeing the
-// proof's Z3 context (see prove_one); its exit status is prove_one's.
-int prove_one_in_a_child(const std::string& objdump, const std::string& proof,
-                         const std::vector<std::string>& objects, const mf::proof::ProverOptions& options) {
+// One proof of --all in a process of its own, which ends without freeing
+// the proof's Z3 context (see prove_one); its exit status is prove_one's.
+// The child finds its function among the objects the parent loaded: each
+// load runs objdump four times and parses its output (about 65 ms of CPU
+// an object here), and reloading them in every child was about 3 s of the
+// whole set's CPU.
+int prove_one_in_a_child(const std::vector<mf::proof::ObjectCode>& loaded, const std::string& proof,
+                         const mf::proof::ProverOptions& options) {
+  auto find_loaded = [&](const std::string& function) -> std::optional<mf::proof::ObjectCode> {
+    for (const mf::proof::ObjectCode& code : loaded) {
+      const mf::proof::Symbol* s = code.defined_symbol(function);
+      if (s && s->is_function) return code;
+    }
+    return std::nullopt;
+  };
   std::fflush(stdout);
   std::cout.flush();
   const pid_t child = fork();
-  if (child < 0) return prove_one(objdump, proof, objects, options, "", false);
+  if (child < 0) return prove_one(find_loaded, proof, options, "", false);
   if (child == 0) {
-    const int status = prove_one(objdump, proof, objects, options, "", false);
+    const int status = prove_one(find_loaded, proof, options, "", false);
     std::cout.flush();
     std::fflush(stdout);
     _exit(status);
@@ -142,10 +160,11 @@ int prove_one_in_a_child(const std::string& objdump, const std::string& proof,
 int prove_all(const std::string& objdump, const std::vector<std::string>& objects,
               const mf::proof::ProverOptions& options) {
   std::set<std::string> defined_functions;
+  std::vector<mf::proof::ObjectCode> loaded;
   try {
     for (const std::string& path : objects) {
-      const mf::proof::ObjectCode code = mf::proof::ObjectCode::load(objdump, path);
-      for (const mf::proof::Symbol& s : code.symbols()) {
+      loaded.push_back(mf::proof::ObjectCode::load(objdump, path));
+      for (const mf::proof::Symbol& s : loaded.back().symbols()) {
         if (s.global && s.is_function && s.section != "*UND*") defined_functions.insert(s.name);
       }
     }
@@ -164,7 +183,7 @@ int prove_all(const std::string& objdump, const std::vector<std::string>& object
       continue;
     }
     std::cout << "==== " << proof << "\n";
-    const int status = prove_one_in_a_child(objdump, proof, objects, options);
+    const int status = prove_one_in_a_child(loaded, proof, options);
     std::cout << proof << ": " << (status == 0 ? "PROVED" : status == 1 ? "REFUTED" : "NO VERDICT") << "\n";
     worst = std::max(worst, status);
   }
@@ -201,5 +220,6 @@ int main(int argc, char** argv) {
   }
   if (objdump.empty() || objects.empty() || (proof.empty() != all)) return usage();
   if (all) return prove_all(objdump, objects, options);
-  return prove_one(objdump, proof, objects, options, trace, expect_counterexample);
+  auto load_defining = [&](const std::string& function) { return object_defining(objdump, objects, function); };
+  return prove_one(load_defining, proof, options, trace, expect_counterexample);
 }
