@@ -61,15 +61,9 @@ for binary in "$binary_a" "$binary_b"; do
   [[ -x $binary ]] || fail "$binary is not an executable file"
 done
 command -v taskset >/dev/null || fail "taskset is missing (util-linux)"
-# The CPUs this process may run on, as taskset lists them ("0-3,6"), the
-# first two of them.
-first_two_cpus() {
-  taskset -cp $$ | sed 's/.*: //' | tr ',' '\n' |
-    awk -F- '{ last = NF > 1 ? $2 : $1; for (c = $1; c <= last && n < 2; c++) { printf "%s ", c; n++ } }
-             END { if (n == 1) printf "%s", c - 1 }'
-}
-read -r -a cores <<<"${MF_PAIR_CORES:-$(first_two_cpus)}"
-[[ ${#cores[@]} -eq 2 ]] || fail "MF_PAIR_CORES must name two CPUs, not '${MF_PAIR_CORES:-}'"
+# shellcheck source=ci/cpu_pair_cores.sh
+source ci/cpu_pair_cores.sh
+pick_pair_cores || fail "MF_PAIR_CORES must name two CPUs, not '${MF_PAIR_CORES:-}'"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
