@@ -61,8 +61,8 @@ for binary in "$binary_a" "$binary_b"; do
   [[ -x $binary ]] || fail "$binary is not an executable file"
 done
 command -v taskset >/dev/null || fail "taskset is missing (util-linux)"
-# shellcheck source=ci/cpu_pair_cores.sh
-source ci/cpu_pair_cores.sh
+# shellcheck source=ci/cpu_pair_lib.sh
+source ci/cpu_pair_lib.sh
 pick_pair_cores || fail "MF_PAIR_CORES must name two CPUs, not '${MF_PAIR_CORES:-}'"
 
 work=$(mktemp -d)
@@ -78,31 +78,9 @@ run() {
     "$binary" -seed=1 -runs="$runs" -dict="$dict" "$place.corpus" "$seeds" >"$place.log" 2>&1 &
 }
 
-for ((round = 1; round <= rounds; round++)); do
-  for swap in 0 1; do
-    cpu_a=${cores[$swap]}
-    cpu_b=${cores[$((1 - swap))]}
-    run A "$binary_a" "$cpu_a" "$round" "$swap"
-    run B "$binary_b" "$cpu_b" "$round" "$swap"
-    # Both; whether each did all its runs is read from its output below.
-    wait
-  done
-done
-
-printf '%-6s %-4s %-6s %9s %9s %9s\n' binary cpu round user system total
-for time_file in "$work"/*.time; do
-  place=$(basename "$time_file" .time)
-  IFS=. read -r round _ name cpu <<<"$place"
-  # The last line: for a run that failed, time(1) writes a line about its
-  # exit status before the times.
-  read -r user system < <(tail -n 1 "$time_file")
-  printf '%-6s %-4s %-6s %9.2f %9.2f %9.2f\n' "$name" "$cpu" "$round" "$user" "$system" \
-    "$(awk -v u="$user" -v s="$system" 'BEGIN { print u + s }')"
-done | sort -k1,1 -k2,2n -k3,3n | tee "$work/table"
-echo
-echo "total seconds of CPU, lowest to highest, per binary and CPU ($runs runs each, $rounds round(s)):"
-awk '{ key = $1 " on CPU " $2; if (!(key in low) || $6 < low[key]) low[key] = $6; if ($6 > high[key]) high[key] = $6 }
-     END { for (key in low) printf "  %s: %.2f to %.2f s\n", key, low[key], high[key] }' "$work/table" | sort
+run_pair_rounds "$rounds" "$binary_a" "$binary_b"
+echo "each run: $runs executions"
+print_pair_table "$work"
 echo "A: $binary_a"
 echo "B: $binary_b"
 # A run counts only if libFuzzer says it did all its runs: a crash, a

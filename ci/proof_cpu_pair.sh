@@ -12,7 +12,7 @@
 # change.  Here they run at once, A on one CPU and B on the other, then with
 # the CPUs swapped, for R rounds (default 3); compare the sums and the
 # pairs, never one run.  The CPUs: as in ci/fuzz_cpu_pair.sh (MF_PAIR_CORES,
-# else the first two this process may run on; ci/cpu_pair_cores.sh).
+# else the first two this process may run on; ci/cpu_pair_lib.sh).
 #
 # Each run is `PROVER --objdump OBJDUMP --all OBJECT...`; OBJDUMP is
 # $MF_OBJDUMP or the objdump on the PATH, the objects default to the
@@ -63,8 +63,8 @@ done
 objdump=${MF_OBJDUMP:-$(command -v objdump || true)}
 [[ -x $objdump ]] || fail "no objdump (binutils), or MF_OBJDUMP names none"
 command -v taskset >/dev/null || fail "taskset is missing (util-linux)"
-# shellcheck source=ci/cpu_pair_cores.sh
-source ci/cpu_pair_cores.sh
+# shellcheck source=ci/cpu_pair_lib.sh
+source ci/cpu_pair_lib.sh
 pick_pair_cores || fail "MF_PAIR_CORES must name two CPUs, not '${MF_PAIR_CORES:-}'"
 
 work=$(mktemp -d)
@@ -83,29 +83,8 @@ run() {
   ) &
 }
 
-for ((round = 1; round <= rounds; round++)); do
-  for swap in 0 1; do
-    run A "$prover_a" "${cores[$swap]}" "$round" "$swap"
-    run B "$prover_b" "${cores[$((1 - swap))]}" "$round" "$swap"
-    wait
-  done
-done
-
-printf '%-6s %-4s %-6s %9s %9s %9s\n' binary cpu round user system total
-for time_file in "$work"/*.time; do
-  place=$(basename "$time_file" .time)
-  IFS=. read -r round _ name cpu <<<"$place"
-  # The last line: for a run that failed, time(1) writes a line about its
-  # exit status before the times.
-  read -r user system < <(tail -n 1 "$time_file")
-  printf '%-6s %-4s %-6s %9.2f %9.2f %9.2f\n' "$name" "$cpu" "$round" "$user" "$system" \
-    "$(awk -v u="$user" -v s="$system" 'BEGIN { print u + s }')"
-done | sort -k1,1 -k2,2n -k3,3n | tee "$work/table"
-echo
-echo "seconds of CPU per binary, over its $((2 * rounds)) run(s), and per CPU the lowest to the highest:"
-awk '{ sum[$1] += $6; key = "  " $1 " on CPU " $2; if (!(key in low) || $6 < low[key]) low[key] = $6; if ($6 > high[key]) high[key] = $6 }
-     END { for (b in sum) printf "%s: %.2f s in all\n", b, sum[b]; for (key in low) printf "%s: %.2f to %.2f s\n", key, low[key], high[key] }' \
-  "$work/table" | sort
+run_pair_rounds "$rounds" "$prover_a" "$prover_b"
+print_pair_table "$work"
 echo "A: $prover_a"
 echo "B: $prover_b"
 
