@@ -20,6 +20,18 @@ pick_pair_cores() {
   [[ ${#cores[@]} -eq 2 ]]
 }
 
+# prepare_pair SCRIPT: what both scripts need before their first run, or
+# exit 2 with a message naming SCRIPT: taskset, the two CPUs (`cores`), and
+# a work folder (`work`) removed when the script exits.
+prepare_pair() {
+  local script=$1
+  command -v taskset >/dev/null || { echo "$script: taskset is missing (util-linux)" >&2; exit 2; }
+  pick_pair_cores || { echo "$script: MF_PAIR_CORES must name two CPUs, not '${MF_PAIR_CORES:-}'" >&2; exit 2; }
+  work=$(mktemp -d)
+  # shellcheck disable=SC2064 # the folder's name, now
+  trap "rm -rf '$work'" EXIT
+}
+
 # run_pair_rounds ROUNDS BINARY_A BINARY_B: for each round, A on the first
 # CPU and B on the second at once, then swapped.  The caller defines
 # `run NAME BINARY CPU ROUND SWAP`, which starts one run in the background

@@ -60,13 +60,9 @@ seeds=${seeds:-${MF_BUILD_DIR:-build}/fuzz/seeds/$target}
 for binary in "$binary_a" "$binary_b"; do
   [[ -x $binary ]] || fail "$binary is not an executable file"
 done
-command -v taskset >/dev/null || fail "taskset is missing (util-linux)"
 # shellcheck source=ci/cpu_pair_lib.sh
 source ci/cpu_pair_lib.sh
-pick_pair_cores || fail "MF_PAIR_CORES must name two CPUs, not '${MF_PAIR_CORES:-}'"
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+prepare_pair fuzz_cpu_pair
 
 # run NAME BINARY CPU ROUND SWAP: one run in the background; its times go
 # to a file named after its place in the table.

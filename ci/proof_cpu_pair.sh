@@ -62,13 +62,9 @@ for object in "${objects[@]}"; do
 done
 objdump=${MF_OBJDUMP:-$(command -v objdump || true)}
 [[ -x $objdump ]] || fail "no objdump (binutils), or MF_OBJDUMP names none"
-command -v taskset >/dev/null || fail "taskset is missing (util-linux)"
 # shellcheck source=ci/cpu_pair_lib.sh
 source ci/cpu_pair_lib.sh
-pick_pair_cores || fail "MF_PAIR_CORES must name two CPUs, not '${MF_PAIR_CORES:-}'"
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+prepare_pair proof_cpu_pair
 
 # run NAME PROVER CPU ROUND SWAP: one run in the background; its times,
 # output and exit status go to files named after its place in the table.
