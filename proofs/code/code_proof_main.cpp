@@ -58,14 +58,18 @@ bool trace_written(const std::string& path) {
   return in && std::getline(in, header) && header.rfind(mf::ops::kTextHeaderPrefix, 0) == 0;
 }
 
+bool defines_function(const mf::proof::ObjectCode& code, const std::string& function) {
+  const mf::proof::Symbol* s = code.defined_symbol(function);
+  return s && s->is_function;
+}
+
 // The first of `objects` that defines `function` as a function, loaded;
 // nullopt when none does.
 std::optional<mf::proof::ObjectCode> object_defining(const std::string& objdump, const std::vector<std::string>& objects,
                                                      const std::string& function) {
   for (const std::string& path : objects) {
     mf::proof::ObjectCode candidate = mf::proof::ObjectCode::load(objdump, path);
-    const mf::proof::Symbol* s = candidate.defined_symbol(function);
-    if (s && s->is_function) return candidate;
+    if (defines_function(candidate, function)) return candidate;
   }
   return std::nullopt;
 }
@@ -131,10 +135,8 @@ int prove_one(FindCode find_code, const std::string& proof, mf::proof::ProverOpt
 int prove_one_in_a_child(const std::vector<mf::proof::ObjectCode>& loaded, const std::string& proof,
                          const mf::proof::ProverOptions& options) {
   auto find_loaded = [&](const std::string& function) -> std::optional<mf::proof::ObjectCode> {
-    for (const mf::proof::ObjectCode& code : loaded) {
-      const mf::proof::Symbol* s = code.defined_symbol(function);
-      if (s && s->is_function) return code;
-    }
+    for (const mf::proof::ObjectCode& code : loaded)
+      if (defines_function(code, function)) return code;
     return std::nullopt;
   };
   std::fflush(stdout);
