@@ -29,11 +29,11 @@
 // else still reads as the kernel's zero page, and a guard marker discards
 // its page), and a new mapping clears its overlap with that set: memset on
 // pieces of one or two pages; on larger ones memset of the pages mincore
-// reports resident and that hold a non-zero byte (a page never touched is
-// zero and stays unbacked; nine in ten resident pages are zero already,
-// measured while fuzzing, and reading one costs less than a fault later);
-// madvise(MADV_DONTNEED) on huge ones, which the end of a run already gives
-// back (so one huge run does not keep its memory).
+// reports resident (a page never touched is zero and stays unbacked;
+// writing a resident page costs less than the fault that giving it back
+// would cost later, and less than reading it to learn whether it holds
+// data); madvise(MADV_DONTNEED) on huge ones, which the end of a run already
+// gives back (so one huge run does not keep its memory).
 //
 // The price: memory that an earlier run left mapped stays read-write (with
 // its old bytes) until a later run maps over it, so a wild access there by
@@ -64,7 +64,7 @@ class AddressSpace {
   // asking mincore which pages are resident.  (A whole 64 KiB slab is not:
   // its memset faults in every page not resident, 1.8 us each in a VM, and
   // rewrites pages that are zero already.)  Larger ones up to
-  // kResidencyScanLimit get memset on their resident non-zero pages only;
+  // kResidencyScanLimit get memset on their resident pages only;
   // larger still are dropped with madvise, which costs a page fault per page
   // touched later.  Why 1 MiB: every page a mapping ever had resident is
   // read again at each later mapping over it, and a big mapping's run
