@@ -67,8 +67,8 @@ class AddressSpace {
   // kResidencyScanLimit get memset on their resident pages only;
   // larger still are dropped with madvise, which costs a page fault per page
   // touched later.  Why 1 MiB: every page a mapping ever had resident is
-  // read again at each later mapping over it, and a big mapping's run
-  // touches few of its pages, so reading them all costs more than faulting
+  // zeroed again at each later mapping over it, and a big mapping's run
+  // touches few of its pages, so zeroing them all costs more than faulting
   // in the few (CPU of fuzzing from the seeds, `ci/fuzz_cpu_pair.sh`,
   // against 16 MiB: arena 27% less, pool 13%, alloc 21%; 512 KiB is better
   // for arena and worse for pool, 2 MiB the other way round, 256 KiB doubles
