@@ -185,8 +185,16 @@ bool AddressSpace::unmap(std::uint64_t addr, std::uint64_t len) {
   if (it == live_.end() || len == 0 || (len + kPage - 1) / kPage * kPage != it->second) return false;
   const std::uint64_t rounded = it->second;
   live_.erase(it);
-  // Faults from now on; the bytes stay (dirty_) until the range is mapped again.
-  set_protection(addr, addr + rounded, false);
+  // Faults from now on.  Under guard markers the pages are discarded and
+  // read as zero once the markers go; under PROT_NONE the bytes stay
+  // (dirty_) until the range is mapped again.
+  if (has_guard_markers_ && rounded <= kGuardMarkerUnmapLimit) {
+    guard_markers(addr, rounded, true);
+    guarded_.add(addr, addr + rounded);
+    dirty_.remove(addr, addr + rounded);
+  } else {
+    set_protection(addr, addr + rounded, false);
+  }
   add_hole(addr, rounded + kPage);
   return true;
 }

@@ -77,16 +77,33 @@ TEST(SimOs, AddressesRepeatForTheSameSequenceOfCalls) {
   EXPECT_EQ(static_cast<std::uint64_t>(first[1]), static_cast<std::uint64_t>(first[0]) + 65536 + kPage);
 }
 
+// An unmapped mapping faults at once, in its run and the next, whether it
+// got guard markers (up to AddressSpace::kGuardMarkerUnmapLimit) or
+// mprotect (above), and reads as zeros when mapped again, alone or inside a
+// larger mapping.
 TEST(SimOs, UnmappedMemoryFaultsAndComesBackZeroed) {
-  SimOs& os = fresh_os();
-  const long a = os.mmap(kPage);
-  std::memset(reinterpret_cast<void*>(a), 0x5A, kPage);
-  EXPECT_EQ(os.munmap(static_cast<std::uint64_t>(a), kPage), 0);
-  EXPECT_FALSE(os.is_live_mapping(static_cast<std::uint64_t>(a), 1));
-  EXPECT_DEATH(*reinterpret_cast<volatile char*>(a) = 1, "");
-  const long again = os.mmap(kPage);
-  ASSERT_EQ(again, a);
-  EXPECT_EQ(*reinterpret_cast<const unsigned char*>(again), 0);
+  for (const std::uint64_t len : {kPage, 16 * kPage, AddressSpace::kGuardMarkerUnmapLimit,
+                                  AddressSpace::kGuardMarkerUnmapLimit + kPage}) {
+    SimOs& os = fresh_os();
+    const long a = os.mmap(len);
+    std::memset(reinterpret_cast<void*>(a), 0x5A, len);
+    EXPECT_EQ(os.munmap(static_cast<std::uint64_t>(a), len), 0);
+    EXPECT_FALSE(os.is_live_mapping(static_cast<std::uint64_t>(a), 1));
+    EXPECT_DEATH(*reinterpret_cast<volatile char*>(a) = 1, "") << len;
+    EXPECT_DEATH(*reinterpret_cast<volatile char*>(a + static_cast<long>(len - 1)) = 1, "") << len;
+    const long again = os.mmap(len);
+    ASSERT_EQ(again, a) << len;
+    const auto* p = reinterpret_cast<const unsigned char*>(again);
+    for (std::uint64_t i = 0; i < len; i += 512) ASSERT_EQ(p[i], 0) << len << " +" << i;
+    std::memset(reinterpret_cast<void*>(again), 0x6B, len);
+    EXPECT_EQ(os.munmap(static_cast<std::uint64_t>(again), len), 0);
+    os.begin_run(mf::model::kDefaultMemoryLimit);
+    EXPECT_DEATH(*reinterpret_cast<volatile char*>(a) = 1, "") << len << ", next run";
+    const long wider = os.mmap(2 * len + kPage);
+    ASSERT_EQ(wider, a) << len;
+    const auto* q = reinterpret_cast<const unsigned char*>(wider);
+    for (std::uint64_t i = 0; i < 2 * len + kPage; i += 512) ASSERT_EQ(q[i], 0) << len << " +" << i;
+  }
 }
 
 // Pages are kept between runs (address_space.h): a range an earlier run
