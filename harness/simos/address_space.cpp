@@ -113,11 +113,15 @@ void AddressSpace::guard(std::uint64_t page) {
     return;
   }
   // A guard marker instead of mprotect: no VMA split and merge, about a
-  // sixth of the cost (measured).  It discards the page, which then reads as
-  // zero when the marker goes.
-  guard_markers(page, kPage, true);
-  guarded_.add(page, end);
-  dirty_.remove(page, end);
+  // sixth of the cost (measured).
+  install_guard_markers(page, end);
+}
+
+void AddressSpace::install_guard_markers(std::uint64_t start, std::uint64_t end) {
+  guard_markers(start, end - start, true);
+  guarded_.add(start, end);
+  // The markers discard the pages, which read as zero when the markers go.
+  dirty_.remove(start, end);
 }
 
 void AddressSpace::zero_dirty(std::uint64_t start, std::uint64_t end) {
@@ -185,13 +189,10 @@ bool AddressSpace::unmap(std::uint64_t addr, std::uint64_t len) {
   if (it == live_.end() || len == 0 || (len + kPage - 1) / kPage * kPage != it->second) return false;
   const std::uint64_t rounded = it->second;
   live_.erase(it);
-  // Faults from now on.  Under guard markers the pages are discarded and
-  // read as zero once the markers go; under PROT_NONE the bytes stay
-  // (dirty_) until the range is mapped again.
+  // Faults from now on.  Under PROT_NONE the bytes stay (dirty_) until the
+  // range is mapped again.
   if (has_guard_markers_ && rounded <= kGuardMarkerUnmapLimit) {
-    guard_markers(addr, rounded, true);
-    guarded_.add(addr, addr + rounded);
-    dirty_.remove(addr, addr + rounded);
+    install_guard_markers(addr, addr + rounded);
   } else {
     set_protection(addr, addr + rounded, false);
   }

@@ -23,9 +23,9 @@
 // there) gets a guard marker instead (MADV_GUARD_INSTALL, Linux 6.13 on:
 // it faults like PROT_NONE, costs no VMA split or merge, and about a sixth
 // of an mprotect here; `guarded_`), and a later mapping over it removes the
-// marker; without guard markers it is made PROT_NONE.  So does an unmapped
-// mapping of up to kGuardMarkerUnmapLimit (see there).  The end of a run
-// changes no protection.  Zeroing is ours, only where needed: `dirty_`
+// marker; without guard markers it is made PROT_NONE.  An unmapped mapping
+// of up to kGuardMarkerUnmapLimit gets guard markers too (see there).  The
+// end of a run changes no protection.  Zeroing is ours, only where needed: `dirty_`
 // holds every page that was read-write since it was last zeroed (anything
 // else still reads as the kernel's zero page, and a guard marker discards
 // its page), and a new mapping clears its overlap with that set: memset on
@@ -86,7 +86,8 @@ class AddressSpace {
   // again, would fault in one by one.  Measured (fuzzing CPU from the seeds,
   // `ci/fuzz_cpu_pair.sh`, against mprotect for all): arena 13% less, pool 5
   // to 11%, alloc, builtins and mixed the same; markers for every size cost
-  // pool 41% more, for up to 64 KiB changed nothing (harness/fuzz/README.md).
+  // pool 41% more, for up to 64 KiB changed nothing on arena, pool and alloc
+  // (harness/fuzz/README.md).
   static constexpr std::uint64_t kGuardMarkerUnmapLimit = std::uint64_t{1} << 20;
 
   AddressSpace() = default;
@@ -118,6 +119,9 @@ class AddressSpace {
   void set_protection(std::uint64_t start, std::uint64_t end, bool readable);
   // Makes the page at `page` fault on access (a mapping's guard page).
   void guard(std::uint64_t page);
+  // Guard markers over [start, end), read-write and unguarded now: it faults
+  // on access, and its pages are discarded.
+  void install_guard_markers(std::uint64_t start, std::uint64_t end);
   void zero_dirty(std::uint64_t start, std::uint64_t end);
   void zero_pages(std::uint64_t start, std::uint64_t end);
   void drop_dirty();
