@@ -139,6 +139,16 @@ void AddressSpace::zero_pages(std::uint64_t start, std::uint64_t end) {
     drop_pages(start, len);
     return;
   }
+  scan_residency(start, end);
+  zero_resident(start, start, end);
+}
+
+void AddressSpace::scan_residency(std::uint64_t start, std::uint64_t end) {
+  residency_.resize((end - start) / kPage);
+  if (mincore(reinterpret_cast<void*>(start), end - start, residency_.data()) != 0) die("mincore");
+}
+
+void AddressSpace::zero_resident(std::uint64_t scanned, std::uint64_t from, std::uint64_t to) {
   // Pages that are not resident read as zero already; resident ones are
   // zeroed, all of them, without looking: most hold zeros already (nine in
   // ten, measured while fuzzing), but they are cold, and writing a cold page
@@ -147,19 +157,45 @@ void AddressSpace::zero_pages(std::uint64_t start, std::uint64_t end) {
   // arena 17% less, alloc 10%, builtins and mixed 5%, pool the same).  Zero
   // pages stay resident: a page the SUT wrote zeros to (a pool's bitmap)
   // would fault again at every run if it were given back.
-  const std::uint64_t pages = len / kPage;
-  residency_.resize(pages);
-  if (mincore(reinterpret_cast<void*>(start), len, residency_.data()) != 0) die("mincore");
-  std::uint64_t i = 0;
-  while (i < pages) {
+  std::uint64_t i = (from - scanned) / kPage;
+  const std::uint64_t last = (to - scanned) / kPage;
+  while (i < last) {
     if ((residency_[i] & 1) == 0) {
       ++i;
       continue;
     }
     std::uint64_t j = i + 1;
-    while (j < pages && (residency_[j] & 1) != 0) ++j;
-    std::memset(reinterpret_cast<void*>(start + i * kPage), 0, (j - i) * kPage);
+    while (j < last && (residency_[j] & 1) != 0) ++j;
+    std::memset(reinterpret_cast<void*>(scanned + i * kPage), 0, (j - i) * kPage);
     i = j;
+  }
+}
+
+void AddressSpace::zero_readable_dirty() {
+  // The pieces a memset can reach now; the rest of dirty_ (PROT_NONE where
+  // the kernel has no guard markers) waits for a mapping over it.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>>& pieces = readable_dirty_;
+  pieces.clear();
+  dirty_.for_each([&](std::uint64_t from, std::uint64_t to) {
+    readable_.for_each_in(from, to, [&](std::uint64_t a, std::uint64_t b) { pieces.emplace_back(a, b); });
+  });
+  // One mincore per cluster of pieces within kResidencyScanSpan of its
+  // first: the gaps between them cost the kernel little to walk (never
+  // touched, or discarded), a system call here costs microseconds.
+  std::size_t first = 0;
+  while (first < pieces.size()) {
+    const std::uint64_t cluster_start = pieces[first].first;
+    std::size_t next = first + 1;
+    while (next < pieces.size() && pieces[next].second - cluster_start <= kResidencyScanSpan) ++next;
+    const std::uint64_t cluster_end = pieces[next - 1].second;
+    if (next == first + 1 && cluster_end - cluster_start <= kMemsetLimit) {
+      std::memset(reinterpret_cast<void*>(cluster_start), 0, cluster_end - cluster_start);
+    } else {
+      scan_residency(cluster_start, cluster_end);
+      for (std::size_t k = first; k < next; ++k) zero_resident(cluster_start, pieces[k].first, pieces[k].second);
+    }
+    for (std::size_t k = first; k < next; ++k) dirty_.remove(pieces[k].first, pieces[k].second);
+    first = next;
   }
 }
 
@@ -215,7 +251,16 @@ void AddressSpace::release_all() {
     dirty_.remove(from, to);
   }
   huge_.clear();
-  if (dirty_.bytes() > kKeepDirtyLimit) drop_dirty();
+  if (dirty_.bytes() > kKeepDirtyLimit) {
+    drop_dirty();
+  } else {
+    // The rest is zeroed now rather than at the next mapping over it: one
+    // mincore for nearby pieces instead of one per mapping (the next run
+    // maps what this one mapped, mostly; `ci/fuzz_cpu_pair.sh` against
+    // zeroing at the next mapping: arena 10% less CPU, mixed 9%, pool 6%,
+    // alloc 3%, builtins the same).
+    zero_readable_dirty();
+  }
   live_.clear();
   holes_.clear();
   holes_.emplace(base_, kReserveBytes);

@@ -28,13 +28,16 @@
 // end of a run changes no protection.  Zeroing is ours, only where needed: `dirty_`
 // holds every page that was read-write since it was last zeroed (anything
 // else still reads as the kernel's zero page, and a guard marker discards
-// its page), and a new mapping clears its overlap with that set: memset on
-// pieces of one or two pages; on larger ones memset of the pages mincore
-// reports resident (a page never touched is zero and stays unbacked;
-// writing a resident page costs less than the fault that giving it back
-// would cost later, and less than reading it to learn whether it holds
-// data); madvise(MADV_DONTNEED) on huge ones, which the end of a run already
-// gives back (so one huge run does not keep its memory).
+// its page).  The end of a run gives back its huge mappings
+// (madvise(MADV_DONTNEED), so one huge run does not keep its memory) and
+// zeroes the rest of that set that is read-write: memset of the pages
+// mincore reports resident, one mincore per cluster of nearby pieces (a
+// page never touched is zero and stays unbacked; writing a resident page
+// costs less than the fault that giving it back would cost later, and less
+// than reading it to learn whether it holds data).  A new mapping clears
+// what is left of the set under it (pages the same run wrote and unmapped,
+// or PROT_NONE ones): memset on pieces of one or two pages, memset of the
+// resident pages on larger ones, madvise on huge ones.
 //
 // The price: memory that an earlier run left mapped stays read-write (with
 // its old bytes) until a later run maps over it, so a wild access there by
@@ -76,6 +79,10 @@ class AddressSpace {
   // pool's; harness/fuzz/README.md).
   static constexpr std::uint64_t kMemsetLimit = 8 * 1024;
   static constexpr std::uint64_t kResidencyScanLimit = std::uint64_t{1} << 20;
+  // The end of a run asks mincore about nearby dirty pieces at once, up to
+  // this span from the first: one page of answers, which the kernel fills in
+  // one pass of its page tables.
+  static constexpr std::uint64_t kResidencyScanSpan = std::uint64_t{16} << 20;
   // Mappings larger than kResidencyScanLimit are dropped at the end of their
   // run, and all dirty pieces if more than this many bytes remain.
   static constexpr std::uint64_t kKeepDirtyLimit = std::uint64_t{64} << 20;
@@ -102,8 +109,9 @@ class AddressSpace {
   // length.  Anything else changes nothing and returns false.
   bool unmap(std::uint64_t addr, std::uint64_t len);
 
-  // Every mapping gone and every page PROT_NONE again; the next mappings get
-  // the same addresses as in a fresh process, and read as zeros.
+  // Every mapping gone: the next mappings get the same addresses as in a
+  // fresh process, and read as zeros.  Protections stay as they are (see
+  // the top of this file).
   void release_all();
 
   // Whether [addr, addr + len) lies inside one live mapping.
@@ -124,6 +132,13 @@ class AddressSpace {
   void install_guard_markers(std::uint64_t start, std::uint64_t end);
   void zero_dirty(std::uint64_t start, std::uint64_t end);
   void zero_pages(std::uint64_t start, std::uint64_t end);
+  // Fills residency_ for [start, end).
+  void scan_residency(std::uint64_t start, std::uint64_t end);
+  // memset of the resident pages of [from, to), inside the range last
+  // scanned from `scanned`.
+  void zero_resident(std::uint64_t scanned, std::uint64_t from, std::uint64_t to);
+  // The end of a run's zeroing: every read-write piece of dirty_.
+  void zero_readable_dirty();
   void drop_dirty();
 
   std::uint64_t base_ = 0;
@@ -134,6 +149,7 @@ class AddressSpace {
   RangeSet dirty_;                                // pages that may not read as zero
   bool has_guard_markers_ = false;                // MADV_GUARD_INSTALL works here
   std::vector<unsigned char> residency_;          // mincore's answer, reused
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> readable_dirty_;  // zero_readable_dirty's pieces, reused
   std::vector<std::pair<std::uint64_t, std::uint64_t>> huge_;  // this run's mappings over kResidencyScanLimit
 };
 

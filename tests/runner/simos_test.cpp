@@ -166,6 +166,51 @@ TEST(SimOs, AHugeMappingIsGivenBackWithoutTheSmallOnesNextToIt) {
   for (std::uint64_t i = 0; i < 4 * kPage; i += 256) ASSERT_EQ(p[i], 0) << i;
 }
 
+// The end of a run zeroes what the run left written (address_space.cpp,
+// zero_readable_dirty): pieces far apart (one mincore each) and near each
+// other (one mincore for both, one a single page), keeping their pages
+// resident; and a mapping over memory the same run wrote and unmapped is
+// zeroed when it is made (zero_pages: here a piece between kMemsetLimit and
+// kResidencyScanLimit, which only mincore's resident pages are written for).
+TEST(SimOs, WrittenMemoryIsZeroedAtTheEndOfTheRunOrWhenMappedAgainInIt) {
+  const std::uint64_t huge_len = AddressSpace::kResidencyScanSpan + kPage;
+  auto map_all = [](SimOs& os, std::uint64_t huge) {
+    const long a = os.mmap(16 * kPage);
+    const long h = os.mmap(huge);
+    const long c = os.mmap(3 * kPage);
+    const long d = os.mmap(kPage);
+    return std::vector<long>{a, h, c, d};
+  };
+  SimOs& os = fresh_os();
+  const std::vector<long> first = map_all(os, huge_len);
+  ASSERT_EQ(first[1], first[0] + static_cast<long>(17 * kPage));
+  ASSERT_GT(first[2] - first[0], static_cast<long>(AddressSpace::kResidencyScanSpan));
+  ASSERT_EQ(first[3], first[2] + static_cast<long>(4 * kPage));
+  std::memset(reinterpret_cast<void*>(first[0]), 0x11, 16 * kPage);
+  std::memset(reinterpret_cast<void*>(first[1]), 0x12, kPage);
+  std::memset(reinterpret_cast<void*>(first[2]), 0x22, 3 * kPage);
+  std::memset(reinterpret_cast<void*>(first[3]), 0x33, kPage);
+  os.begin_run(mf::model::kDefaultMemoryLimit);
+  unsigned char resident[16] = {};
+  ASSERT_EQ(mincore(reinterpret_cast<void*>(first[0]), 16 * kPage, resident), 0);
+  for (int i = 0; i < 16; ++i) EXPECT_EQ(resident[i] & 1, 1) << "page " << i << " was given back";
+  const std::vector<long> second = map_all(os, huge_len);
+  ASSERT_EQ(second, first);
+  const std::uint64_t lens[] = {16 * kPage, kPage, 3 * kPage, kPage};
+  for (std::size_t m = 0; m < second.size(); ++m) {
+    const auto* p = reinterpret_cast<const unsigned char*>(second[m]);
+    for (std::uint64_t i = 0; i < lens[m]; i += 256) ASSERT_EQ(p[i], 0) << "mapping " << m << " +" << i;
+  }
+
+  // The same run: the huge mapping, written here and there, unmapped, and a
+  // smaller one over its start.
+  const auto h = static_cast<std::uint64_t>(second[1]);
+  for (std::uint64_t i = 0; i < 63 * kPage; i += 3 * kPage) reinterpret_cast<unsigned char*>(h)[i] = 0x44;
+  ASSERT_EQ(os.munmap(h, huge_len), 0);
+  ASSERT_EQ(static_cast<std::uint64_t>(os.mmap(63 * kPage)), h);  // not a multiple of 64 KiB: not moved to align
+  for (std::uint64_t i = 0; i < 63 * kPage; i += 256) ASSERT_EQ(reinterpret_cast<const unsigned char*>(h)[i], 0) << i;
+}
+
 TEST(SimOs, MunmapOfSomethingElseIsAnAnomalyAndChangesNothing) {
   SimOs& os = fresh_os();
   const long a = os.mmap(2 * kPage);
