@@ -29,6 +29,12 @@
 #               built" without Google Benchmark).  CPU time against CPU time:
 #               on a loaded machine a wall-clock rate next to a CPU-time one
 #               measures the load
+#   page faults per exec, system share of CPU  from the same run from the
+#               seeds: the fuzzer process's page faults (MF_FUZZ_STATS,
+#               getrusage) per execution, and the share of its CPU time
+#               spent in the kernel; in a VM, where a fault or a system
+#               call costs microseconds, these say how much of an exec is
+#               the simulated OS's mappings rather than the harness
 #   AFL++       execs_per_sec of afl-fuzz (persistent mode, asm counters
 #               folded into its map, no CMPLOG) fuzzing from the same inputs,
 #               and from the seeds
@@ -91,9 +97,10 @@ replay_rate() {
   awk -v e="$execs" -v t="$took" -v o="$ops_run" 'BEGIN { printf "%d %.1f\n", e / t, o / e }'
 }
 
-# fuzz_rate FUZZER INPUTS [MAX_LEN]: "<exec/s> <ops/s> <ops/s of CPU>" of
-# libFuzzer fuzzing for $seconds s from INPUTS (capped at MAX_LEN with no
-# length control when given).
+# fuzz_rate FUZZER INPUTS [MAX_LEN]: "<exec/s> <ops/s> <ops/s of CPU>
+# <page faults per exec> <system share of CPU>" of libFuzzer fuzzing for
+# $seconds s from INPUTS (capped at MAX_LEN with no length control when
+# given).
 fuzz_rate() {
   local corpus cpu log=$work/fuzz.log length=()
   corpus=$(mktemp -d -p "$work")
@@ -102,11 +109,17 @@ fuzz_rate() {
   # time ("0m1.230s 0m0.450s"), here the fuzzer's alone.
   cpu=$( (MF_FUZZ_STATS=1 taskset -c "$core" "$1" -max_total_time="$seconds" "${length[@]}" -seed=1 -print_final_stats=1 \
     -artifact_prefix="$work/" "$corpus" "$2" >"$log" 2>&1; times) |
-    awk 'END { total = 0; for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); total += 60 * t[1] + t[2] } print total }')
-  awk -v s="$seconds" -v cpu="$cpu" \
-    '/^stat::average_exec_per_sec:/ { e = $2 }
-    /^mf-fuzz-stats:/ { match($0, /ops_run=[0-9]+/); o = substr($0, RSTART + 8, RLENGTH - 8) }
-    END { if (e == "" || cpu + 0 == 0) print "failed failed failed"; else printf "%d %d %d\n", e, o / s, o / cpu }' "$log"
+    awk 'END { for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); c[i] = 60 * t[1] + t[2] } print c[1], c[2] }')
+  awk -v s="$seconds" -v user="${cpu% *}" -v sys="${cpu#* }" \
+    'function field(name) { if (!match($0, name "=[0-9]+")) return ""; return substr($0, RSTART + length(name) + 1, RLENGTH - length(name) - 1) }
+    /^stat::average_exec_per_sec:/ { e = $2 }
+    /^stat::number_of_executed_units:/ { n = $2 }
+    /^mf-fuzz-stats:/ { o = field("ops_run"); f = field("page_faults") }
+    END {
+      cpu = user + sys
+      if (e == "" || cpu == 0 || n + 0 == 0 || f == "") print "failed failed failed failed failed"
+      else printf "%d %d %d %.1f %.0f%%\n", e, o / s, o / cpu, f / n, 100 * sys / cpu
+    }' "$log"
 }
 
 afl_rate() {
@@ -142,8 +155,8 @@ fi
 
 echo "# Fuzz throughput: exec/s on CPU $core, simulated mode, generated inputs of $ops ops, ${seconds} s per figure"
 echo
-echo "| target | replay, asm coverage | replay, no asm coverage | ops/exec | fuzzing, asm coverage | seeds, asm coverage | ops/s from the seeds | share of replay ops/s | ops/s of CPU from the seeds | runner alone ops/s | share of the runner alone | AFL++ | AFL++ from the seeds |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| target | replay, asm coverage | replay, no asm coverage | ops/exec | fuzzing, asm coverage | seeds, asm coverage | ops/s from the seeds | share of replay ops/s | ops/s of CPU from the seeds | runner alone ops/s | share of the runner alone | page faults per exec from the seeds | system share of CPU from the seeds | AFL++ | AFL++ from the seeds |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for t in "${targets[@]}"; do
   inputs=$work/inputs-$t
   "$mfh" convert --generate="$ops" --count="$inputs_per_target" --seed=1 --in-contract --target="$t" \
@@ -151,8 +164,8 @@ for t in "${targets[@]}"; do
   max_len=$(find "$inputs" -type f -printf '%s\n' | sort -n | tail -n1)
   read -r with_cov ops_per_exec <<<"$(replay_rate "$build_dir/harness/fuzz/fuzz_$t" "$inputs")"
   read -r without_cov _ <<<"$(replay_rate "$build_dir/harness/fuzz/fuzz_${t}_nocov" "$inputs")"
-  read -r fuzzing _ _ <<<"$(fuzz_rate "$build_dir/harness/fuzz/fuzz_$t" "$inputs" "$max_len")"
-  read -r from_seeds seed_ops seed_cpu_ops <<<"$(fuzz_rate "$build_dir/harness/fuzz/fuzz_$t" "$build_dir/fuzz/seeds/$t")"
+  read -r fuzzing _ _ _ _ <<<"$(fuzz_rate "$build_dir/harness/fuzz/fuzz_$t" "$inputs" "$max_len")"
+  read -r from_seeds seed_ops seed_cpu_ops seed_faults seed_system <<<"$(fuzz_rate "$build_dir/harness/fuzz/fuzz_$t" "$build_dir/fuzz/seeds/$t")"
   share=$(awk -v f="$seed_ops" -v e="$with_cov" -v o="$ops_per_exec" \
     'BEGIN { r = e * o; if (f == "failed" || r == 0) print "failed"; else printf "%.0f%%", 100 * f / r }')
   alone=$(runner_ops "$t")
@@ -163,5 +176,5 @@ for t in "${targets[@]}"; do
     afl=$(afl_rate "$build_dir/harness/fuzz/afl_fuzz_$t" "$inputs")
     afl_seeds=$(afl_rate "$build_dir/harness/fuzz/afl_fuzz_$t" "$build_dir/fuzz/seeds/$t")
   fi
-  echo "| $t | $with_cov | $without_cov | $ops_per_exec | $fuzzing | $from_seeds | $seed_ops | $share | $seed_cpu_ops | $alone | $alone_share | $afl | $afl_seeds |"
+  echo "| $t | $with_cov | $without_cov | $ops_per_exec | $fuzzing | $from_seeds | $seed_ops | $share | $seed_cpu_ops | $alone | $alone_share | $seed_faults | $seed_system | $afl | $afl_seeds |"
 done

@@ -1,6 +1,7 @@
 #include "fuzz_run.h"
 
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -26,10 +27,19 @@ struct RunStats {
 };
 RunStats stats;
 
+// And what they cost the kernel, for the whole process: in a VM a page fault
+// or a system call costs microseconds, and most of an execution can be
+// the kernel's (harness/fuzz/README.md).
 void print_stats() {
-  std::fprintf(stderr, "mf-fuzz-stats: inputs=%llu ops_run=%llu ops_skipped=%llu exits=%llu\n",
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto ms = [](const timeval& t) { return static_cast<long long>(t.tv_sec) * 1000 + t.tv_usec / 1000; };
+  std::fprintf(stderr,
+               "mf-fuzz-stats: inputs=%llu ops_run=%llu ops_skipped=%llu exits=%llu page_faults=%lld user_ms=%lld "
+               "system_ms=%lld\n",
                static_cast<unsigned long long>(stats.inputs), static_cast<unsigned long long>(stats.ops_run),
-               static_cast<unsigned long long>(stats.ops_skipped), static_cast<unsigned long long>(stats.exits));
+               static_cast<unsigned long long>(stats.ops_skipped), static_cast<unsigned long long>(stats.exits),
+               static_cast<long long>(usage.ru_minflt + usage.ru_majflt), ms(usage.ru_utime), ms(usage.ru_stime));
 }
 
 }  // namespace
