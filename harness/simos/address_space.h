@@ -11,8 +11,9 @@
 //   - A fresh mapping reads as zeros, also where an earlier mapping was.
 //
 // How, cheaply (the fuzzers want tens of thousands of runs a second, and in
-// a VM every mprotect and page fault costs microseconds): pages are never
-// given back to the kernel between runs.  Replacing them (the old
+// a VM every mprotect and page fault costs microseconds): pages stay with
+// the process between runs, but for the few given back below (huge
+// mappings, and what guard markers discard).  Replacing them (the old
 // mmap(MAP_FIXED) per munmap and per run) freed them, so every later touch
 // paid a page fault and the kernel's zeroing, and mprotect-ing each mapping
 // read-write and back at every run cost two more system calls per mapping.
@@ -39,9 +40,9 @@
 // or PROT_NONE ones): memset on pieces of one or two pages, memset of the
 // resident pages on larger ones, madvise on huge ones.
 //
-// The price: memory that an earlier run left mapped stays read-write (with
-// its old bytes) until a later run maps over it, so a wild access there by
-// the SUT does not fault.  Every access the checks rely on still faults: the
+// The price: memory that an earlier run left mapped stays read-write (its
+// bytes zeroed at that run's end) until a later run maps over it, so a wild
+// access there by the SUT does not fault.  Every access the checks rely on still faults: the
 // guard page after each live mapping, and every range unmapped in this run.
 // A wild pointer into such stale memory is not a pointer into any live object
 // of the run, so the runner's header and pattern checks are unaffected.
