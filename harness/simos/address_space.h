@@ -26,8 +26,8 @@
 // of an mprotect here; `guarded_`), and a later mapping over it removes the
 // marker; without guard markers it is made PROT_NONE.  An unmapped mapping
 // of up to kGuardMarkerUnmapLimit gets guard markers too (see there).  The
-// end of a run changes no protection.  Zeroing is ours, only where needed: `dirty_`
-// holds every page that was read-write since it was last zeroed (anything
+// end of a run changes no protection.  Zeroing is ours, only where needed:
+// `dirty_` holds every page that was read-write since it was last zeroed (anything
 // else still reads as the kernel's zero page, and a guard marker discards
 // its page).  The end of a run gives back its huge mappings
 // (madvise(MADV_DONTNEED), so one huge run does not keep its memory) and
@@ -42,8 +42,9 @@
 //
 // The price: memory that an earlier run left mapped stays read-write (its
 // bytes zeroed at that run's end) until a later run maps over it, so a wild
-// access there by the SUT does not fault.  Every access the checks rely on still faults: the
-// guard page after each live mapping, and every range unmapped in this run.
+// access there by the SUT does not fault.  Every access the checks rely on
+// still faults: the guard page after each live mapping, and every range
+// unmapped in this run.
 // A wild pointer into such stale memory is not a pointer into any live object
 // of the run, so the runner's header and pattern checks are unaffected.
 #pragma once
@@ -72,7 +73,7 @@ class AddressSpace {
   // kResidencyScanLimit get memset on their resident pages only;
   // larger still are dropped with madvise, which costs a page fault per page
   // touched later.  Why 1 MiB: every page a mapping ever had resident is
-  // zeroed again at each later mapping over it, and a big mapping's run
+  // zeroed again after each later run that maps over it, and a big mapping's run
   // touches few of its pages, so zeroing them all costs more than faulting
   // in the few (CPU of fuzzing from the seeds, `ci/fuzz_cpu_pair.sh`,
   // against 16 MiB: arena 27% less, pool 13%, alloc 21%; 512 KiB is better
