@@ -2,7 +2,7 @@
 # fuzz_cpu_pair.sh - the CPU time two builds of one fuzz target take for the
 # same executions, measured so that the machine's load falls on both alike.
 #
-#   bash ci/fuzz_cpu_pair.sh [--runs N] [--rounds R] [--seeds DIR] TARGET BINARY_A BINARY_B
+#   bash ci/fuzz_cpu_pair.sh [--runs N] [--rounds R] [--seeds DIR] [--fuzz-seed S] TARGET BINARY_A BINARY_B
 #
 # Why pairs: on the machines this project runs on, the CPU time of one
 # fuzzing run moves by 10 to 30% from one run to the next (other tenants,
@@ -12,12 +12,15 @@
 # with the cores swapped, for R rounds (default 2), and the totals are
 # compared core by core.
 #
-# Each run is `BINARY -seed=1 -runs=N -dict=corpus/dict/TARGET.dict <empty
+# Each run is `BINARY -seed=S -runs=N -dict=corpus/dict/TARGET.dict <empty
 # dir> SEEDS` (N default 30000; SEEDS default $MF_BUILD_DIR/fuzz/seeds/TARGET,
 # MF_BUILD_DIR default build).  Both binaries get the same seed, seeds and
 # dictionary: a change that leaves the fuzzer's decisions alone (the
 # assembly's coverage is all it learns from) runs the very same inputs in
-# both.  MF_PAIR_CORES names the two CPUs (default: the first two this
+# both.  S (libFuzzer's seed, default 1) picks which inputs: a change
+# that alters what the fuzzer learns or what an input means sends the two
+# down different paths, and one seed can then favour either: compare over
+# several.  MF_PAIR_CORES names the two CPUs (default: the first two this
 # process may run on; the one CPU twice if it may run on one only, which
 # still compares the two under the same load).
 #
@@ -28,7 +31,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
-  echo "usage: bash ci/fuzz_cpu_pair.sh [--runs N] [--rounds R] [--seeds DIR] TARGET BINARY_A BINARY_B" >&2
+  echo "usage: bash ci/fuzz_cpu_pair.sh [--runs N] [--rounds R] [--seeds DIR] [--fuzz-seed S] TARGET BINARY_A BINARY_B" >&2
   exit 2
 }
 fail() {
@@ -39,11 +42,13 @@ fail() {
 runs=30000
 rounds=2
 seeds=
+fuzz_seed=1
 while [[ $# -gt 0 && $1 == --* ]]; do
   case $1 in
     --runs) [[ $# -ge 2 ]] || usage; runs=$2; shift 2 ;;
     --rounds) [[ $# -ge 2 ]] || usage; rounds=$2; shift 2 ;;
     --seeds) [[ $# -ge 2 ]] || usage; seeds=$2; shift 2 ;;
+    --fuzz-seed) [[ $# -ge 2 ]] || usage; fuzz_seed=$2; shift 2 ;;
     *) usage ;;
   esac
 done
@@ -53,6 +58,7 @@ binary_a=$2
 binary_b=$3
 [[ $runs =~ ^[1-9][0-9]*$ ]] || fail "--runs wants a positive whole number, not '$runs'"
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || fail "--rounds wants a positive whole number, not '$rounds'"
+[[ $fuzz_seed =~ ^[1-9][0-9]*$ ]] || fail "--fuzz-seed wants a positive whole number, not '$fuzz_seed'"
 dict=corpus/dict/$target.dict
 [[ -f $dict ]] || fail "no dictionary $dict: is '$target' a fuzz target?"
 seeds=${seeds:-${MF_BUILD_DIR:-build}/fuzz/seeds/$target}
@@ -71,11 +77,11 @@ run() {
   local place=$work/$round.$swap.$name.$cpu
   mkdir -p "$place.corpus"
   taskset -c "$cpu" /usr/bin/time -f "%U %S" -o "$place.time" \
-    "$binary" -seed=1 -runs="$runs" -dict="$dict" "$place.corpus" "$seeds" >"$place.log" 2>&1 &
+    "$binary" -seed="$fuzz_seed" -runs="$runs" -dict="$dict" "$place.corpus" "$seeds" >"$place.log" 2>&1 &
 }
 
 run_pair_rounds "$rounds" "$binary_a" "$binary_b"
-echo "each run: $runs executions"
+echo "each run: $runs executions, libFuzzer seed $fuzz_seed"
 print_pair_table "$work"
 echo "A: $binary_a"
 echo "B: $binary_b"
