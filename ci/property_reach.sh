@@ -48,7 +48,7 @@ build_dir=${MF_BUILD_DIR:-build}
 cases=${MF_REACH_CASES:-3000}
 [[ $cases =~ ^[1-9][0-9]*$ ]] || { echo "property_reach: MF_REACH_CASES is not a positive number" >&2; exit 2; }
 files=(arena.s pool.s alloc.s)
-suites=(Arena Pool Alloc AllocOneClass Builtins Mixed)
+suites=(Arena Pool Alloc AllocOneClass AllocLargeClass Builtins Mixed)
 explained=tests/property/unreached.list
 model_explained=tests/property/model_unreached.list
 model_directions=tests/property/model_directions.list
@@ -81,6 +81,7 @@ done
 filter_of() {
   case $1 in
     AllocOneClass) echo AllocProperty.SimulatedOneClass ;;
+    AllocLargeClass) echo AllocProperty.SimulatedLargeClass ;;
     *) echo "$1Property.Simulated" ;;
   esac
 }

@@ -183,6 +183,17 @@ std::string dictionary(Target target) {
                   static_cast<unsigned long long>(v1::kBoundarySizes[k]), escaped(bytes).c_str());
     }
   }
+  // The most memory a trace may allow: objects past the default limit
+  // (docs/traces.md, memory_limit) are then one token away.
+  for (std::size_t i = 0; i < control.size(); ++i) {
+    const auto kinds = info(control[i]).arg_kinds();
+    if (kinds.empty() || kinds.front() != ArgKind::limit) continue;
+    const std::uint8_t bytes[2] = {static_cast<std::uint8_t>(v1::kControlOpcodeBase + i),
+                                   static_cast<std::uint8_t>(v1::kLimitShifts - 1)};
+    append(out, "\n# The highest memory limit a trace may set.\n%s_%llu=\"%s\"\n", std::string(info(control[i]).name).c_str(),
+                static_cast<unsigned long long>(std::uint64_t{1} << (v1::kLimitLowestShift + v1::kLimitShifts - 1)),
+                escaped(bytes).c_str());
+  }
   append(out, "\n# 64-bit sizes just around the request limits, not in the boundary table.\n");
   for (std::uint64_t value : {(std::uint64_t{1} << 40) - 32, (std::uint64_t{1} << 40) - 33,
                               (std::uint64_t{1} << 40) - 48, (std::uint64_t{1} << 40) - 1}) {

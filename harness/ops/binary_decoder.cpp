@@ -94,6 +94,8 @@ class OpDecoder {
         return num(read_size(in_));
       case ArgKind::count:
         return num(1 + in_.byte() % 8);
+      case ArgKind::limit:
+        return num(std::uint64_t{1} << (kLimitLowestShift + in_.byte() % kLimitShifts));
       case ArgKind::os_call:
         return num(in_.byte() & 1);
       case ArgKind::arena:

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <bit>
 
 #include "binary_format.h"
 #include "binary_values.h"
@@ -42,6 +43,15 @@ class OpEncoder {
       case ArgKind::os_call:
         out_.push_back(static_cast<std::uint8_t>(arg.number & 1));
         return;
+      case ArgKind::limit: {
+        const unsigned shift = static_cast<unsigned>(std::countr_zero(arg.number));
+        if (!std::has_single_bit(arg.number) || shift < kLimitLowestShift ||
+            shift >= kLimitLowestShift + kLimitShifts) {
+          throw NotEncodable{};
+        }
+        out_.push_back(static_cast<std::uint8_t>(shift - kLimitLowestShift));
+        return;
+      }
       case ArgKind::arena:
       case ArgKind::pool:
         handle_operand(kind == ArgKind::arena ? HandleKind::arena : HandleKind::pool, arg.ptr);

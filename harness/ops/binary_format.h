@@ -33,7 +33,8 @@ BinaryDecodeResult decode_binary(std::span<const std::uint8_t> bytes, Target tar
 
 // The bytes that decode back to these ops (expectations are dropped: the
 // binary form has none), or nullopt when some operand has no binary form:
-// an os_fail count above 8, an absolute address outside the check-failing
+// an os_fail count above 8, a memory limit that is no power of two from
+// 4 KiB to 1 GiB, an absolute address outside the check-failing
 // zones the format can name, a handle that is not alive at that point, or an
 // op outside the target.
 std::optional<std::vector<std::uint8_t>> encode_binary(const Trace& trace);

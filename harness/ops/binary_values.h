@@ -69,4 +69,10 @@ inline constexpr std::uint8_t kExplicitSize = 0xC0;
 
 inline constexpr std::uint8_t kNullHandleByte = 0xFF;  // arena / pool operand: null
 
+// memory_limit's operand: one byte b, the limit 2^(kLimitLowestShift + b mod
+// kLimitShifts): 4 KiB (every mapping refused) to 1 GiB (the most a trace
+// may allow), so that every byte sets a limit that means something.
+inline constexpr unsigned kLimitLowestShift = 12;
+inline constexpr unsigned kLimitShifts = 19;
+
 }  // namespace mf::ops::binary_v1

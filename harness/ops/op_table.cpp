@@ -49,6 +49,7 @@ SyntaxClass syntax_of(ArgKind kind) {
     case ArgKind::size:
     case ArgKind::value:
     case ArgKind::count:
+    case ArgKind::limit:
     case ArgKind::time:
     case ArgKind::block_size:
       return SyntaxClass::number;

@@ -36,6 +36,7 @@ enum class ArgKind : std::uint8_t {
   size,        // a byte count or element count (number)
   value,       // a value stored by a poke (number)
   count,       // N of os_fail: the N-th call from now fails, N >= 1 (number)
+  limit,       // the bytes a run may have mapped (memory_limit; number)
   time,        // seconds for the clock ops (number)
   os_call,     // mmap | munmap
   arena,       // null | a<i>
@@ -133,6 +134,7 @@ constexpr TargetMask mask_of(Target target) { return static_cast<TargetMask>(1u 
   X(os_fail, kEveryTarget, none, true, 2, none, 0, request, "", ArgKind::os_call, ArgKind::count)                                                     \
   X(clock_set, kEveryTarget, none, true, 1, none, 0, request, "", ArgKind::time)                                                                      \
   X(clock_advance, kEveryTarget, none, true, 1, none, 0, request, "", ArgKind::time)                                                                  \
+  X(memory_limit, MF_TGT(arena) | MF_TGT(pool) | MF_TGT(alloc) | MF_TGT(builtins), none, true, 1, none, 0, request, "", ArgKind::limit)              \
   X(monitor_memory, MF_TGT(meminfo), number, false, 4, none, 0, request, "daemon_monitor_memory")                                                    \
   X(meminfo_line, MF_TGT(meminfo), none, true, 8, none, 0, request, "", ArgKind::size, ArgKind::value, ArgKind::size)                                \
   X(meminfo_filler, MF_TGT(meminfo), none, true, 1, none, 0, request, "", ArgKind::size)                                                              \

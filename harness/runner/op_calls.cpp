@@ -3,6 +3,7 @@
 #include <sanitizer/asan_interface.h>
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 // The SUT's op functions are weak here: a SUT may lack any (morph_abi.h).
@@ -200,6 +201,15 @@ void control(model::OsRules& rules, const RawArgs& a) {
   rules.set_time(static_cast<std::int64_t>(static_cast<std::uint64_t>(rules.time()) + a[0]));
 }
 }  // namespace clock_advance_op
+
+namespace memory_limit_op {
+using namespace no_call;
+// A lower limit refuses the next mmap that would pass it; what is mapped
+// stays mapped.  Above kMaxMemoryLimit the limit is kMaxMemoryLimit.
+void control(model::OsRules& rules, const RawArgs& a) {
+  rules.set_memory_limit(std::min(a[0], model::kMaxMemoryLimit));
+}
+}  // namespace memory_limit_op
 
 namespace monitor_memory_op {
 using namespace no_call;

@@ -9,9 +9,10 @@
 //   * fail_mmap(n) makes the n-th mmap call from now fail (n = 1: the next
 //     one); several may be pending.  Likewise fail_munmap.
 //   * mmap(len) may proceed iff no failure is injected for that call and
-//     mapped_bytes + len <= memory limit (default 1 GiB; a sum that would wrap
-//     is refused).  len is the caller's length: no page rounding, and guard
-//     pages the simulated OS may add do not count.
+//     mapped_bytes + len <= memory limit (default 64 MiB, a trace's
+//     memory_limit op sets it; a sum that would wrap is refused).  len is
+//     the caller's length: no page rounding, and guard pages the simulated
+//     OS may add do not count.
 //   * munmap(len) may proceed iff no failure is injected for that call; a
 //     successful one subtracts len, a refused one leaves the memory mapped.
 //   * A refused call returns -ENOMEM (-12) to the caller.
@@ -34,7 +35,16 @@
 
 namespace mf::model {
 
-inline constexpr std::uint64_t kDefaultMemoryLimit = std::uint64_t{1} << 30;
+// 64 MiB: more than any object of the contract needs to show its
+// behaviour, and an eighth of what a run used to be allowed (1 GiB), so
+// that a random input cannot make every run fault in hundreds of megabytes
+// (harness/fuzz/README.md, "The memory limit in the trace").  A trace that
+// needs more says so with memory_limit.
+inline constexpr std::uint64_t kDefaultMemoryLimit = std::uint64_t{1} << 26;
+// The most a trace may allow (memory_limit): what the simulated OS and a
+// native run are sure to be able to map, so that the model's answer to a
+// big request stays the OS's.
+inline constexpr std::uint64_t kMaxMemoryLimit = std::uint64_t{1} << 30;
 inline constexpr long kEnomem = 12;
 // Where the simulated OS serves the meminfo text: daemon_meminfo_path's default.
 inline constexpr std::string_view kMeminfoPath = "/proc/meminfo";

@@ -9,7 +9,7 @@ namespace {
 
 TEST(OsModel, MmapSucceedsUpToTheMemoryLimit) {
   OsModel os;
-  EXPECT_EQ(os.memory_limit(), std::uint64_t{1} << 30);
+  EXPECT_EQ(os.memory_limit(), std::uint64_t{64} << 20);
   os.set_memory_limit(65536 + 4096);
   EXPECT_TRUE(os.mmap(65536).has_value());
   EXPECT_TRUE(os.mmap(4096).has_value());

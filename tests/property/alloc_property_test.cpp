@@ -14,6 +14,7 @@ using mf::ops::Target;
 
 TEST(AllocProperty, Simulated) { mf::property::run_simulated_property(Target::alloc); }
 TEST(AllocProperty, SimulatedOneClass) { mf::property::run_simulated_property_one_class(Target::alloc); }
+TEST(AllocProperty, SimulatedLargeClass) { mf::property::run_simulated_property_large_class(Target::alloc); }
 TEST(AllocProperty, Native) { mf::property::run_native_property(Target::alloc); }
 
 }  // namespace

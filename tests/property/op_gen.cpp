@@ -166,6 +166,9 @@ ops::Op draw_op(OpCode code, const TraceState& state) {
       case ArgKind::count:
         arg.number = draw_fail_count();
         break;
+      case ArgKind::limit:
+        arg.number = draw_memory_limit();
+        break;
       case ArgKind::time:
         arg.number = draw_seconds();
         break;

@@ -50,6 +50,21 @@ void run_simulated_property_one_class(ops::Target target) {
   });
 }
 
+void run_simulated_property_large_class(ops::Target target) {
+  if (!runner::mode_available(runner::OsMode::simulated)) GTEST_SKIP() << "no simulated OS linked";
+  rc::detail::checkGTest([target] {
+    // Large blocks of 512 KiB to 1 MiB, whose pages the allocator keeps
+    // when they are freed (up to the page of a 1 MiB request,
+    // MEM_KEEP_MAX_BYTES): the trace grows to some twenty of them, then
+    // frees them, so that the kept bytes pass MEM_KEEP_FLOOR while the live
+    // ones are still more than twice as many, and then no longer are (the
+    // keep rule's second test, both ways).
+    TraceState initial(target);
+    initial.set_focus_size(*rc::gen::inRange<std::uint64_t>(512 * 1024 + 1, 1024 * 1024 + 1));
+    check_simulated(initial);
+  });
+}
+
 void run_native_property(ops::Target target) {
   if (!runner::mode_available(runner::OsMode::native)) GTEST_SKIP() << "this build links no native OS binding";
   rc::detail::checkGTest([target] { check_native(target); });

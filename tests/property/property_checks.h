@@ -21,6 +21,7 @@ void run_simulated_property(ops::Target target);
 // The same, each case keeping most mem_alloc requests in one size class of
 // few blocks per slab, drawn per case (TraceState::focus_size).
 void run_simulated_property_one_class(ops::Target target);
+void run_simulated_property_large_class(ops::Target target);
 void run_native_property(ops::Target target);
 
 }  // namespace mf::property

@@ -12,12 +12,12 @@ namespace {
 
 using ops::HandleKind;
 
-// A creation whose new page would be larger than a run may map can only
+// A creation whose new page would be larger than the run may map can only
 // return 0 (the contract's own arithmetic says how much it maps).
-bool creation_hopeless(const ops::Op& op) {
+bool creation_hopeless(const ops::Op& op, std::uint64_t memory_limit) {
   const std::optional<std::uint64_t> request = ops::creation_request(op);
   if (!request || !model::mem_request_in_range(*request)) return true;
-  return model::mem_new_page_size(*request) > model::kDefaultMemoryLimit;
+  return model::mem_new_page_size(*request) > memory_limit;
 }
 
 }  // namespace
@@ -40,9 +40,10 @@ bool TraceState::accepts(const ops::Op& op) const {
 void TraceState::apply(const ops::Op& op) {
   guess_effects(op);
   handles_.apply(op);
+  if (op.code == ops::OpCode::memory_limit) memory_limit_ = op.args[0].number;
   if (std::optional<HandleKind> kind = ops::created_kind(op.code)) {
     HandleGuess guess;
-    guess.likely_null = creation_hopeless(op);
+    guess.likely_null = creation_hopeless(op, memory_limit_);
     guesses_[index(*kind)].push_back(guess);
   }
 }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "op.h"
+#include "os_rules.h"
 #include "static_handles.h"
 
 namespace mf::property {
@@ -70,6 +71,7 @@ class TraceState {
 
   ops::Target target_;
   std::uint64_t focus_size_ = 0;
+  std::uint64_t memory_limit_ = model::kDefaultMemoryLimit;  // the last memory_limit's
   ops::StaticHandles handles_;
   std::array<std::vector<HandleGuess>, ops::kHandleKinds> guesses_;
 };

@@ -55,5 +55,6 @@ std::uint64_t draw_copy_length(std::uint64_t room);
 std::uint64_t draw_value();       // what a poke stores
 std::uint64_t draw_seconds();     // clock_set / clock_advance
 std::uint64_t draw_fail_count();  // os_fail's N: 1..8
+std::uint64_t draw_memory_limit();  // memory_limit's bytes
 
 }  // namespace mf::property

@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <random>
+#include <set>
 #include <vector>
 
 #include "binary_format.h"
@@ -66,9 +68,12 @@ TEST(BinaryDecoder, DecodesTheDocumentedLayout) {
       0xF0, 0x01, 0x02,        // os_fail munmap 3
       0xF1, 0xF0, 1, 0, 0, 0, 0, 0, 0, 0,  // clock_set 1 (eight-byte size)
       0xF2, 0xE0, 0x34, 0x12,  // clock_advance 0x1234
+      0xF3, 0x0E,              // memory_limit 2^(12 + 14) = 64 MiB
+      0xF7, 0x13 + 0x12,       // memory_limit: (0xF7 - 0xF0) mod 4 = 3; 2^(12 + 0x25 mod 19) = 1 GiB
+      0xF4, 0x00, 0x00,        // os_fail: (0xF4 - 0xF0) mod 4 = 0; mmap 1
   };
   Trace t = decode(bytes, Target::arena);
-  ASSERT_EQ(t.ops.size(), 9u) << write_text_trace(t);
+  ASSERT_EQ(t.ops.size(), 12u) << write_text_trace(t);
   EXPECT_EQ(format_op(t.ops[0]), "arena_create 15");
   EXPECT_EQ(format_op(t.ops[1]), "arena_create 256");
   EXPECT_EQ(format_op(t.ops[2]), "arena_alloc a1 16");
@@ -78,6 +83,30 @@ TEST(BinaryDecoder, DecodesTheDocumentedLayout) {
   EXPECT_EQ(format_op(t.ops[6]), "os_fail munmap 3");
   EXPECT_EQ(format_op(t.ops[7]), "clock_set 1");
   EXPECT_EQ(format_op(t.ops[8]), "clock_advance 4660");
+  EXPECT_EQ(format_op(t.ops[9]), "memory_limit 67108864");
+  EXPECT_EQ(format_op(t.ops[10]), "memory_limit 1073741824");
+  EXPECT_EQ(format_op(t.ops[11]), "os_fail mmap 1");
+}
+
+TEST(BinaryDecoder, MemoryLimitsAreThePowersOfTwoFrom4KiBTo1GiB) {
+  std::set<std::uint64_t> limits;
+  for (unsigned b = 0; b < 256; ++b) {
+    Trace t = decode({0xF3, static_cast<std::uint8_t>(b)}, Target::pool);
+    ASSERT_EQ(t.ops.size(), 1u);
+    ASSERT_EQ(t.ops[0].code, OpCode::memory_limit);
+    limits.insert(t.ops[0].args[0].number);
+  }
+  ASSERT_EQ(limits.size(), 19u);
+  EXPECT_EQ(*limits.begin(), 4096u);
+  EXPECT_EQ(*limits.rbegin(), std::uint64_t{1} << 30);
+  for (std::uint64_t limit : limits) EXPECT_TRUE(std::has_single_bit(limit)) << limit;
+  // meminfo and daemon map nothing: their control bytes keep their ops.
+  Bytes meminfo_op(16, 0x00);
+  meminfo_op[0] = 0xF3;
+  const Trace meminfo = decode(meminfo_op, Target::meminfo);
+  ASSERT_FALSE(meminfo.ops.empty());
+  EXPECT_EQ(meminfo.ops[0].code, control_ops_of(Target::meminfo)[3]);
+  EXPECT_NE(meminfo.ops[0].code, OpCode::memory_limit);
 }
 
 TEST(BinaryDecoder, PointerFormsFollowTheSelector) {
@@ -169,6 +198,7 @@ TEST(BinaryEncoder, EncodesHandWrittenTracesAndDropsExpectations) {
       "load_byte abs:0xfff -> exit 110\n"
       "mem_free m0 100000\n"
       "os_fail mmap 8\n"
+      "memory_limit 1073741824\n"
       "clock_advance 60\n");
   ASSERT_TRUE(r.trace);
   std::optional<Bytes> encoded = encode_binary(*r.trace);
@@ -185,6 +215,10 @@ TEST(BinaryEncoder, RefusesWhatTheBytesCannotSay) {
     return r.trace && encode_binary(*r.trace).has_value();
   };
   EXPECT_FALSE(encodable("# mfh trace v1 target=arena\nos_fail mmap 9\n"));
+  EXPECT_FALSE(encodable("# mfh trace v1 target=pool\nmemory_limit 12288\n"));
+  EXPECT_FALSE(encodable("# mfh trace v1 target=pool\nmemory_limit 2048\n"));
+  EXPECT_FALSE(encodable("# mfh trace v1 target=pool\nmemory_limit 2147483648\n"));
+  EXPECT_TRUE(encodable("# mfh trace v1 target=pool\nmemory_limit 4096\n"));
   EXPECT_FALSE(encodable("# mfh trace v1 target=builtins\nload_byte abs:0x5000\n"));
   EXPECT_FALSE(encodable("# mfh trace v1 target=arena\narena_create 8\narena_destroy a0\narena_destroy a0\n"));
   EXPECT_TRUE(encodable("# mfh trace v1 target=arena\narena_create 8\narena_destroy a0\n"));

@@ -35,7 +35,9 @@ TEST(OpTable, MixedHasEveryOpOfTheBuiltinsAndEveryTargetHasTheControlOps) {
     EXPECT_TRUE(info(OpCode::os_fail).allowed_in(t));
     EXPECT_TRUE(info(OpCode::clock_set).allowed_in(t));
     EXPECT_TRUE(info(OpCode::clock_advance).allowed_in(t));
-    EXPECT_EQ(control_ops_of(t).size(), t == Target::meminfo ? 10u : t == Target::daemon ? 9u : 3u) << target_name(t);
+    // The memory targets' fourth is memory_limit, after the three of every target.
+    EXPECT_EQ(control_ops_of(t).size(), t == Target::meminfo ? 10u : t == Target::daemon ? 9u : 4u) << target_name(t);
+    EXPECT_EQ(info(OpCode::memory_limit).allowed_in(t), !simulated_only(t)) << target_name(t);
     EXPECT_EQ(simulated_only(t), t == Target::meminfo || t == Target::daemon) << target_name(t);
   }
 }

@@ -54,6 +54,24 @@ TEST(Runner, AgreesOnTheDesignExample) {
   EXPECT_EQ(r.ops_run, 6u);
 }
 
+// 64 MiB until the trace says otherwise; a lower limit refuses new mappings
+// and leaves the old ones mapped; no trace may allow more than 1 GiB.
+TEST(Runner, TheTraceSetsTheMemoryLimit) {
+  RunResult r = run_text(
+      "# mfh trace v1 target=arena\n"
+      "arena_create 100000000      -> 0\n"
+      "memory_limit 1073741824\n"
+      "arena_create 100000000      -> a1\n"
+      "memory_limit 4096\n"
+      "arena_create 64             -> 0\n"
+      "arena_alloc a1 99999999     -> a1.start+0\n"
+      "memory_limit 1099511627776\n"
+      "arena_create 2147483648     -> 0\n"
+      "arena_create 64             -> a4\n");
+  ASSERT_EQ(r.verdict, Verdict::agree) << explain(r);
+  EXPECT_EQ(r.ops_run, 9u);
+}
+
 TEST(Runner, RecordsEachOpsOutcomeInTraceTerms) {
   RunResult r = run_text(
       "# mfh trace v1 target=mixed\n"
