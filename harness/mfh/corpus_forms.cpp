@@ -190,8 +190,9 @@ std::string dictionary(Target target) {
     if (kinds.empty() || kinds.front() != ArgKind::limit) continue;
     const std::uint8_t bytes[2] = {static_cast<std::uint8_t>(v1::kControlOpcodeBase + i),
                                    static_cast<std::uint8_t>(v1::kLimitShifts - 1)};
-    append(out, "\n# The highest memory limit a trace may set.\n%s_%llu=\"%s\"\n", std::string(info(control[i]).name).c_str(),
-                static_cast<unsigned long long>(std::uint64_t{1} << (v1::kLimitLowestShift + v1::kLimitShifts - 1)),
+    const std::uint64_t highest = std::uint64_t{1} << (v1::kLimitLowestShift + v1::kLimitShifts - 1);
+    append(out, "\n# The highest memory limit a trace may set.\n%s_%llu=\"%s\"\n",
+                std::string(info(control[i]).name).c_str(), static_cast<unsigned long long>(highest),
                 escaped(bytes).c_str());
   }
   append(out, "\n# 64-bit sizes just around the request limits, not in the boundary table.\n");
