@@ -205,10 +205,8 @@ std::uint64_t draw_fail_count() { return draw_uniform(1, 8); }
 // room for objects past the default 64 MiB (1 GiB, the most a trace may
 // allow); sometimes a limit that the next mappings run into, 1 to 32 MiB
 // or, more rarely, one that refuses nearly everything (4 to 512 KiB).  A
-// low limit ends what a trace can build, and the op is drawn about twice
-// in a 100-op trace: raising it must be the usual case, or the state
-// machines would rarely hold many megabytes live (the allocator's keep
-// rule needs them).
+// low limit ends what the rest of the trace can build, so raising it is
+// the usual draw.
 std::uint64_t draw_memory_limit() {
   switch (draw_choice({6, 1, 1})) {
     case 0:
