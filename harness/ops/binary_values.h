@@ -4,7 +4,10 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
+
+#include "os_rules.h"
 
 namespace mf::ops::binary_v1 {
 
@@ -70,9 +73,13 @@ inline constexpr std::uint8_t kExplicitSize = 0xC0;
 inline constexpr std::uint8_t kNullHandleByte = 0xFF;  // arena / pool operand: null
 
 // memory_limit's operand: one byte b, the limit 2^(kLimitLowestShift + b mod
-// kLimitShifts): 4 KiB (every mapping refused) to 1 GiB (the most a trace
-// may allow), so that every byte sets a limit that means something.
+// kLimitShifts): 4 KiB (every mapping refused) to model::kMaxMemoryLimit
+// (1 GiB, the most a trace may allow), so that every byte sets a limit that
+// means something.  The top follows kMaxMemoryLimit, so changing that
+// changes what these bytes mean, as changing any entry here would.
+static_assert(std::has_single_bit(model::kMaxMemoryLimit));
 inline constexpr unsigned kLimitLowestShift = 12;
-inline constexpr unsigned kLimitShifts = 19;
+inline constexpr unsigned kLimitShifts =
+    static_cast<unsigned>(std::countr_zero(model::kMaxMemoryLimit)) - kLimitLowestShift + 1;
 
 }  // namespace mf::ops::binary_v1
