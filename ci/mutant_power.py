@@ -230,13 +230,12 @@ def main():
           f"a verdict needs p < {ALPHA} / {len(shared)} = {threshold:.4f}\n")
     print("| mutant | found in A | found in B | median A | median B | B / A | p (B more) | p (B fewer) | verdict |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
-    sums, b_missed = [0.0, 0.0], []
+    sums, b_missed = [0.0, 0.0], []  # a sum is None once a median is "not found"
     for name in shared:
         a = [results[(0, name, s)] for s in seeds]
         b = [results[(1, name, s)] for s in seeds]
         med = [median(a), median(b)]
-        for i in (0, 1):
-            sums[i] = math.inf if med[i] is None else sums[i] + med[i]
+        sums = [None if total is None or m is None else total + m for total, m in zip(sums, med)]
         ratio = f"{med[1] / med[0]:.2f}" if None not in med and med[0] > 0 else "-"
         more, fewer = rank_sum_p(a, b)
         verdict = "more" if more < threshold else "fewer" if fewer < threshold else "the same"
@@ -245,8 +244,7 @@ def main():
             b_missed.append(name)
         print(f"| {name} | {found[0]}/{len(a)} | {found[1]}/{len(b)} | {text(med[0])} | {text(med[1])} | {ratio} "
               f"| {more:.3f} | {fewer:.3f} | {verdict} |")
-    print(f"\nSum of the medians: A {text(None if math.isinf(sums[0]) else sums[0])}, "
-          f"B {text(None if math.isinf(sums[1]) else sums[1])}.")
+    print(f"\nSum of the medians: A {text(sums[0])}, B {text(sums[1])}.")
     for i in (0, 1):
         if only[i]:
             print(f"Built only in {'AB'[i]} (not compared): {', '.join(only[i])}.")
